@@ -1,0 +1,107 @@
+//! The browser boundary: fetching the site's own files, reading dropped files, downloads, the URL,
+//! User Timing measures and the `window.__equimap` hook. Engine errors become text here.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Fetches a file of the site itself (a path relative to the page, so the site works under any
+/// sub-path). Never another origin.
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let resp = gloo::net::http::Request::get(path).send().await.map_err(|e| format!("{path}: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("{path}: HTTP {}", resp.status()));
+    }
+    resp.binary().await.map_err(|e| format!("{path}: {e}"))
+}
+
+/// Fetches a text file of the site.
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    let b = fetch_bytes(path).await?;
+    String::from_utf8(b).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Reads a user's file into memory (it stays in the page).
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let f = gloo::file::File::from(file.clone());
+    gloo::file::futures::read_as_bytes(&f).await.map_err(|e| format!("{}: {e}", file.name()))
+}
+
+/// Offers `content` as a download named `name`.
+pub fn download(name: &str, mime: &str, content: &[u8]) {
+    let arr = js_sys::Uint8Array::from(content);
+    let parts = js_sys::Array::of1(&arr);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let doc = gloo::utils::document();
+    if let Ok(a) = doc.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The page's query string (with `?`).
+pub fn location_search() -> String {
+    gloo::utils::window().location().search().unwrap_or_default()
+}
+
+/// The page's URL without query or fragment.
+pub fn location_base() -> String {
+    let l = gloo::utils::window().location();
+    format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
+}
+
+/// Replaces the address bar's query without reloading.
+pub fn replace_query(query: &str) {
+    let w = gloo::utils::window();
+    let path = w.location().pathname().unwrap_or_default();
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}")));
+    }
+}
+
+/// `performance.now()`.
+pub fn now() -> f64 {
+    gloo::utils::window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Records a User Timing measure `name` from `start` to now (page clock, ms).
+pub fn measure(name: &str, start: f64) {
+    let Some(p) = gloo::utils::window().performance() else { return };
+    // performance.measure(name, {start, end}) — the options form is not in stable web-sys.
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &JsValue::from_str("start"), &JsValue::from_f64(start));
+    let _ = js_sys::Reflect::set(&opts, &JsValue::from_str("end"), &JsValue::from_f64(p.now()));
+    if let Ok(f) = js_sys::Reflect::get(&p, &JsValue::from_str("measure")) {
+        let f: js_sys::Function = f.unchecked_into();
+        let _ = f.call2(&p, &JsValue::from_str(name), &opts);
+    }
+}
+
+/// Sets `window.__equimap[key]` to the JSON value `json`.
+pub fn expose(key: &str, json: &str) {
+    let w = gloo::utils::window();
+    let root = js_sys::Reflect::get(&w, &JsValue::from_str("__equimap")).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
+        let o: JsValue = js_sys::Object::new().into();
+        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__equimap"), &o);
+        o
+    });
+    let value = js_sys::JSON::parse(json).unwrap_or(JsValue::NULL);
+    let _ = js_sys::Reflect::set(&root, &JsValue::from_str(key), &value);
+}
+
+/// Sets `document.body.dataset.state` (`ready`, `busy`, `done`, `error`) for scripts and tests.
+pub fn set_state(state: &str) {
+    if let Some(b) = gloo::utils::document().body() {
+        let _ = b.set_attribute("data-state", state);
+    }
+}
+
+/// Copies text to the clipboard (best effort).
+pub fn copy(text: &str) {
+    let nav = gloo::utils::window().navigator();
+    let _ = nav.clipboard().write_text(text);
+}

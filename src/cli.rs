@@ -1,0 +1,236 @@
+//! The native `equimap` command line: `prep` builds the public region data, `analyze` reproduces
+//! any view of the app from a script (same engine, same auto-detection, same JSON).
+
+use std::path::{Path, PathBuf};
+
+use crate::engine::analysis::analyze;
+use crate::engine::export::areas_csv;
+use crate::engine::read_any;
+use crate::engine::region::{Areas, Manifest};
+use crate::engine::view::{Filter, Supply, View};
+
+const USAGE: &str = "equimap — do programs reach the places that need them most?
+
+USAGE:
+  equimap prep --region chicago|west-midlands [--from ../shared/data] [--out static/data]
+  equimap analyze --region REGION --programs FILE [options]
+
+ANALYZE OPTIONS:
+  --level LEVEL               area level (default: the region's default)
+  --data DIR                  region data directory (default: static/data)
+  --area-column COL           column of area names or codes (default: detected)
+  --lat-column COL --lon-column COL   place rows by point in polygon
+  --id-column COL             id for distinct programs (default: detected)
+  --capacity-column COL       capacity for seats (default: detected)
+  --supply rows|programs|seats|sum:COL
+  --where COL=VALUE           keep rows whose COL equals VALUE (repeat; same COL = any of)
+  --since COL=YYYY-MM-DD      keep rows on or after the date
+  --until COL=YYYY-MM-DD      keep rows on or before the date
+  --free COL | --paid COL     keep free (or paid) rows by a price column
+  --ages MINCOL,MAXCOL,LO,HI  keep rows whose age range overlaps LO–HI
+  --exclude-top N             exclude the N largest rows by supply value
+  --assign NAME=CODE          count rows named NAME in area CODE (repeat)
+  --denominator INDICATOR     denominator population (default: the level's)
+  --need INDICATOR            need indicator (default: the level's)
+  --group COLUMN              break areas down by a group column (e.g. wmca_group)
+  --view SHARE_URL            start from a share link of the app (options above override it)
+  --format json|csv           output (default: json)
+
+Exit status: 0 when the analysis ran (problems with rows are in the output), 1 when nothing could be analysed, 2 for bad usage.";
+
+/// Runs the command line with `args` (without the program name); returns the exit status.
+pub fn run(args: Vec<String>) -> i32 {
+    let Some((cmd, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return 2;
+    };
+    let result = match cmd.as_str() {
+        "prep" => prep(rest),
+        "analyze" => analyze_cmd(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return 0;
+        }
+        other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::Usage(m)) => {
+            eprintln!("equimap: {m}\n\n{USAGE}");
+            2
+        }
+        Err(Failure::Failed(m)) => {
+            eprintln!("equimap: {m}");
+            1
+        }
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+fn failed(e: impl ToString) -> Failure {
+    Failure::Failed(e.to_string())
+}
+
+/// Options as `(name, value)` pairs, in order.
+fn parse_opts(args: &[String], flags: &[&str]) -> Result<Vec<(String, String)>, Failure> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let Some(name) = a.strip_prefix("--") else {
+            return Err(Failure::Usage(format!("unexpected argument \"{a}\"")));
+        };
+        let (name, value) = match name.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None if flags.contains(&name) => (name.to_string(), String::new()),
+            None => (name.to_string(), it.next().ok_or_else(|| Failure::Usage(format!("--{name} needs a value")))?.clone()),
+        };
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+fn prep(args: &[String]) -> Result<(), Failure> {
+    let opts = parse_opts(args, &[])?;
+    let mut region = None;
+    let mut from = PathBuf::from("../shared/data");
+    let mut out = PathBuf::from("static/data");
+    for (k, v) in opts {
+        match k.as_str() {
+            "region" => region = Some(v),
+            "from" => from = v.into(),
+            "out" => out = v.into(),
+            _ => return Err(Failure::Usage(format!("prep has no option --{k}"))),
+        }
+    }
+    let region = region.ok_or_else(|| Failure::Usage("prep needs --region".into()))?;
+    let files = crate::prep::run(&region, &from, &out).map_err(failed)?;
+    for f in files {
+        let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+        println!("wrote {} ({size} bytes)", f.display());
+    }
+    Ok(())
+}
+
+/// The region data directory: `--data`, else `static/data` here, else the crate's own.
+fn data_dir(given: Option<String>) -> PathBuf {
+    if let Some(d) = given {
+        return d.into();
+    }
+    let here = PathBuf::from("static/data");
+    if here.exists() {
+        here
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data")
+    }
+}
+
+/// Loads a region's level from the files the site serves.
+pub fn load_areas(data: &Path, region: &str, level: &str) -> Result<Areas, String> {
+    let dir = data.join(region);
+    let mtext = std::fs::read_to_string(dir.join("manifest.json")).map_err(|e| {
+        format!("{}: {e} (is --region right? regions are directories of {})", dir.join("manifest.json").display(), data.display())
+    })?;
+    let manifest = Manifest::from_json(&mtext).map_err(|e| e.to_string())?;
+    let level_id = if level.is_empty() { manifest.default_level.clone() } else { level.to_string() };
+    let lv = manifest.level(&level_id).map_err(|e| e.to_string())?;
+    let areas = std::fs::read(dir.join(&lv.areas)).map_err(|e| format!("{}: {e}", dir.join(&lv.areas).display()))?;
+    let bounds = std::fs::read_to_string(dir.join(&lv.boundaries)).map_err(|e| format!("{}: {e}", dir.join(&lv.boundaries).display()))?;
+    Areas::load(lv, areas, Some(&bounds)).map_err(|e| e.to_string())
+}
+
+fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
+    let opts = parse_opts(args, &[])?;
+    // A share link first, then the explicit options on top of it.
+    let mut view = match opts.iter().find(|(k, _)| k == "view") {
+        Some((_, url)) => {
+            let (v, problems) = View::from_query(url);
+            for p in problems {
+                eprintln!("equimap: --view: {p}");
+            }
+            v
+        }
+        None => View::default(),
+    };
+    let (mut programs, mut data, mut format) = (None, None, "json".to_string());
+    for (k, v) in opts {
+        let kv = || {
+            v.split_once('=')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .ok_or_else(|| Failure::Usage(format!("--{k} takes COL=VALUE, got \"{v}\"")))
+        };
+        match k.as_str() {
+            "view" => {}
+            "region" => view.region = v,
+            "level" => view.level = v,
+            "programs" => programs = Some(v),
+            "data" => data = Some(v),
+            "format" if v == "json" || v == "csv" => format = v,
+            "format" => return Err(Failure::Usage(format!("--format is json or csv, not \"{v}\""))),
+            "area-column" => view.area_column = v,
+            "lat-column" => view.lat_column = v,
+            "lon-column" => view.lon_column = v,
+            "id-column" => view.id_column = v,
+            "capacity-column" => view.capacity_column = v,
+            "supply" => {
+                view.supply =
+                    Supply::parse(&v).ok_or_else(|| Failure::Usage(format!("--supply is rows, programs, seats or sum:COL, not \"{v}\"")))?
+            }
+            "where" => {
+                let (c, val) = kv()?;
+                match view.filters.iter_mut().find(|f| matches!(f, Filter::Equals { column, .. } if *column == c)) {
+                    Some(Filter::Equals { values, .. }) => values.push(val),
+                    _ => view.filters.push(Filter::Equals { column: c, values: vec![val] }),
+                }
+            }
+            "since" => {
+                let (column, date) = kv()?;
+                view.filters.push(Filter::Since { column, date });
+            }
+            "until" => {
+                let (column, date) = kv()?;
+                view.filters.push(Filter::Until { column, date });
+            }
+            "free" | "paid" => view.filters.push(Filter::Price { column: v, free: k == "free" }),
+            "ages" => {
+                let p: Vec<&str> = v.split(',').collect();
+                match (p.as_slice(), p.get(2).and_then(|x| x.parse().ok()), p.get(3).and_then(|x| x.parse().ok())) {
+                    ([a, b, _, _], Some(lo), Some(hi)) => {
+                        view.filters.push(Filter::Ages { min_column: a.to_string(), max_column: b.to_string(), lo, hi })
+                    }
+                    _ => return Err(Failure::Usage(format!("--ages takes MINCOL,MAXCOL,LO,HI, got \"{v}\""))),
+                }
+            }
+            "exclude-top" => {
+                view.exclude_top = v.parse().map_err(|_| Failure::Usage(format!("--exclude-top takes a whole number, got \"{v}\"")))?
+            }
+            "assign" => {
+                let (name, code) = kv()?;
+                view.assignments.insert(name, code);
+            }
+            "denominator" => view.denominator = v,
+            "need" => view.need = v,
+            "group" => view.group = v,
+            _ => return Err(Failure::Usage(format!("analyze has no option --{k}"))),
+        }
+    }
+    if view.region.is_empty() {
+        return Err(Failure::Usage("analyze needs --region (chicago, west-midlands)".into()));
+    }
+    let programs = programs.ok_or_else(|| Failure::Usage("analyze needs --programs FILE".into()))?;
+    let areas = load_areas(&data_dir(data), &view.region, &view.level).map_err(failed)?;
+    let bytes = std::fs::read(&programs).map_err(|e| failed(format!("{programs}: {e}")))?;
+    let name = Path::new(&programs).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or(programs.clone());
+    let ing = read_any(&name, bytes).map_err(failed)?;
+    let mut analysis = analyze(&areas, &ing, &view).map_err(failed)?;
+    analysis.region = view.region.clone();
+    if format == "csv" {
+        print!("{}", areas_csv(&analysis));
+    } else {
+        println!("{}", serde_json::to_string_pretty(&analysis).expect("analysis serialises"));
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! The engine's one error type: every message names the file, row and column where it can, and says
+//! what was expected, so a person can fix the input.
+
+use thiserror::Error;
+
+/// What went wrong in the engine, worded for the person who gave the input.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum EngineError {
+    /// The file has no header row or no data at all.
+    #[error("{file}: {what}")]
+    EmptyInput {
+        /// The file's name as the user gave it.
+        file: String,
+        /// What is missing ("the file is empty", "only a header row, no data rows").
+        what: String,
+    },
+    /// A column the view names is not in the file.
+    #[error("{file}: no column named \"{column}\" (columns are: {available})")]
+    MissingColumn {
+        /// The file's name.
+        file: String,
+        /// The column asked for.
+        column: String,
+        /// The columns there are, comma-separated.
+        available: String,
+    },
+    /// A Parquet file that cannot be read (truncated, not Parquet, unsupported codec).
+    #[error("{file}: cannot read as Parquet: {reason}")]
+    Parquet {
+        /// The file's name.
+        file: String,
+        /// The reader's reason, in words.
+        reason: String,
+    },
+    /// The region's own data (manifest, areas, boundaries) is malformed.
+    #[error("region data {file}: {reason}")]
+    RegionData {
+        /// Which of the region's files.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An option of the view is not one the engine knows (unknown indicator, bad filter).
+    #[error("{0}")]
+    BadOption(String),
+    /// The input is larger than the engine will take.
+    #[error("{file}: {reason}")]
+    TooLarge {
+        /// The file's name.
+        file: String,
+        /// The size and the limit.
+        reason: String,
+    },
+}
+
+/// Shorthand for results of the engine.
+pub type Result<T> = std::result::Result<T, EngineError>;

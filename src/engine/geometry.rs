@@ -1,0 +1,117 @@
+//! Area boundaries as `geo` polygons, and the point-in-polygon test that places a program given by
+//! latitude/longitude in exactly one area.
+
+use geo::{BoundingRect, Intersects, MultiPolygon, Point, Polygon, Rect};
+use serde_json::Value;
+
+/// Polygons of every area of a level, in the order of the level's codes.
+#[derive(Debug, Clone)]
+pub struct Boundaries {
+    /// One (multi)polygon per area, in degrees (x = longitude, y = latitude).
+    pub shapes: Vec<MultiPolygon<f64>>,
+    boxes: Vec<Option<Rect<f64>>>,
+}
+
+/// Where a coordinate pair landed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PointFate {
+    /// Inside (or on the border of) area `i`; a point on a shared border goes to the first area in
+    /// code order that touches it, so it is counted exactly once.
+    Inside(usize),
+    /// Inside the level's bounding box but in no area (a gap, water, another city).
+    NoArea,
+}
+
+impl Boundaries {
+    /// Reads a GeoJSON FeatureCollection whose features carry `properties.code`; returns them in the
+    /// order of `codes`. Every code must have a feature.
+    pub fn from_geojson(text: &str, codes: &[String]) -> Result<Self, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let feats = v.get("features").and_then(Value::as_array).ok_or("no \"features\" array")?;
+        let mut by_code = std::collections::HashMap::new();
+        for f in feats {
+            let code = match f.pointer("/properties/code") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => return Err("a feature has no properties.code".into()),
+            };
+            let geom = f.get("geometry").ok_or("a feature has no geometry")?;
+            by_code.insert(code, parse_geometry(geom)?);
+        }
+        let mut shapes = Vec::with_capacity(codes.len());
+        for c in codes {
+            shapes.push(by_code.remove(c).ok_or_else(|| format!("no boundary for area {c}"))?);
+        }
+        Ok(Self::new(shapes))
+    }
+
+    /// Wraps polygons given in code order.
+    pub fn new(shapes: Vec<MultiPolygon<f64>>) -> Self {
+        let boxes = shapes.iter().map(|s| s.bounding_rect()).collect();
+        Boundaries { shapes, boxes }
+    }
+
+    /// The area containing the point (`lon`, `lat`).
+    pub fn locate(&self, lon: f64, lat: f64) -> PointFate {
+        let p = Point::new(lon, lat);
+        for (i, (shape, bbox)) in self.shapes.iter().zip(&self.boxes).enumerate() {
+            if bbox.is_some_and(|b| b.intersects(&p)) && shape.intersects(&p) {
+                return PointFate::Inside(i);
+            }
+        }
+        PointFate::NoArea
+    }
+}
+
+/// A GeoJSON Polygon or MultiPolygon geometry as a `geo` MultiPolygon.
+pub fn parse_geometry(geom: &Value) -> Result<MultiPolygon<f64>, String> {
+    let coords = geom.get("coordinates").ok_or("geometry has no coordinates")?;
+    match geom.get("type").and_then(Value::as_str) {
+        Some("Polygon") => Ok(MultiPolygon(vec![polygon(coords)?])),
+        Some("MultiPolygon") => {
+            let polys = coords.as_array().ok_or("MultiPolygon coordinates are not an array")?;
+            Ok(MultiPolygon(polys.iter().map(polygon).collect::<Result<_, _>>()?))
+        }
+        other => Err(format!("geometry type {other:?} is not a polygon")),
+    }
+}
+
+fn polygon(rings: &Value) -> Result<Polygon<f64>, String> {
+    let rings = rings.as_array().ok_or("polygon rings are not an array")?;
+    let mut out = rings.iter().map(ring);
+    let exterior = out.next().ok_or("polygon without rings")??;
+    Ok(Polygon::new(exterior, out.collect::<Result<_, _>>()?))
+}
+
+fn ring(v: &Value) -> Result<geo::LineString<f64>, String> {
+    let pts = v.as_array().ok_or("ring is not an array")?;
+    pts.iter()
+        .map(|p| match (p.get(0).and_then(Value::as_f64), p.get(1).and_then(Value::as_f64)) {
+            (Some(x), Some(y)) => Ok(geo::Coord { x, y }),
+            _ => Err("a coordinate is not [x, y]".to_string()),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(geo::LineString::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_border_goes_to_exactly_one_area() {
+        let sq = |x0: f64| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"code":"{}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},0],[{x1},0],[{x1},1],[{x0},1],[{x0},0]]]}}}}"#,
+                x0 as i32,
+                x1 = x0 + 1.0
+            )
+        };
+        let gj = format!(r#"{{"type":"FeatureCollection","features":[{},{}]}}"#, sq(0.0), sq(1.0));
+        let b = Boundaries::from_geojson(&gj, &["0".into(), "1".into()]).unwrap();
+        assert_eq!(b.locate(0.5, 0.5), PointFate::Inside(0));
+        assert_eq!(b.locate(1.5, 0.5), PointFate::Inside(1));
+        assert_eq!(b.locate(1.0, 0.5), PointFate::Inside(0));
+        assert_eq!(b.locate(3.0, 0.5), PointFate::NoArea);
+    }
+}

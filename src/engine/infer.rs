@@ -1,0 +1,80 @@
+//! Column typing: each column becomes the narrowest type every non-blank value fits (integer,
+//! decimal, boolean, date), or stays text as written when any value does not fit.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray};
+use serde::Serialize;
+
+use super::values::{looks_integer, parse_bool, parse_date, parse_number, slash_first_part, SlashOrder};
+
+/// The type detected for a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    /// Whole numbers (thousands separators and currency signs allowed).
+    Integer,
+    /// Decimal numbers (also percentages, in percent units).
+    Decimal,
+    /// true/false, yes/no.
+    Boolean,
+    /// Dates (ISO, m/d/Y or d/m/Y, d.m.Y).
+    Date,
+    /// Anything else, kept exactly as written (trimmed).
+    Text,
+}
+
+/// Types one column of trimmed cells (`None` = blank). Returns the Arrow array and its kind.
+///
+/// A column whose every value is blank stays text. Numbers read with decimal commas when
+/// `decimal_comma`. Slash dates are read day-first for the whole column if any first part is above 12.
+pub fn infer_column(values: &[Option<String>], decimal_comma: bool) -> (ArrayRef, ColumnKind) {
+    let present = || values.iter().flatten().map(String::as_str);
+    if present().next().is_none() {
+        return (text_array(values), ColumnKind::Text);
+    }
+    if present().all(|v| looks_integer(v) && parse_number(v, decimal_comma).is_some_and(|x| x.fract() == 0.0 && x.abs() < 9.0e15)) {
+        let a: Int64Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_number(s, decimal_comma)).map(|x| x as i64)).collect();
+        return (Arc::new(a), ColumnKind::Integer);
+    }
+    if present().all(|v| parse_number(v, decimal_comma).is_some()) {
+        let a: Float64Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_number(s, decimal_comma))).collect();
+        return (Arc::new(a), ColumnKind::Decimal);
+    }
+    if present().all(|v| parse_bool(v).is_some()) {
+        let a: BooleanArray = values.iter().map(|v| v.as_deref().and_then(parse_bool)).collect();
+        return (Arc::new(a), ColumnKind::Boolean);
+    }
+    let order = if present().any(|v| slash_first_part(v).is_some_and(|d| d > 12)) { SlashOrder::DayFirst } else { SlashOrder::MonthFirst };
+    if present().all(|v| parse_date(v, order).is_some()) {
+        let a: Date32Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_date(s, order))).collect();
+        return (Arc::new(a), ColumnKind::Date);
+    }
+    (text_array(values), ColumnKind::Text)
+}
+
+fn text_array(values: &[Option<String>]) -> ArrayRef {
+    Arc::new(values.iter().map(|v| v.as_deref()).collect::<StringArray>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(vals: &[&str]) -> ColumnKind {
+        let v: Vec<Option<String>> = vals.iter().map(|s| (!s.is_empty()).then(|| s.to_string())).collect();
+        infer_column(&v, false).1
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind(&["1", "4,568", ""]), ColumnKind::Integer);
+        assert_eq!(kind(&["1", "2.5"]), ColumnKind::Decimal);
+        assert_eq!(kind(&["$32,298 ", "6.40%"]), ColumnKind::Decimal);
+        assert_eq!(kind(&["YES", "no", "True"]), ColumnKind::Boolean);
+        assert_eq!(kind(&["2021-05-01", "5/1/2021"]), ColumnKind::Date);
+        assert_eq!(kind(&["60601", "00601"]), ColumnKind::Text);
+        assert_eq!(kind(&["1", "x"]), ColumnKind::Text);
+        assert_eq!(kind(&["", ""]), ColumnKind::Text);
+    }
+}

@@ -1,0 +1,38 @@
+//! The engine: pure Rust on Arrow arrays, shared by the web app and the `equimap` command. It reads
+//! exports (CSV/TSV, Parquet), places rows in areas, filters, aggregates supply and computes the
+//! equity measures. No browser API is used here; it compiles natively and for wasm32.
+
+pub mod analysis;
+pub mod classify;
+pub mod csv_ingest;
+pub mod detect;
+pub mod error;
+pub mod export;
+pub mod geometry;
+pub mod infer;
+pub mod matching;
+pub mod measures;
+pub mod names;
+pub mod parquet_io;
+pub mod peer_bench;
+pub mod projection;
+pub mod region;
+pub mod table;
+pub mod text;
+pub mod values;
+pub mod view;
+
+pub use analysis::{analyze, Analysis};
+pub use csv_ingest::{read_csv, Ingested};
+pub use error::{EngineError, Result};
+pub use region::{Areas, Manifest};
+pub use view::View;
+
+/// Reads a dropped file: Parquet when it starts with `PAR1` or is named `.parquet`, else CSV/TSV.
+pub fn read_any(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
+    if bytes.starts_with(b"PAR1") || file.to_lowercase().ends_with(".parquet") {
+        parquet_io::read_parquet(file, bytes)
+    } else {
+        read_csv(file, &bytes)
+    }
+}

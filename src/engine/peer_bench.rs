@@ -1,0 +1,84 @@
+//! The fixed workload of the in-browser benchmark harness (`shared/bench`), computed with exactly
+//! its semantics so Equimap's result can be checked against DuckDB's: keep
+//! `meeting_type = 'face_to_face' AND start_date >= 2021-05-01`, join `upper(trim(community_name))`
+//! to the upper-cased area names (no aliases), and per area count rows, distinct `program_id`, the
+//! sum of `capacity` and programs per 1,000 youth. Unjoined rows form one last group with no area.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::error::Result;
+use super::region::Areas;
+use super::table::Table;
+use super::values::days_from_civil;
+
+/// One output row of the workload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchRow {
+    /// Area number, `None` for the unjoined group.
+    pub community_id: Option<i64>,
+    /// Upper-case area name, `None` for the unjoined group.
+    pub community_area_name: Option<String>,
+    /// Rows.
+    pub rows: u64,
+    /// Distinct program ids.
+    pub distinct_programs: u64,
+    /// Sum of capacity (blanks skipped; `None` when all are blank).
+    pub capacity_sum: Option<i64>,
+    /// Youth aged 5–19.
+    pub a5_19: Option<f64>,
+    /// 1000 × distinct programs ÷ youth.
+    pub programs_per_1000_youth: Option<f64>,
+}
+
+/// Runs the workload on `table` against Chicago's `areas`.
+pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
+    let (mt, sd, cn, pid, cap) = (
+        table.column("meeting_type")?,
+        table.column("start_date")?,
+        table.column("community_name")?,
+        table.column("program_id")?,
+        table.column("capacity")?,
+    );
+    let since = days_from_civil(2021, 5, 1).expect("valid date");
+    let by_name: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, n)| (n.trim().to_uppercase(), i)).collect();
+    let n = areas.len();
+    let mut rows = vec![0u64; n + 1];
+    let mut ids: Vec<HashSet<String>> = vec![HashSet::new(); n + 1];
+    let mut caps: Vec<Option<i64>> = vec![None; n + 1];
+    for i in 0..table.num_rows() {
+        if mt.text(i).as_deref() != Some("face_to_face") || sd.date(i).is_none_or(|d| d < since) {
+            continue;
+        }
+        let g = cn.text(i).and_then(|s| by_name.get(&s.trim().to_uppercase()).copied()).unwrap_or(n);
+        rows[g] += 1;
+        if let Some(p) = pid.text(i) {
+            ids[g].insert(p.into_owned());
+        }
+        if let Some(c) = cap.number(i) {
+            caps[g] = Some(caps[g].unwrap_or(0) + c as i64);
+        }
+    }
+    let youth = areas.indicator("youth_5_19")?;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| areas.codes[i].parse::<i64>().unwrap_or(i64::MAX));
+    order.push(n);
+    Ok(order
+        .into_iter()
+        .filter(|&g| rows[g] > 0)
+        .map(|g| {
+            let a5 = if g < n { youth[g] } else { None };
+            let d = ids[g].len() as u64;
+            BenchRow {
+                community_id: (g < n).then(|| areas.codes[g].parse().unwrap_or(0)),
+                community_area_name: (g < n).then(|| areas.names[g].trim().to_uppercase()),
+                rows: rows[g],
+                distinct_programs: d,
+                capacity_sum: caps[g],
+                a5_19: a5,
+                programs_per_1000_youth: a5.filter(|p| *p > 0.0).map(|p| 1000.0 * d as f64 / p),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,249 @@
+//! A region's public data as the site serves it: `manifest.json` (levels, indicator catalogue,
+//! aliases, default view), `areas.parquet` (one row per area) and simplified boundaries.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{EngineError, Result};
+use super::geometry::Boundaries;
+use super::names::normalize;
+use super::parquet_io::read_parquet;
+
+/// `manifest.json`: everything the site and `analyze` need to know about a region.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Format version of this manifest (1).
+    pub version: u32,
+    /// Identifier used in URLs and on the command line (`chicago`, `west-midlands`).
+    pub region: String,
+    /// Name shown to people.
+    pub name: String,
+    /// Credit line for the data, shown in the app.
+    pub attribution: String,
+    /// The level shown first.
+    pub default_level: String,
+    /// Area levels (community areas; local authorities and MSOAs).
+    pub levels: Vec<Level>,
+}
+
+/// One level of areas of a region.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Level {
+    /// Identifier (`community_area`, `lad`, `msoa`).
+    pub id: String,
+    /// Name shown to people ("Community areas").
+    pub label: String,
+    /// Number of areas.
+    pub count: usize,
+    /// Column of `areas.parquet` holding the area code.
+    pub key_column: String,
+    /// Column of `areas.parquet` holding the area name.
+    pub name_column: String,
+    /// Path of the areas table, relative to the manifest.
+    pub areas: String,
+    /// Path of the boundaries (GeoJSON), relative to the manifest.
+    pub boundaries: String,
+    /// Bounding box of the boundaries, `[west, south, east, north]` in degrees.
+    pub bbox: [f64; 4],
+    /// Numeric columns of `areas.parquet` that can serve as denominator, need or map layer.
+    pub indicators: Vec<Indicator>,
+    /// Other names for areas (neighbourhoods, old spellings), normalised name → area code.
+    pub aliases: BTreeMap<String, String>,
+    /// Names that span several areas, normalised name → candidate codes. Never guessed.
+    pub ambiguous: BTreeMap<String, Vec<String>>,
+    /// Names of places outside this region (normalised), with where they are, so rows naming them
+    /// are reported as "outside the region" rather than unknown.
+    #[serde(default)]
+    pub outside: BTreeMap<String, String>,
+    /// Text columns of `areas.parquet` that group areas (e.g. combined-authority membership).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// What the level shows first.
+    pub default_view: DefaultView,
+}
+
+/// An indicator's catalogue entry (also stored as Arrow field metadata in `areas.parquet`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Indicator {
+    /// Column name.
+    pub id: String,
+    /// Label shown to people.
+    pub label: String,
+    /// Unit: `people`, `households`, `share`, `percent`, `dollars`, `score`, `rank`, `index`.
+    pub unit: String,
+    /// Publisher and table.
+    pub source: String,
+    /// Years the figures describe.
+    pub vintage: String,
+    /// Whether a higher value means more need (`None`: not a need measure).
+    pub higher_is_more_need: Option<bool>,
+    /// Whether the indicator counts people (usable as a denominator).
+    #[serde(default)]
+    pub population: bool,
+    /// Whether the indicator is a share of the population of a group (for demographic disparity).
+    #[serde(default)]
+    pub group_share: bool,
+}
+
+/// The default denominator, need indicator and map layer of a level.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DefaultView {
+    /// Denominator population column.
+    pub denominator: String,
+    /// Need indicator column.
+    pub need: String,
+    /// Column mapped on first visit.
+    pub map: String,
+}
+
+impl Manifest {
+    /// Parses `manifest.json`.
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| EngineError::RegionData { file: "manifest.json".into(), reason: e.to_string() })
+    }
+
+    /// The level with id `id`.
+    pub fn level(&self, id: &str) -> Result<&Level> {
+        self.levels.iter().find(|l| l.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.levels.iter().map(|l| l.id.as_str()).collect();
+            EngineError::BadOption(format!("region {} has no level \"{id}\" (levels: {})", self.region, ids.join(", ")))
+        })
+    }
+}
+
+impl Level {
+    /// The catalogue entry of indicator `id`.
+    pub fn indicator(&self, id: &str) -> Result<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
+            EngineError::BadOption(format!("no indicator \"{id}\" at level {} (indicators: {})", self.id, ids.join(", ")))
+        })
+    }
+}
+
+/// A level's areas loaded for analysis: codes, names, indicator values, boundaries and the name
+/// index used for matching.
+#[derive(Debug, Clone)]
+pub struct Areas {
+    /// The level's manifest entry.
+    pub level: Level,
+    /// Area codes, in the order of `areas.parquet`.
+    pub codes: Vec<String>,
+    /// Area names, same order.
+    pub names: Vec<String>,
+    /// Indicator values by column name (`None` = not published for that area).
+    pub values: HashMap<String, Vec<Option<f64>>>,
+    /// Text attributes by column name (group columns).
+    pub labels: HashMap<String, Vec<Option<String>>>,
+    /// Polygons per area, same order, when boundaries were loaded.
+    pub boundaries: Option<Boundaries>,
+    /// Normalised code, name and alias → area index.
+    index: HashMap<String, usize>,
+}
+
+impl Areas {
+    /// Loads a level from the bytes of its `areas.parquet` and (optionally) its boundaries GeoJSON.
+    pub fn load(level: &Level, areas_parquet: Vec<u8>, boundaries_geojson: Option<&str>) -> Result<Self> {
+        let ing = read_parquet(&level.areas, areas_parquet)?;
+        let t = &ing.table;
+        let col_text = |name: &str| -> Result<Vec<String>> {
+            let c = t.column(name).map_err(|e| EngineError::RegionData { file: level.areas.clone(), reason: e.to_string() })?;
+            Ok((0..t.num_rows()).map(|i| c.text(i).map(|s| s.into_owned()).unwrap_or_default()).collect())
+        };
+        let codes = col_text(&level.key_column)?;
+        let names = col_text(&level.name_column)?;
+        let mut values = HashMap::new();
+        for ind in &level.indicators {
+            let c = t.column(&ind.id).map_err(|e| EngineError::RegionData { file: level.areas.clone(), reason: e.to_string() })?;
+            values.insert(ind.id.clone(), (0..t.num_rows()).map(|i| c.number(i)).collect());
+        }
+        let mut labels = HashMap::new();
+        for g in &level.groups {
+            labels.insert(g.clone(), col_text(g)?.into_iter().map(|s| (!s.is_empty()).then_some(s)).collect());
+        }
+        let boundaries = match boundaries_geojson {
+            Some(text) => Some(
+                Boundaries::from_geojson(text, &codes)
+                    .map_err(|reason| EngineError::RegionData { file: level.boundaries.clone(), reason })?,
+            ),
+            None => None,
+        };
+        let mut index = HashMap::new();
+        for (i, (code, name)) in codes.iter().zip(&names).enumerate() {
+            index.insert(code.to_lowercase(), i);
+            index.insert(normalize(name), i);
+        }
+        let by_code: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+        for (alias, code) in &level.aliases {
+            let i = *by_code.get(code.as_str()).ok_or_else(|| EngineError::RegionData {
+                file: "manifest.json".into(),
+                reason: format!("alias \"{alias}\" points to unknown area code {code}"),
+            })?;
+            index.entry(normalize(alias)).or_insert(i);
+        }
+        Ok(Areas { level: level.clone(), codes, names, values, labels, boundaries, index })
+    }
+
+    /// Number of areas.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// True when the level has no areas.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// The area whose code, name or alias is `text` (codes compared case-insensitively, names
+    /// normalised), if exactly one.
+    pub fn lookup(&self, text: &str) -> Option<usize> {
+        let t = text.trim();
+        self.index.get(&t.to_lowercase()).or_else(|| self.index.get(&normalize(t))).copied()
+    }
+
+    /// Index of the area with code `code`.
+    pub fn by_code(&self, code: &str) -> Option<usize> {
+        self.codes.iter().position(|c| c == code)
+    }
+
+    /// Candidate codes when `text` names several areas.
+    pub fn ambiguous(&self, text: &str) -> Option<&Vec<String>> {
+        self.level.ambiguous.get(&normalize(text))
+    }
+
+    /// Where a place named `text` is, when it is known to lie outside the region.
+    pub fn outside(&self, text: &str) -> Option<&String> {
+        self.level.outside.get(&normalize(text))
+    }
+
+    /// Up to three area codes whose names or aliases are closest to `text`.
+    pub fn suggest(&self, text: &str) -> Vec<String> {
+        let n = normalize(text);
+        let mut cands: Vec<(&str, usize)> = Vec::new();
+        let normed: Vec<String> = self.names.iter().map(|s| normalize(s)).collect();
+        for (i, s) in normed.iter().enumerate() {
+            cands.push((s.as_str(), i));
+        }
+        let alias_norm: Vec<(String, usize)> =
+            self.level.aliases.iter().filter_map(|(a, c)| self.by_code(c).map(|i| (normalize(a), i))).collect();
+        for (a, i) in &alias_norm {
+            cands.push((a.as_str(), *i));
+        }
+        let mut out: Vec<usize> = super::names::closest(&n, cands.into_iter(), 6);
+        out.dedup();
+        let mut seen = Vec::new();
+        for i in out {
+            if !seen.contains(&i) {
+                seen.push(i);
+            }
+        }
+        seen.into_iter().take(3).map(|i| self.codes[i].clone()).collect()
+    }
+
+    /// Values of indicator `id` (an error naming the available indicators when unknown).
+    pub fn indicator(&self, id: &str) -> Result<&Vec<Option<f64>>> {
+        self.level.indicator(id)?;
+        Ok(&self.values[id])
+    }
+}

@@ -1,0 +1,162 @@
+//! An ingested file: one Arrow `RecordBatch` of typed columns plus, for every row, the line of the
+//! file it came from (so every message can point at it).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Schema};
+
+use super::error::{EngineError, Result};
+use super::values::format_date;
+
+/// A file's rows as typed Arrow columns (Utf8, Int64, Float64, Boolean or Date32).
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The file's name as the user gave it (used in messages).
+    pub file: String,
+    /// The accepted rows, typed.
+    pub batch: RecordBatch,
+    /// For row `i` of `batch`, the 1-based line of the file where that row starts.
+    pub lines: Vec<u64>,
+}
+
+/// A typed view of one column, for fast cell access in loops.
+#[derive(Clone, Copy)]
+pub enum Column<'a> {
+    /// Text.
+    Text(&'a arrow_array::StringArray),
+    /// Whole numbers.
+    Int(&'a arrow_array::Int64Array),
+    /// Decimal numbers.
+    Float(&'a arrow_array::Float64Array),
+    /// Yes/no flags.
+    Bool(&'a arrow_array::BooleanArray),
+    /// Dates as days since 1970-01-01.
+    Date(&'a arrow_array::Date32Array),
+}
+
+impl<'a> Column<'a> {
+    /// Views an Arrow array of one of the five engine types.
+    pub fn of(array: &'a ArrayRef) -> Option<Self> {
+        Some(match array.data_type() {
+            DataType::Utf8 => Column::Text(array.as_string::<i32>()),
+            DataType::Int64 => Column::Int(array.as_primitive::<Int64Type>()),
+            DataType::Float64 => Column::Float(array.as_primitive::<Float64Type>()),
+            DataType::Boolean => Column::Bool(array.as_boolean()),
+            DataType::Date32 => Column::Date(array.as_primitive::<Date32Type>()),
+            _ => return None,
+        })
+    }
+
+    fn array(&self) -> &dyn Array {
+        match self {
+            Column::Text(a) => *a,
+            Column::Int(a) => *a,
+            Column::Float(a) => *a,
+            Column::Bool(a) => *a,
+            Column::Date(a) => *a,
+        }
+    }
+
+    /// True when row `i` has no value.
+    pub fn is_null(&self, i: usize) -> bool {
+        self.array().is_null(i)
+    }
+
+    /// The cell as text, as it would be shown (dates as `YYYY-MM-DD`); `None` when null.
+    pub fn text(&self, i: usize) -> Option<Cow<'a, str>> {
+        if self.is_null(i) {
+            return None;
+        }
+        Some(match self {
+            Column::Text(a) => Cow::Borrowed(a.value(i)),
+            Column::Int(a) => Cow::Owned(a.value(i).to_string()),
+            Column::Float(a) => Cow::Owned(a.value(i).to_string()),
+            Column::Bool(a) => Cow::Borrowed(if a.value(i) { "true" } else { "false" }),
+            Column::Date(a) => Cow::Owned(format_date(a.value(i))),
+        })
+    }
+
+    /// The cell as a number (text is parsed as a number a person wrote); `None` when null or not a
+    /// number.
+    pub fn number(&self, i: usize) -> Option<f64> {
+        if self.is_null(i) {
+            return None;
+        }
+        match self {
+            Column::Int(a) => Some(a.value(i) as f64),
+            Column::Float(a) => Some(a.value(i)),
+            Column::Bool(a) => Some(if a.value(i) { 1.0 } else { 0.0 }),
+            Column::Text(a) => super::values::parse_number(a.value(i), false),
+            Column::Date(_) => None,
+        }
+    }
+
+    /// The cell as a date (days since 1970-01-01); text is parsed as ISO or m/d/Y.
+    pub fn date(&self, i: usize) -> Option<i32> {
+        if self.is_null(i) {
+            return None;
+        }
+        match self {
+            Column::Date(a) => Some(a.value(i)),
+            Column::Text(a) => super::values::parse_date(a.value(i), super::values::SlashOrder::MonthFirst),
+            _ => None,
+        }
+    }
+}
+
+impl Table {
+    /// Wraps a batch whose rows came from lines `lines`.
+    pub fn new(file: impl Into<String>, batch: RecordBatch, lines: Vec<u64>) -> Self {
+        Table { file: file.into(), batch, lines }
+    }
+
+    /// An empty table with no columns.
+    pub fn empty(file: impl Into<String>) -> Self {
+        let batch = RecordBatch::new_empty(Arc::new(Schema::empty()));
+        Table::new(file, batch, vec![])
+    }
+
+    /// Number of rows.
+    pub fn num_rows(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// Column names in file order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.batch.schema().fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    /// Position of the column called `name` (exact first, then ignoring case and spaces).
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let schema = self.batch.schema();
+        let fields = schema.fields();
+        fields.iter().position(|f| f.name() == name).or_else(|| {
+            let want = loose(name);
+            fields.iter().position(|f| loose(f.name()) == want)
+        })
+    }
+
+    /// The column called `name`, or a message listing the columns there are.
+    pub fn column(&self, name: &str) -> Result<Column<'_>> {
+        let idx = self.find(name).ok_or_else(|| EngineError::MissingColumn {
+            file: self.file.clone(),
+            column: name.to_string(),
+            available: self.column_names().join(", "),
+        })?;
+        Ok(Column::of(self.batch.column(idx)).expect("engine tables hold only engine types"))
+    }
+
+    /// The Arrow type of column `name`, if present.
+    pub fn data_type(&self, name: &str) -> Option<DataType> {
+        self.find(name).map(|i| self.batch.schema().field(i).data_type().clone())
+    }
+}
+
+/// A header name folded for forgiving comparison: lower case, letters and digits only.
+pub fn loose(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}

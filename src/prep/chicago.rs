@@ -1,0 +1,215 @@
+//! Chicago: the 77 community areas with CMAP Community Data Snapshots (ACS 2016-2020) and the City's
+//! 2008-2012 socioeconomic indicators; boundaries from the City of Chicago Data Portal.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{
+    geojson_shapes, indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result,
+};
+use crate::engine::names::normalize;
+use crate::engine::region::{DefaultView, Manifest};
+
+const CMAP: &str = "CMAP Community Data Snapshots (ACS 5-year)";
+const CMAP_VINTAGE: &str = "2016-2020";
+const SOCIO: &str = "City of Chicago, Census Data - Selected socioeconomic indicators";
+const SOCIO_VINTAGE: &str = "2008-2012";
+
+/// Names people write for places inside one community area (neighbourhoods), → the area's name.
+const NEIGHBOURHOODS: &[(&str, &str)] = &[
+    ("Back of the Yards", "New City"),
+    ("Little Village", "South Lawndale"),
+    ("La Villita", "South Lawndale"),
+    ("Pilsen", "Lower West Side"),
+    ("Chinatown", "Armour Square"),
+    ("Wicker Park", "West Town"),
+    ("Ukrainian Village", "West Town"),
+    ("Bucktown", "Logan Square"),
+    ("Streeterville", "Near North Side"),
+    ("Gold Coast", "Near North Side"),
+    ("River North", "Near North Side"),
+    ("Andersonville", "Edgewater"),
+    ("Wrigleyville", "Lake View"),
+    ("Lakeview", "Lake View"),
+    ("Boystown", "Lake View"),
+    ("Chicago Loop", "The Loop"),
+    ("Downtown", "The Loop"),
+];
+
+/// Names that span several community areas: never guessed, reported with their candidates.
+const AMBIGUOUS: &[(&str, &[&str])] = &[
+    ("Garfield Park", &["West Garfield Park", "East Garfield Park"]),
+    ("Bronzeville", &["Douglas", "Oakland", "Grand Boulevard"]),
+    ("Bronzeville/South Lakefront", &["Douglas", "Oakland", "Grand Boulevard", "Kenwood", "Hyde Park"]),
+    ("South Loop", &["The Loop", "Near South Side"]),
+    ("Old Town", &["Near North Side", "Lincoln Park"]),
+    ("Ravenswood", &["Lincoln Square", "North Center"]),
+];
+
+/// Builds `chicago/manifest.json` and `chicago/community_area/{areas.parquet,boundaries.geojson}`.
+pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let dir = from.join("chicago");
+    let cmap_path = dir.join("indicators/cmap_cds_2016_2020.csv");
+    let cmap = read_raw_csv(&cmap_path)?;
+    let t = &cmap.table;
+    let col = |name: &str| t.column(name).map_err(|e| input_err(&cmap_path, e));
+    let n = t.num_rows();
+    let ids = col("community_id")?;
+    let names_col = col("community_area_name")?;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| ids.number(i).unwrap_or(f64::MAX) as i64);
+    let codes: Vec<String> = order.iter().map(|&i| format!("{}", ids.number(i).unwrap_or(0.0) as i64)).collect();
+    let names: Vec<String> = order.iter().map(|&i| names_col.text(i).unwrap_or_default().into_owned()).collect();
+    if codes.len() != 77 {
+        return Err(input_err(&cmap_path, format!("expected 77 community areas, found {}", codes.len())));
+    }
+    let num = |name: &str| -> Result<Vec<Option<f64>>> {
+        let c = col(name)?;
+        Ok(order.iter().map(|&i| c.number(i)).collect())
+    };
+    let pop = num("TOT_POP")?;
+    let share = |name: &str| -> Result<Vec<Option<f64>>> {
+        Ok(num(name)?
+            .iter()
+            .zip(&pop)
+            .map(|(g, p)| match (g, p) {
+                (Some(g), Some(p)) if *p > 0.0 => Some(g / p),
+                _ => None,
+            })
+            .collect())
+    };
+    let mut cols = vec![
+        IndicatorColumn {
+            meta: indicator("population", "Total population", "people", CMAP, CMAP_VINTAGE, None, true, false),
+            values: pop.clone(),
+        },
+        IndicatorColumn {
+            meta: indicator("youth_5_19", "Youth aged 5–19", "people", CMAP, CMAP_VINTAGE, None, true, false),
+            values: num("A5_19")?,
+        },
+        IndicatorColumn {
+            meta: indicator("under_5", "Children under 5", "people", CMAP, CMAP_VINTAGE, None, true, false),
+            values: num("UND5")?,
+        },
+        IndicatorColumn {
+            meta: indicator("households", "Households", "households", CMAP, CMAP_VINTAGE, None, true, false),
+            values: num("TOT_HH")?,
+        },
+        IndicatorColumn {
+            meta: indicator("median_household_income", "Median household income", "dollars", CMAP, CMAP_VINTAGE, Some(false), false, false),
+            values: num("MEDINC")?,
+        },
+        IndicatorColumn {
+            meta: indicator("per_capita_income", "Per-capita income", "dollars", CMAP, CMAP_VINTAGE, Some(false), false, false),
+            values: num("INCPERCAP")?,
+        },
+        IndicatorColumn {
+            meta: indicator("white_share", "Share White (non-Hispanic)", "share", CMAP, CMAP_VINTAGE, None, false, true),
+            values: share("WHITE")?,
+        },
+        IndicatorColumn {
+            meta: indicator("hispanic_share", "Share Hispanic or Latino", "share", CMAP, CMAP_VINTAGE, None, false, true),
+            values: share("HISP")?,
+        },
+        IndicatorColumn {
+            meta: indicator("black_share", "Share Black (non-Hispanic)", "share", CMAP, CMAP_VINTAGE, None, false, true),
+            values: share("BLACK")?,
+        },
+        IndicatorColumn {
+            meta: indicator("asian_share", "Share Asian (non-Hispanic)", "share", CMAP, CMAP_VINTAGE, None, false, true),
+            values: share("ASIAN")?,
+        },
+        IndicatorColumn {
+            meta: indicator("other_share", "Share other races (non-Hispanic)", "share", CMAP, CMAP_VINTAGE, None, false, true),
+            values: share("OTHER")?,
+        },
+    ];
+
+    // 2008-2012 socioeconomic indicators, keyed by area number (row 0 is the city total).
+    let socio_path = dir.join("indicators/socioeconomic_2008_2012.csv");
+    let socio = read_raw_csv(&socio_path)?;
+    let st = &socio.table;
+    let scol = |name: &str| st.column(name).map_err(|e| input_err(&socio_path, e));
+    let (sid, sname) = (scol("Community Area")?, scol("COMMUNITY AREA NAME")?);
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    let mut variant_names: Vec<(String, String)> = Vec::new();
+    for i in 0..st.num_rows() {
+        let Some(id) = sid.number(i) else { continue };
+        let code = format!("{}", id as i64);
+        if code != "0" {
+            variant_names.push((sname.text(i).unwrap_or_default().into_owned(), code.clone()));
+            by_code.insert(code, i);
+        }
+    }
+    for (id, header, label, need) in [
+        ("hardship_index", "HARDSHIP INDEX", "Hardship index (1–100)", true),
+        ("pct_households_below_poverty", "PERCENT HOUSEHOLDS BELOW POVERTY", "Households below poverty (%)", true),
+    ] {
+        let c = scol(header)?;
+        let values = codes.iter().map(|code| by_code.get(code).and_then(|&i| c.number(i))).collect();
+        let unit = if id == "hardship_index" { "index" } else { "percent" };
+        cols.push(IndicatorColumn { meta: indicator(id, label, unit, SOCIO, SOCIO_VINTAGE, Some(need), false, false), values });
+    }
+
+    // Boundaries: UPPER names and string numbers.
+    let gj_path = dir.join("boundaries/community_areas.geojson");
+    let shapes_by = geojson_shapes(&gj_path, "area_numbe")?;
+    let upper_names = geojson_names(&gj_path)?;
+    let shapes: Vec<_> = codes
+        .iter()
+        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&gj_path, format!("no boundary for area {c}"))))
+        .collect::<Result<_>>()?;
+    let level_dir = out.join("community_area");
+    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 8.0)?;
+    let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[], &cols)?;
+
+    let mut level = level_entry("community_area", "Community areas", codes.len(), bbox, meta);
+    let code_of_name = |name: &str| codes.iter().zip(&names).find(|(_, n)| normalize(n) == normalize(name)).map(|(c, _)| c.clone());
+    let mut aliases = BTreeMap::new();
+    for (variant, code) in variant_names.into_iter().chain(upper_names) {
+        let own = names[codes.iter().position(|c| *c == code).unwrap_or(0)].clone();
+        if normalize(&variant) != normalize(&own) {
+            aliases.insert(normalize(&variant), code);
+        }
+    }
+    for (alias, target) in NEIGHBOURHOODS {
+        let code = code_of_name(target).ok_or_else(|| input_err(&cmap_path, format!("alias target {target} is not an area name")))?;
+        aliases.insert(normalize(alias), code);
+    }
+    for (name, cands) in AMBIGUOUS {
+        let codes_of: Vec<String> = cands
+            .iter()
+            .map(|c| code_of_name(c).ok_or_else(|| input_err(&cmap_path, format!("ambiguous candidate {c} is not an area name"))))
+            .collect::<Result<_>>()?;
+        level.ambiguous.insert(normalize(name), codes_of);
+    }
+    level.aliases = aliases;
+    level.default_view =
+        DefaultView { denominator: "youth_5_19".into(), need: "median_household_income".into(), map: "median_household_income".into() };
+    let manifest = Manifest {
+        version: 1,
+        region: "chicago".into(),
+        name: "Chicago".into(),
+        attribution: "Community areas: City of Chicago Data Portal. Indicators: CMAP Community Data Snapshots (ACS 2016-2020) and City of Chicago socioeconomic indicators 2008-2012.".into(),
+        default_level: "community_area".into(),
+        levels: vec![level],
+    };
+    write_manifest(&out.join("manifest.json"), &manifest)?;
+    Ok(vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")])
+}
+
+fn geojson_names(path: &Path) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
+    Ok(v["features"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .filter_map(|f| {
+                    Some((f["properties"]["community"].as_str()?.to_string(), f["properties"]["area_numbe"].as_str()?.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}

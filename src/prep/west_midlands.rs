@@ -1,0 +1,234 @@
+//! West Midlands (region E12000005): the 30 local authority districts with Census 2021 population,
+//! IMD 2019 score and derived rank, and WMCA membership; boundaries from ONS's UK TopoJSON.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook, Data, DataType as _, Reader, Xlsx};
+
+use super::simplify::{to_grid, Shape};
+use super::{
+    indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result, GRID,
+};
+use crate::engine::names::normalize;
+use crate::engine::region::{DefaultView, Manifest};
+
+/// The region's ONS code.
+pub const REGION_CODE: &str = "E12000005";
+/// The West Midlands Combined Authority's code in the ONS lookup (its seven constituent members).
+const WMCA: &str = "E47000007";
+/// WMCA non-constituent members (wmca.org.uk, "Our members", 2023).
+const NON_CONSTITUENT: &[&str] = &[
+    "Cannock Chase",
+    "North Warwickshire",
+    "Nuneaton and Bedworth",
+    "Redditch",
+    "Rugby",
+    "Shropshire",
+    "Stratford-on-Avon",
+    "Tamworth",
+    "Telford and Wrekin",
+    "Warwick",
+];
+const ONS: &str = "ONS Census 2021 (usual residents, rounded to 100)";
+const IMD: &str = "MHCLG English Indices of Deprivation 2019, population-weighted LAD 2022 average";
+
+/// Builds `west-midlands/manifest.json` and `west-midlands/lad/{areas.parquet,boundaries.geojson}`.
+pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let dir = from.join("west-midlands");
+    let lookup_path = dir.join("lookups/la_all_codes.csv");
+    let lookup = read_raw_csv(&lookup_path)?;
+    let t = &lookup.table;
+    let c = |n: &str| t.column(n).map_err(|e| input_err(&lookup_path, e));
+    let (cd, nm, rgn, rgnnm, cauth) = (c("LADCD")?, c("LADNM")?, c("RGNCD")?, c("RGNNM")?, c("CAUTHCD")?);
+    let current = c("Current")?;
+    let mut lads: Vec<(String, String, String)> = Vec::new();
+    let mut outside: BTreeMap<String, String> = BTreeMap::new();
+    for i in 0..t.num_rows() {
+        let code = cd.text(i).unwrap_or_default().into_owned();
+        let name = nm.text(i).unwrap_or_default().into_owned();
+        if rgn.text(i).as_deref() == Some(REGION_CODE) && current.text(i).as_deref() == Some("true") {
+            let group = if cauth.text(i).as_deref() == Some(WMCA) {
+                "WMCA constituent"
+            } else if NON_CONSTITUENT.contains(&name.as_str()) {
+                "WMCA non-constituent"
+            } else {
+                "Rest of region"
+            };
+            lads.push((code, name, group.to_string()));
+        } else if let Some(r) = rgnnm.text(i) {
+            outside.insert(normalize(&name), r.into_owned());
+        }
+    }
+    lads.sort();
+    if lads.len() != 30 {
+        return Err(input_err(&lookup_path, format!("expected 30 current West Midlands districts, found {}", lads.len())));
+    }
+    let codes: Vec<String> = lads.iter().map(|l| l.0.clone()).collect();
+    let names: Vec<String> = lads.iter().map(|l| l.1.clone()).collect();
+    let groups: Vec<String> = lads.iter().map(|l| l.2.clone()).collect();
+    for n in &names {
+        outside.remove(&normalize(n));
+    }
+
+    // Census 2021 population (sheet "Population change": area code, name, 2011, 2021, change).
+    let xlsx_path = dir.join("census/datadownload.xlsx");
+    let pop = census_population(&xlsx_path)?;
+    let population: Vec<Option<f64>> = codes.iter().map(|c| pop.get(c).copied()).collect();
+
+    // IMD 2019 scores for every English LAD; rank derived (1 = most deprived).
+    let imd_path = dir.join("imd/imd2019_england_ltla22.csv");
+    let imd = read_raw_csv(&imd_path)?;
+    let it = &imd.table;
+    let (icode, iscore) =
+        (it.column("ltla22_code").map_err(|e| input_err(&imd_path, e))?, it.column("Score").map_err(|e| input_err(&imd_path, e))?);
+    let mut scores: Vec<(String, f64)> = (0..it.num_rows())
+        .filter_map(|i| Some((icode.text(i)?.into_owned(), iscore.number(i)?)))
+        .filter(|(c, _)| c.starts_with('E'))
+        .collect();
+    scores.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    let rank: BTreeMap<&str, usize> = scores.iter().enumerate().map(|(k, (c, _))| (c.as_str(), k + 1)).collect();
+    let score: BTreeMap<&str, f64> = scores.iter().map(|(c, s)| (c.as_str(), *s)).collect();
+    let cols = vec![
+        IndicatorColumn { meta: indicator("population", "Usual residents", "people", ONS, "2021", None, true, false), values: population },
+        IndicatorColumn {
+            meta: indicator("imd_score", "IMD 2019 average score", "score", IMD, "2019", Some(true), false, false),
+            values: codes.iter().map(|c| score.get(c.as_str()).copied()).collect(),
+        },
+        IndicatorColumn {
+            meta: indicator(
+                "imd_rank",
+                &format!("IMD 2019 rank of {} English districts (1 = most deprived)", scores.len()),
+                "rank",
+                IMD,
+                "2019",
+                Some(false),
+                false,
+                false,
+            ),
+            values: codes.iter().map(|c| rank.get(c.as_str()).map(|r| *r as f64)).collect(),
+        },
+    ];
+
+    // Boundaries from the ONS TopoJSON (object `ltla`).
+    let topo_path = dir.join("boundaries/uk_lad_topo.json");
+    let shapes_by = topojson_shapes(&topo_path, "ltla")?;
+    let shapes: Vec<Shape> = codes
+        .iter()
+        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&topo_path, format!("no boundary for {c}"))))
+        .collect::<Result<_>>()?;
+    let level_dir = out.join("lad");
+    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 20.0)?;
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("wmca_group".into(), groups)], &cols)?;
+
+    let mut level = level_entry("lad", "Local authority districts", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
+    level.groups = vec!["wmca_group".into()];
+    level.outside = outside;
+    for (alias, code) in [
+        ("Herefordshire", "E06000019"),
+        ("County of Herefordshire", "E06000019"),
+        ("Stratford upon Avon", "E07000221"),
+        ("Stoke", "E06000021"),
+        ("Telford", "E06000020"),
+        ("Wolverhampton City", "E08000031"),
+    ] {
+        level.aliases.insert(normalize(alias), code.into());
+    }
+    level.default_view = DefaultView { denominator: "population".into(), need: "imd_score".into(), map: "imd_score".into() };
+    let manifest = Manifest {
+        version: 1,
+        region: "west-midlands".into(),
+        name: "West Midlands".into(),
+        attribution: "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right. English Indices of Deprivation 2019 (MHCLG), OGL v3.".into(),
+        default_level: "lad".into(),
+        levels: vec![level],
+    };
+    write_manifest(&out.join("manifest.json"), &manifest)?;
+    Ok(vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")])
+}
+
+/// LAD code → usual residents 2021, from the ONS workbook's "Population change" sheet.
+fn census_population(path: &Path) -> Result<BTreeMap<String, f64>> {
+    let mut wb: Xlsx<_> = open_workbook(path).map_err(|e: calamine::XlsxError| input_err(path, e))?;
+    let range = wb.worksheet_range("Population change").map_err(|e| input_err(path, e))?;
+    let mut out = BTreeMap::new();
+    let mut col_2021 = None;
+    for row in range.rows() {
+        let text = |c: &Data| c.to_string();
+        if col_2021.is_none() {
+            if row.first().map(text).is_some_and(|s| s.to_lowercase().starts_with("area code")) {
+                col_2021 = row.iter().position(|c| {
+                    let s = text(c).to_lowercase();
+                    s.contains("2021") && !s.contains("change")
+                });
+            }
+            continue;
+        }
+        let Some(k) = col_2021 else { continue };
+        let code = text(&row[0]);
+        if let Some(v) = row.get(k).and_then(|c| c.as_f64()) {
+            out.insert(code, v);
+        }
+    }
+    if out.is_empty() {
+        return Err(input_err(path, "no \"Area code\" header with a 2021 population column in sheet \"Population change\""));
+    }
+    Ok(out)
+}
+
+/// Decodes the polygons of TopoJSON object `object` (quantised, delta-encoded arcs) into grid
+/// shapes keyed by `properties.areacd`.
+fn topojson_shapes(path: &Path, object: &str) -> Result<BTreeMap<String, Shape>> {
+    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
+    let scale = &v["transform"]["scale"];
+    let translate = &v["transform"]["translate"];
+    let (sx, sy, tx, ty) = (
+        scale[0].as_f64().unwrap_or(1.0),
+        scale[1].as_f64().unwrap_or(1.0),
+        translate[0].as_f64().unwrap_or(0.0),
+        translate[1].as_f64().unwrap_or(0.0),
+    );
+    let arcs: Vec<Vec<(i64, i64)>> = v["arcs"]
+        .as_array()
+        .ok_or_else(|| input_err(path, "no arcs"))?
+        .iter()
+        .map(|arc| {
+            let (mut x, mut y) = (0i64, 0i64);
+            arc.as_array()
+                .map(|pts| {
+                    pts.iter()
+                        .map(|p| {
+                            x += p[0].as_i64().unwrap_or(0);
+                            y += p[1].as_i64().unwrap_or(0);
+                            (to_grid(x as f64 * sx + tx, GRID), to_grid(y as f64 * sy + ty, GRID))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let ring = |idx: &serde_json::Value| -> Vec<(i64, i64)> {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for a in idx.as_array().into_iter().flatten() {
+            let a = a.as_i64().unwrap_or(0);
+            let pts: Vec<(i64, i64)> = if a >= 0 { arcs[a as usize].clone() } else { arcs[(!a) as usize].iter().rev().copied().collect() };
+            let skip = usize::from(!out.is_empty());
+            out.extend(pts.into_iter().skip(skip));
+        }
+        out.dedup();
+        out
+    };
+    let mut shapes = BTreeMap::new();
+    for g in v["objects"][object]["geometries"].as_array().ok_or_else(|| input_err(path, format!("no object {object}")))? {
+        let Some(code) = g["properties"]["areacd"].as_str() else { continue };
+        let polys: Vec<&serde_json::Value> = match g["type"].as_str() {
+            Some("Polygon") => vec![&g["arcs"]],
+            Some("MultiPolygon") => g["arcs"].as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+            _ => continue,
+        };
+        let shape: Shape = polys.into_iter().map(|p| p.as_array().into_iter().flatten().map(ring).collect()).collect();
+        shapes.insert(code.to_string(), shape);
+    }
+    Ok(shapes)
+}

@@ -1,0 +1,35 @@
+//! Helpers shared by the native integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use equimap::engine::{Analysis, Areas};
+
+/// The repository's served region data.
+pub fn data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static/data")
+}
+
+/// `../shared/data` beside the repository.
+pub fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// Chicago community areas with boundaries.
+pub fn chicago() -> Areas {
+    equimap::cli::load_areas(&data(), "chicago", "").unwrap()
+}
+
+/// West Midlands districts with boundaries.
+pub fn west_midlands() -> Areas {
+    equimap::cli::load_areas(&data(), "west-midlands", "").unwrap()
+}
+
+/// Every row is in exactly one bucket.
+pub fn assert_identity(a: &Analysis) {
+    let r = a.rows;
+    assert_eq!(r.rows_in, r.rejected + r.excluded + r.unmatched + r.matched, "{r:?}");
+    assert_eq!(r.unmatched, a.unmatched_rows.len());
+    assert_eq!(r.rejected, a.rejected_rows.len());
+    assert_eq!(r.matched, a.areas.iter().map(|x| x.rows).sum::<usize>());
+}

@@ -1,0 +1,137 @@
+// End-to-end: the release build served under /equimap/, driven in headless Chromium the way a person
+// uses it. Figures on the page are compared with `equimap analyze` (the same engine, natively).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import fs from 'node:fs';
+import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo } from './helpers.mjs';
+
+const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
+const AC = path.join(shared, 'west-midlands/uploads/arts-council-investment-programme.csv');
+let server, browser;
+
+function cli(...args) {
+  const bin = process.env.EQUIMAP_BIN || path.join(repo, 'target/debug/equimap');
+  return JSON.parse(execFileSync(bin, ['analyze', ...args], { cwd: repo, maxBuffer: 1 << 28 }).toString());
+}
+const analysis = (page) => page.evaluate(() => window.__equimap.analysis);
+const text = (page, id) => page.textContent(`[data-testid=${id}]`);
+
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('opening the site draws the default need map of Chicago', async () => {
+  const page = await openPage(browser, server.base);
+  assert.equal(await waitState(page, ['ready']), 'ready');
+  await page.waitForSelector('[data-testid=map] path');
+  assert.equal(await page.locator('[data-testid=map] path').count(), 77);
+  const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => m.name));
+  assert.ok(measures.includes('equimap:ready'), measures.join());
+  assert.match(await page.textContent('h2'), /Median household income/);
+  assert.deepEqual(offsite(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('picking an export shows the engine\'s figures; a filter changes them as the engine says', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await pickFile(page, MCMF);
+  await waitState(page, ['done']);
+  await page.waitForSelector('[data-testid=equity-table] tbody tr');
+  const want = cli('--region', 'chicago', '--programs', MCMF);
+  const got = await analysis(page);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas, want.areas);
+  assert.deepEqual(got.summary, want.summary);
+  assert.equal(await text(page, 'rows-in'), String(want.rows.in));
+  assert.equal(await text(page, 'rows-matched'), String(want.rows.matched));
+  assert.equal(await text(page, 'rows-unmatched'), String(want.rows.unmatched));
+  assert.equal(await page.locator('[data-testid=equity-table] tbody tr').count(), 77);
+  assert.equal(await text(page, 'total-supply'), want.summary.supply_total.toLocaleString('en-US'));
+  const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => m.name));
+  assert.ok(measures.includes('equimap:total'), measures.join());
+
+  // Keep only online programs.
+  await page.selectOption('[data-testid=filter-column]', 'meeting_type');
+  await page.selectOption('[data-testid=filter-value]', 'online');
+  await page.click('[data-testid=add-filter]');
+  await page.waitForFunction(() => window.__equimap.analysis.rows.excluded > 0);
+  const want2 = cli('--region', 'chicago', '--programs', MCMF, '--where', 'meeting_type=online');
+  const got2 = await analysis(page);
+  assert.deepEqual(got2.rows, want2.rows);
+  assert.deepEqual(got2.summary, want2.summary);
+  assert.equal(await text(page, 'rows-excluded'), String(want2.rows.excluded));
+
+  // The share link reopens the same view once the same file is given again.
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert.ok(link.startsWith(server.base), link);
+  assert.ok(link.length < 2000, `link is ${link.length} characters`);
+  assert.ok(!link.includes('Youth Continuum'), 'no data in the link');
+  const fresh = await openPage(browser, link);
+  await waitState(fresh, ['ready']);
+  assert.match(await text(fresh, 'need-file'), /Drop mcmf_programs_2024\.csv/);
+  await pickFile(fresh, MCMF);
+  await waitState(fresh, ['done']);
+  await fresh.waitForFunction(() => window.__equimap.analysis.rows.excluded > 0);
+  assert.deepEqual(await analysis(fresh), got2);
+  await page.screenshot({ path: path.join(repo, 'docs/screenshot.png'), fullPage: false });
+  assert.deepEqual(offsite(page), []);
+  assert.deepEqual(offsite(fresh), []);
+  assert.deepEqual(page.errors, []);
+  await fresh.close();
+  await page.close();
+});
+
+test('a tampered link shows what could not be restored and the page still works', async () => {
+  const page = await openPage(browser, server.base + '?v=7&r=chicago&k=99&cls=pretty&top=-4&sup=sum:&zzz=1&l=nowhere&ages=a~b~9~1');
+  await waitState(page, ['ready']);
+  await page.waitForSelector('[data-testid=link-problems]');
+  await page.waitForSelector('[data-testid=map] path');
+  const msg = await text(page, 'link-problems');
+  for (const bit of ['k=99', 'cls=pretty', 'top=-4', 'nowhere']) assert.ok(msg.includes(bit), `${bit} in: ${msg}`);
+  assert.equal(await page.locator('[data-testid=map] path').count(), 77);
+  const evil = await openPage(browser, server.base + '?r=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E');
+  await waitState(evil, ['ready']);
+  assert.match(await text(evil, 'link-problems'), /unknown region/);
+  assert.equal(await evil.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(page.errors, []);
+  await evil.close();
+  await page.close();
+});
+
+test('West Midlands preset: Arts Council funding per head matches the engine', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await page.click('text=Arts Council funding per head vs deprivation, West Midlands');
+  await page.waitForFunction(() => window.__equimap?.analysis?.region === 'west-midlands', null, { timeout: 60000 });
+  const got = await analysis(page);
+  assert.equal(got.summary.supply_total, 56112217);
+  assert.equal(got.rows.matched, 93);
+  assert.equal(got.areas.filter((a) => a.supply === 0).length, 13);
+  assert.equal(await text(page, 'total-supply'), '£56,112,217');
+  assert.equal(await page.locator('[data-testid=map] path').count(), 30);
+  const want = cli('--region', 'west-midlands', '--programs', AC, '--area-column', 'Local authority',
+    '--supply', 'sum:2023-26 Annual Funding (Offered 4 Nov 2022)', '--where', 'ONS region=West Midlands', '--group', 'wmca_group');
+  assert.deepEqual(got.areas, want.areas);
+  assert.deepEqual(offsite(page), []);
+  await page.screenshot({ path: path.join(repo, 'docs/screenshot-west-midlands.png'), fullPage: false });
+  await page.close();
+});
+
+test('hostile names in a dropped file render as text and run nothing', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  const csv = 'program_id,community_name,program_name\n4,LOOP,c\n5,AUSTIN,d\n6,AUSTIN,e\n1,"<img src=x onerror=""window.__pwned=1"">",a\n2,javascript:alert(1),b\n3,LOOP,"<script>window.__pwned=2</script>"\n';
+  const tmp = path.join(repo, 'target-e2e-evil.csv');
+  fs.writeFileSync(tmp, csv);
+  try {
+    await pickFile(page, tmp, 'evil.csv');
+    await waitState(page, ['done']);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('[data-testid=match-report] img').count(), 0);
+    assert.match(await text(page, 'match-report'), /<img src=x onerror=/);
+  } finally { fs.unlinkSync(tmp); }
+  await page.close();
+});

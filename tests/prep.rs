@@ -1,0 +1,165 @@
+//! `equimap prep`: outputs checked against the raw files read independently here, byte-identical
+//! re-runs, and a test that fails when the committed `static/data` is stale.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::collections::HashMap;
+
+use equimap::engine::geometry::PointFate;
+use equimap::engine::names::normalize;
+
+fn read_dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for region in ["chicago", "west-midlands"] {
+        for rel in [
+            "manifest.json",
+            "community_area/areas.parquet",
+            "community_area/boundaries.geojson",
+            "lad/areas.parquet",
+            "lad/boundaries.geojson",
+        ] {
+            let p = dir.join(region).join(rel);
+            if p.exists() {
+                out.push((format!("{region}/{rel}"), std::fs::read(p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn committed_outputs_are_fresh_and_reproducible() {
+    let tmp = std::env::temp_dir().join(format!("equimap-prep-{}", std::process::id()));
+    for run in 0..2 {
+        let out = tmp.join(format!("run{run}"));
+        for region in ["chicago", "west-midlands"] {
+            equimap::prep::run(region, &common::shared(), &out).unwrap();
+        }
+    }
+    let (a, b) = (read_dir_files(&tmp.join("run0")), read_dir_files(&tmp.join("run1")));
+    assert_eq!(a.len(), 6);
+    assert_eq!(a, b, "two prep runs differ");
+    let committed = read_dir_files(&common::data());
+    for ((name, fresh), (_, old)) in a.iter().zip(&committed) {
+        assert!(fresh == old, "static/data/{name} is stale: run `./x prep` and commit");
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+}
+
+#[test]
+fn chicago_areas_match_the_raw_files() {
+    let areas = common::chicago();
+    assert_eq!(areas.len(), 77);
+    let mut r = csv::Reader::from_path(common::shared().join("chicago/indicators/cmap_cds_2016_2020.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (ci, cp, cm) = (
+        h.iter().position(|x| x == "community_id").unwrap(),
+        h.iter().position(|x| x == "TOT_POP").unwrap(),
+        h.iter().position(|x| x == "MEDINC").unwrap(),
+    );
+    let mut total = 0.0;
+    let mut medinc = HashMap::new();
+    for rec in r.records().map(Result::unwrap) {
+        total += rec[cp].parse::<f64>().unwrap();
+        medinc.insert(rec[ci].to_string(), rec[cm].parse::<f64>().unwrap());
+    }
+    let pop: f64 = areas.values["population"].iter().map(|v| v.unwrap()).sum();
+    assert!((pop - total).abs() < 1e-6, "{pop} vs {total}");
+    assert!(pop.fract() != 0.0, "CMAP's apportioned estimates stay fractional");
+    for (i, code) in areas.codes.iter().enumerate() {
+        assert_eq!(areas.values["median_household_income"][i], Some(medinc[code]));
+    }
+    let hardship = &areas.values["hardship_index"];
+    assert!(hardship.iter().all(Option::is_some));
+    // Field metadata travels in the Parquet file.
+    let ing = equimap::engine::parquet_io::read_parquet(
+        "areas.parquet",
+        std::fs::read(common::data().join("chicago/community_area/areas.parquet")).unwrap(),
+    )
+    .unwrap();
+    let schema = ing.table.batch.schema();
+    let f = schema.field_with_name("median_household_income").unwrap();
+    assert_eq!(f.metadata().get("higher_is_more_need").map(String::as_str), Some("false"));
+    assert_eq!(f.metadata().get("vintage").map(String::as_str), Some("2016-2020"));
+}
+
+#[test]
+fn every_published_name_resolves() {
+    let areas = common::chicago();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::shared().join("chicago/boundaries/community_areas.geojson")).unwrap())
+            .unwrap();
+    for f in v["features"].as_array().unwrap() {
+        let (name, code) = (f["properties"]["community"].as_str().unwrap(), f["properties"]["area_numbe"].as_str().unwrap());
+        assert_eq!(areas.lookup(name).map(|i| areas.codes[i].as_str()), Some(code), "{name}");
+    }
+    for file in ["chicago/indicators/cmap_cds_2016_2020.csv", "chicago/indicators/socioeconomic_2008_2012.csv"] {
+        let mut r = csv::Reader::from_path(common::shared().join(file)).unwrap();
+        for rec in r.records().map(Result::unwrap) {
+            if &rec[0] == "0" {
+                continue;
+            }
+            assert_eq!(areas.lookup(&rec[1]).map(|i| areas.codes[i].as_str()), Some(&rec[0]), "{file}: {}", &rec[1]);
+        }
+    }
+    for (name, want) in
+        [("Back of the Yards", "New City"), ("Little Village", "South Lawndale"), ("the loop", "The Loop"), ("O’Hare", "O'Hare")]
+    {
+        assert_eq!(areas.lookup(name).map(|i| areas.names[i].as_str()), Some(want));
+    }
+    assert_eq!(areas.ambiguous("Garfield Park").unwrap(), &vec!["26".to_string(), "27".to_string()]);
+    assert!(areas.lookup("Garfield Park").is_none());
+}
+
+#[test]
+fn known_points_land_in_their_areas() {
+    let areas = common::chicago();
+    let b = areas.boundaries.as_ref().unwrap();
+    let code = |lat: f64, lon: f64| match b.locate(lon, lat) {
+        PointFate::Inside(i) => areas.codes[i].clone(),
+        PointFate::NoArea => "none".into(),
+    };
+    assert_eq!(code(41.8819, -87.6278), "32", "Loop (State & Madison)");
+    assert_eq!(code(41.9786, -87.9048), "76", "O'Hare airport");
+    assert_eq!(code(41.7943, -87.5907), "41", "Hyde Park (University of Chicago)");
+    assert_eq!(code(41.9484, -87.6553), "6", "Lake View (Wrigley Field)");
+    assert_eq!(code(41.8, -87.4), "none", "Lake Michigan");
+    let wm = common::west_midlands();
+    let b = wm.boundaries.as_ref().unwrap();
+    let lad = |lat: f64, lon: f64| match b.locate(lon, lat) {
+        PointFate::Inside(i) => wm.names[i].clone(),
+        PointFate::NoArea => "none".into(),
+    };
+    assert_eq!(lad(52.4797, -1.9026), "Birmingham");
+    assert_eq!(lad(52.1917, -1.7073), "Stratford-on-Avon");
+}
+
+#[test]
+fn west_midlands_districts_match_the_raw_files() {
+    let wm = common::west_midlands();
+    assert_eq!(wm.len(), 30);
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/la_all_codes.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (cd, rg) = (h.iter().position(|x| x == "LADCD").unwrap(), h.iter().position(|x| x == "RGNCD").unwrap());
+    let mut want: Vec<String> = r.records().map(Result::unwrap).filter(|x| &x[rg] == "E12000005").map(|x| x[cd].to_string()).collect();
+    want.sort();
+    assert_eq!(wm.codes, want);
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/imd/imd2019_england_ltla22.csv")).unwrap();
+    let scores: HashMap<String, f64> = r.records().map(Result::unwrap).map(|x| (x[0].to_string(), x[1].parse().unwrap())).collect();
+    for (i, c) in wm.codes.iter().enumerate() {
+        assert_eq!(wm.values["imd_score"][i], Some(scores[c]), "{c}");
+        assert!(wm.values["population"][i].unwrap() > 50_000.0, "{c}");
+    }
+    // Rank 1 = most deprived in England: Birmingham is among the most deprived districts.
+    let b = wm.codes.iter().position(|c| c == "E08000025").unwrap();
+    let better = scores.iter().filter(|(c, s)| c.starts_with('E') && **s > scores["E08000025"]).count();
+    assert_eq!(wm.values["imd_rank"][b], Some((better + 1) as f64));
+    assert_eq!(wm.labels["wmca_group"].iter().filter(|g| g.as_deref() == Some("WMCA constituent")).count(), 7);
+    for name in ["Herefordshire, County of", "HEREFORDSHIRE", "Stratford-on-Avon ", "stoke on trent"] {
+        assert!(wm.lookup(name).is_some(), "{name}");
+    }
+    assert_eq!(wm.outside("Somerset").map(String::as_str), Some("South West"));
+    assert!(wm.outside(&normalize("Birmingham")).is_none());
+}

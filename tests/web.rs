@@ -1,0 +1,88 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the engine compiled to wasm32 gives the
+//! same figures as natively, and the Leptos components render them into the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use equimap::app::state::{Ctx, LoadedFile};
+use equimap::engine::region::{Areas, Manifest};
+use equimap::engine::{read_csv, View};
+use leptos::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn chicago() -> Areas {
+    let m = Manifest::from_json(include_str!("../static/data/chicago/manifest.json")).unwrap();
+    let lv = m.level("community_area").unwrap();
+    Areas::load(
+        lv,
+        include_bytes!("../static/data/chicago/community_area/areas.parquet").to_vec(),
+        Some(include_str!("../static/data/chicago/community_area/boundaries.geojson")),
+    )
+    .unwrap()
+}
+
+const EXPORT: &str = "program_id,community_name,meeting_type\n1,LOOP,face_to_face\n1,LOOP,face_to_face\n2,Austin,online\n3,Garfield Park,face_to_face\n4,,face_to_face\n";
+
+#[wasm_bindgen_test]
+fn engine_in_the_browser_counts_distinct_programs() {
+    let areas = chicago();
+    let ing = read_csv("e.csv", EXPORT.as_bytes()).unwrap();
+    let a = equimap::engine::analyze(&areas, &ing, &View::default()).unwrap();
+    // Program 1 listed twice in the Loop counts once; Garfield Park is ambiguous; one blank.
+    assert_eq!((a.rows.rows_in, a.rows.matched, a.rows.unmatched), (5, 3, 2));
+    assert_eq!(a.areas.iter().find(|r| r.code == "32").unwrap().supply, 1.0);
+    assert_eq!(a.summary.supply_total, 2.0);
+}
+
+fn mounted(view: View) -> (web_sys::HtmlElement, Ctx) {
+    let doc = gloo::utils::document();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
+    doc.body().unwrap().append_child(&host).unwrap();
+    let ctx = Ctx::new(view, vec![]);
+    ctx.areas.set(Some(Arc::new(chicago())));
+    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("e.csv", EXPORT.as_bytes()).unwrap(), sample: false })));
+    ctx.recompute();
+    let c = ctx;
+    leptos::mount::mount_to(host.clone(), move || {
+        provide_context(c);
+        view! { <equimap::app::report::MatchReport/> <equimap::app::table::EquityTable/> <equimap::app::map::MapPanel/> }
+    })
+    .forget();
+    (host, ctx)
+}
+
+#[wasm_bindgen_test]
+fn components_render_the_analysis() {
+    let (host, _ctx) = mounted(View::default());
+    let q = |sel: &str| host.query_selector_all(sel).unwrap().length();
+    assert_eq!(q("[data-testid=equity-table] tbody tr"), 77);
+    assert_eq!(q("[data-testid=map] path"), 77);
+    let text = |sel: &str| host.query_selector(sel).unwrap().unwrap().text_content().unwrap();
+    assert_eq!(text("[data-testid=rows-in]"), "5");
+    assert_eq!(text("[data-testid=rows-matched]"), "3");
+    assert_eq!(text("[data-testid=rows-unmatched]"), "2");
+    assert_eq!(text("[data-testid=total-supply]"), "2");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn hostile_names_render_as_text() {
+    let doc = gloo::utils::document();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
+    doc.body().unwrap().append_child(&host).unwrap();
+    let ctx = Ctx::new(View::default(), vec![]);
+    ctx.areas.set(Some(Arc::new(chicago())));
+    let evil = "program_id,community_name\n1,<img src=x onerror=\"window.__pwned=1\">\n2,LOOP\n";
+    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("x.csv", evil.as_bytes()).unwrap(), sample: false })));
+    ctx.recompute();
+    leptos::mount::mount_to(host.clone(), move || {
+        provide_context(ctx);
+        view! { <equimap::app::report::MatchReport/> }
+    })
+    .forget();
+    assert_eq!(host.query_selector_all("img").unwrap().length(), 0);
+    assert!(host.text_content().unwrap().contains("<img src=x onerror="));
+    host.remove();
+}
