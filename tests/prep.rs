@@ -19,6 +19,8 @@ fn read_dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
             "community_area/boundaries.geojson",
             "lad/areas.parquet",
             "lad/boundaries.geojson",
+            "msoa/areas.parquet",
+            "msoa/boundaries.geojson",
         ] {
             let p = dir.join(region).join(rel);
             if p.exists() {
@@ -39,7 +41,7 @@ fn committed_outputs_are_fresh_and_reproducible() {
         }
     }
     let (a, b) = (read_dir_files(&tmp.join("run0")), read_dir_files(&tmp.join("run1")));
-    assert_eq!(a.len(), 6);
+    assert_eq!(a.len(), 8);
     assert_eq!(a, b, "two prep runs differ");
     let committed = read_dir_files(&common::data());
     for ((name, fresh), (_, old)) in a.iter().zip(&committed) {
@@ -162,4 +164,34 @@ fn west_midlands_districts_match_the_raw_files() {
     }
     assert_eq!(wm.outside("Somerset").map(String::as_str), Some("South West"));
     assert!(wm.outside(&normalize("Birmingham")).is_none());
+}
+
+#[test]
+fn west_midlands_msoas_keep_their_gaps() {
+    let areas = equimap::cli::load_areas(&common::data(), "west-midlands", "msoa").unwrap();
+    assert_eq!(areas.len(), 736);
+    // Independently: MSOA 2021 codes of the region in the lookup, and which of them the 2011-based
+    // IMD file covers.
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/msoa_la.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (c21, rg) = (h.iter().position(|x| x == "MSOA21CD").unwrap(), h.iter().position(|x| x == "RGNCD").unwrap());
+    let mut codes: Vec<String> =
+        r.records().map(Result::unwrap).filter(|x| &x[rg] == "E12000005" && !x[c21].is_empty()).map(|x| x[c21].to_string()).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(areas.codes, codes);
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/imd/imd_england_msoa.csv")).unwrap();
+    let imd: std::collections::HashSet<String> = r.records().map(Result::unwrap).map(|x| x[0].to_string()).collect();
+    let lacking: Vec<&String> = codes.iter().filter(|c| !imd.contains(*c)).collect();
+    assert_eq!(lacking.len(), 11);
+    for (i, c) in areas.codes.iter().enumerate() {
+        assert_eq!(areas.values["imd_score"][i].is_none(), lacking.contains(&c), "{c}: never filled silently");
+        assert!(areas.values["households"][i].unwrap() > 1000.0, "{c}");
+        let pct = areas.values["households_deprived_pct"][i].unwrap();
+        assert!((0.0..=100.0).contains(&pct));
+    }
+    assert_eq!(areas.level.missing.len(), 11);
+    assert!(areas.lookup("Birmingham 001").is_some(), "official MSOA names are aliases");
+    let size = std::fs::metadata(common::data().join("west-midlands/msoa/boundaries.geojson")).unwrap().len();
+    assert!(size < 1_000_000, "{size} bytes");
 }

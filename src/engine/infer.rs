@@ -33,6 +33,10 @@ pub fn infer_column(values: &[Option<String>], decimal_comma: bool) -> (ArrayRef
     if present().next().is_none() {
         return (text_array(values), ColumnKind::Text);
     }
+    // Codes with leading zeros (ZIP codes, `007`) stay text as written.
+    if present().any(|v| v.len() > 1 && v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit())) {
+        return (text_array(values), ColumnKind::Text);
+    }
     if present().all(|v| looks_integer(v) && parse_number(v, decimal_comma).is_some_and(|x| x.fract() == 0.0 && x.abs() < 9.0e15)) {
         let a: Int64Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_number(s, decimal_comma)).map(|x| x as i64)).collect();
         return (Arc::new(a), ColumnKind::Integer);

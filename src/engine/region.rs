@@ -59,6 +59,9 @@ pub struct Level {
     /// Text columns of `areas.parquet` that group areas (e.g. combined-authority membership).
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Gaps in the published data, one line each (e.g. areas with no value for an indicator).
+    #[serde(default)]
+    pub missing: Vec<String>,
     /// What the level shows first.
     pub default_view: DefaultView,
 }
@@ -172,7 +175,11 @@ impl Areas {
         let mut index = HashMap::new();
         for (i, (code, name)) in codes.iter().zip(&names).enumerate() {
             index.insert(code.to_lowercase(), i);
-            index.insert(normalize(name), i);
+            let n = normalize(name);
+            // A name several areas share is never a match (it is listed as ambiguous).
+            if !level.ambiguous.contains_key(&n) {
+                index.insert(n, i);
+            }
         }
         let by_code: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
         for (alias, code) in &level.aliases {

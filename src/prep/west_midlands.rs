@@ -119,7 +119,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         .collect::<Result<_>>()?;
     let level_dir = out.join("lad");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 20.0)?;
-    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("wmca_group".into(), groups)], &cols)?;
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("wmca_group".into(), groups.clone())], &cols)?;
 
     let mut level = level_entry("lad", "Local authority districts", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
     level.groups = vec!["wmca_group".into()];
@@ -135,16 +135,154 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         level.aliases.insert(normalize(alias), code.into());
     }
     level.default_view = DefaultView { denominator: "population".into(), need: "imd_score".into(), map: "imd_score".into() };
+    let (msoa_level, msoa_files) = build_msoa(&dir, out, &codes, &names, &groups)?;
     let manifest = Manifest {
         version: 1,
         region: "west-midlands".into(),
         name: "West Midlands".into(),
         attribution: "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right. English Indices of Deprivation 2019 (MHCLG), OGL v3.".into(),
         default_level: "lad".into(),
-        levels: vec![level],
+        levels: vec![level, msoa_level],
     };
     write_manifest(&out.join("manifest.json"), &manifest)?;
-    Ok(vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")])
+    let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
+    files.extend(msoa_files);
+    Ok(files)
+}
+
+const TS011: &str = "ONS Census 2021 TS011, households by deprivation dimensions (Nomis)";
+const IMD_MSOA: &str = "MHCLG English Indices of Deprivation 2019, population-weighted average over MSOA 2011 (IMD R package)";
+
+/// The MSOA 2021 level: 736 areas with Census 2021 households and the share deprived in at least
+/// one dimension, and the IMD 2019 score where the 2011-based file has the same code (MSOAs
+/// created or changed in 2021 have none, and are listed in the manifest's notes, never filled).
+fn build_msoa(
+    dir: &Path,
+    out: &Path,
+    lad_codes: &[String],
+    lad_names: &[String],
+    lad_groups: &[String],
+) -> Result<(crate::engine::region::Level, Vec<PathBuf>)> {
+    let lookup_path = dir.join("lookups/msoa_la.csv");
+    let lookup = read_raw_csv(&lookup_path)?;
+    let t = &lookup.table;
+    let c = |n: &str| t.column(n).map_err(|e| input_err(&lookup_path, e));
+    let (c21, nm, hcl, lad, rgn) = (c("MSOA21CD")?, c("MSOANM")?, c("MSOAHCLNM")?, c("LADCD_ACTIVE")?, c("RGNCD")?);
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for i in 0..t.num_rows() {
+        let (Some(code), Some(r)) = (c21.text(i), rgn.text(i)) else { continue };
+        if r == REGION_CODE {
+            let official = nm.text(i).unwrap_or_default().into_owned();
+            let friendly = hcl.text(i).map(|s| s.into_owned()).unwrap_or_else(|| official.clone());
+            rows.push((code.into_owned(), friendly, official, lad.text(i).unwrap_or_default().into_owned()));
+        }
+    }
+    rows.sort();
+    rows.dedup_by(|a, b| a.0 == b.0);
+    if rows.len() != 736 {
+        return Err(input_err(&lookup_path, format!("expected 736 West Midlands MSOAs (2021), found {}", rows.len())));
+    }
+    let codes: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let names: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+    let lad_of = |code: &str| lad_codes.iter().position(|c| c == code);
+    let lad_name: Vec<String> = rows.iter().map(|r| lad_of(&r.3).map(|i| lad_names[i].clone()).unwrap_or_default()).collect();
+    let group: Vec<String> = rows.iter().map(|r| lad_of(&r.3).map(|i| lad_groups[i].clone()).unwrap_or_default()).collect();
+
+    // Census 2021 TS011 (Nomis download: preamble, header row with "mnemonic", footer notes).
+    let ts_path = dir.join("census/census_deprivation_england_wales_msoa21.csv");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(&ts_path).map_err(|e| input_err(&ts_path, e))?;
+    let mut households = BTreeMap::new();
+    let mut not_deprived = BTreeMap::new();
+    let mut header_seen = false;
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| input_err(&ts_path, e))?;
+        if !header_seen {
+            header_seen = rec.get(1) == Some("mnemonic");
+            continue;
+        }
+        let Some(code) = rec.get(1).filter(|c| c.starts_with("E02") || c.starts_with("W02")) else { continue };
+        let num = |k: usize| rec.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+        if let (Some(total), Some(none)) = (num(2), num(4)) {
+            households.insert(code.to_string(), total);
+            not_deprived.insert(code.to_string(), none);
+        }
+    }
+    let imd_path = dir.join("imd/imd_england_msoa.csv");
+    let imd = read_raw_csv(&imd_path)?;
+    let it = &imd.table;
+    let (icode, iscore) =
+        (it.column("msoa_code").map_err(|e| input_err(&imd_path, e))?, it.column("Score").map_err(|e| input_err(&imd_path, e))?);
+    let score: BTreeMap<String, f64> = (0..it.num_rows()).filter_map(|i| Some((icode.text(i)?.into_owned(), iscore.number(i)?))).collect();
+    let hh: Vec<Option<f64>> = codes.iter().map(|c| households.get(c).copied()).collect();
+    let deprived: Vec<Option<f64>> = codes
+        .iter()
+        .map(|c| match (households.get(c), not_deprived.get(c)) {
+            (Some(t), Some(n)) if *t > 0.0 => Some(100.0 * (t - n) / t),
+            _ => None,
+        })
+        .collect();
+    let imd_values: Vec<Option<f64>> = codes.iter().map(|c| score.get(c).copied()).collect();
+    let missing_imd: Vec<String> = codes.iter().zip(&imd_values).filter(|(_, v)| v.is_none()).map(|(c, _)| c.clone()).collect();
+    let cols = vec![
+        IndicatorColumn { meta: indicator("households", "Households", "households", TS011, "2021", None, true, false), values: hh },
+        IndicatorColumn {
+            meta: indicator(
+                "households_deprived_pct",
+                "Households deprived in at least one dimension (%)",
+                "percent",
+                TS011,
+                "2021",
+                Some(true),
+                false,
+                false,
+            ),
+            values: deprived,
+        },
+        IndicatorColumn {
+            meta: indicator(
+                "imd_score",
+                &format!("IMD 2019 average score (2011 MSOAs; {} new 2021 MSOAs have none)", missing_imd.len()),
+                "score",
+                IMD_MSOA,
+                "2019",
+                Some(true),
+                false,
+                false,
+            ),
+            values: imd_values,
+        },
+    ];
+    // Boundaries: one full-precision GeoJSON per district.
+    let mut shapes_by = BTreeMap::new();
+    for l in lad_codes {
+        let p = dir.join(format!("boundaries/msoa21-by-lad/{l}.geojson"));
+        shapes_by.extend(super::geojson_shapes(&p, "MSOA21CD")?);
+    }
+    let shapes: Vec<Shape> = codes
+        .iter()
+        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&dir.join("boundaries/msoa21-by-lad"), format!("no boundary for {c}"))))
+        .collect::<Result<_>>()?;
+    let level_dir = out.join("msoa");
+    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 80.0)?;
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("lad_name".into(), lad_name), ("wmca_group".into(), group)], &cols)?;
+    let mut level =
+        level_entry("msoa", "Middle layer super output areas (2021)", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
+    level.groups = vec!["lad_name".into(), "wmca_group".into()];
+    // Official names ("Birmingham 001") are aliases; friendly names used more than once are ambiguous.
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in &rows {
+        seen.entry(normalize(&r.1)).or_default().push(r.0.clone());
+        level.aliases.insert(normalize(&r.2), r.0.clone());
+    }
+    for (name, cands) in seen {
+        if cands.len() > 1 {
+            level.ambiguous.insert(name, cands);
+        }
+    }
+    level.missing = missing_imd.iter().map(|c| format!("{c}: no IMD 2019 score (MSOA new or changed in 2021)")).collect();
+    level.default_view =
+        DefaultView { denominator: "households".into(), need: "households_deprived_pct".into(), map: "households_deprived_pct".into() };
+    Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")]))
 }
 
 /// LAD code → usual residents 2021, from the ONS workbook's "Population change" sheet.
