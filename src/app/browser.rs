@@ -63,6 +63,34 @@ pub fn replace_query(query: &str) {
     }
 }
 
+/// Renders an SVG document to a PNG (`scale` × its size) and offers it as a download.
+pub fn download_svg_as_png(name: &'static str, svg: &str, width: f64, height: f64, scale: f64) {
+    use wasm_bindgen::closure::Closure;
+    let doc = gloo::utils::document();
+    let Ok(img) = web_sys::HtmlImageElement::new() else { return };
+    let Ok(canvas) = doc.create_element("canvas") else { return };
+    let canvas: web_sys::HtmlCanvasElement = canvas.unchecked_into();
+    canvas.set_width((width * scale) as u32);
+    canvas.set_height((height * scale) as u32);
+    let img2 = img.clone();
+    let onload = Closure::once_into_js(move || {
+        let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+        let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
+        let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, width * scale, height * scale);
+        if let Ok(url) = canvas.to_data_url_with_type("image/png") {
+            if let Ok(a) = gloo::utils::document().create_element("a") {
+                let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+                a.set_href(&url);
+                a.set_download(name);
+                a.click();
+            }
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    let encoded = js_sys::encode_uri_component(svg);
+    img.set_src(&format!("data:image/svg+xml;charset=utf-8,{}", String::from(encoded)));
+}
+
 /// `performance.now()`.
 pub fn now() -> f64 {
     gloo::utils::window().performance().map(|p| p.now()).unwrap_or(0.0)

@@ -258,6 +258,11 @@ pub fn MapPanel() -> impl IntoView {
             </ul>
             <p class="downloads">
                 <button type="button" data-testid="export-svg" on:click=move |_| browser::download("equimap-map.svg", "image/svg+xml", export_svg().as_bytes())>"Map (SVG)"</button>
+                <button type="button" data-testid="export-png" on:click=move |_| {
+                    if let Some(s) = shapes.get_untracked() {
+                        browser::download_svg_as_png("equimap-map.png", &export_svg(), s.width, s.height, 2.0);
+                    }
+                }>"Map (PNG)"</button>
             </p>
         </section>
     }

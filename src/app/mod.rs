@@ -30,6 +30,12 @@ pub fn initial_view() -> (View, Vec<String>) {
         problems.push(format!("unknown region \"{}\"; showing Chicago", v.region.chars().take(40).collect::<String>()));
         v = View { file: v.file, ..View::default() };
     }
+    // `?preset=ID` alone opens the preset's whole view.
+    if let Some((_, _, q)) = state::PRESETS.iter().find(|p| p.0 == v.preset) {
+        if v == (View { preset: v.preset.clone(), region: v.region.clone(), ..View::default() }) {
+            v = View::from_query(q).0;
+        }
+    }
     if v.region.is_empty() {
         v.region = "chicago".into();
     }

@@ -183,6 +183,12 @@ pub struct Analysis {
     pub unmatched_rows: Vec<UnmatchedRow>,
     /// Every rejected row.
     pub rejected_rows: Vec<RejectedRow>,
+    /// Lines of the rows excluded by a filter (for the excluded-rows download; not in the JSON).
+    #[serde(skip)]
+    pub excluded_lines: Vec<u64>,
+    /// Table row index and area code of every matched row (for the matched-rows download; not in the JSON).
+    #[serde(skip)]
+    pub matched_rows: Vec<(usize, u32)>,
     /// Unmatched rows grouped by value, with suggestions.
     pub unmatched_values: Vec<UnmatchedValue>,
     /// Excluded rows per filter.
@@ -310,6 +316,8 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut largest = vec![0.0f64; n_areas];
     let mut seen_ids: Vec<HashSet<String>> = vec![HashSet::new(); n_areas];
     let mut unmatched_rows = Vec::new();
+    let mut excluded_lines = Vec::new();
+    let mut matched_rows = Vec::new();
     let mut groups: HashMap<(String, Unmatched), usize> = HashMap::new();
     let area_text = |i: usize| -> String {
         match &prepared.method {
@@ -323,6 +331,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     for (i, &is_excluded) in excluded.iter().enumerate() {
         if is_excluded {
             counts.excluded += 1;
+            excluded_lines.push(table.lines[i]);
             continue;
         }
         match prepared.placement[i] {
@@ -335,6 +344,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
             Ok(a) => {
                 let a = a as usize;
                 counts.matched += 1;
+                matched_rows.push((i, a as u32));
                 rows_per[a] += 1;
                 let v = match &id_col {
                     Some(c) => {
@@ -458,6 +468,8 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
         summary,
         unmatched_rows,
         rejected_rows: ing.report.rejected.clone(),
+        excluded_lines,
+        matched_rows,
         unmatched_values,
         excluded_by,
         resolved: Resolved {

@@ -83,6 +83,28 @@ pub fn unmatched_csv(a: &Analysis) -> String {
     )
 }
 
+/// Matched rows as CSV: the file's line, the area's code and name, then every column of the row.
+pub fn matched_csv(a: &Analysis, table: &super::table::Table, codes: &[String], names: &[String]) -> String {
+    let cols = table.column_names();
+    let mut header = vec!["line".to_string(), "area_code".into(), "area_name".into()];
+    header.extend(cols.iter().cloned());
+    let views: Vec<_> = (0..cols.len()).filter_map(|c| super::table::Column::of(table.batch.column(c))).collect();
+    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
+    csv_of(
+        &hdr,
+        a.matched_rows.iter().map(|&(i, area)| {
+            let mut r = vec![table.lines[i].to_string(), codes[area as usize].clone(), names[area as usize].clone()];
+            r.extend(views.iter().map(|v| v.text(i).map(|s| s.into_owned()).unwrap_or_default()));
+            r
+        }),
+    )
+}
+
+/// Excluded rows as CSV (line).
+pub fn excluded_csv(a: &Analysis) -> String {
+    csv_of(&["line"], a.excluded_lines.iter().map(|l| vec![l.to_string()]))
+}
+
 /// Rejected rows as CSV (line, reason).
 pub fn rejected_csv(a: &Analysis) -> String {
     csv_of(&["line", "reason"], a.rejected_rows.iter().map(|r| vec![r.line.to_string(), r.reason.clone()]))

@@ -10,6 +10,9 @@ import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo } f
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
 const AC = path.join(shared, 'west-midlands/uploads/arts-council-investment-programme.csv');
 let server, browser;
+// Screenshots for a person to look at (copy the good ones to docs/ by hand).
+const shots = process.env.SCREENSHOTS || '/tmp/equimap-screenshots';
+fs.mkdirSync(shots, { recursive: true });
 
 function cli(...args) {
   const bin = process.env.EQUIMAP_BIN || path.join(repo, 'target/debug/equimap');
@@ -76,7 +79,7 @@ test('picking an export shows the engine\'s figures; a filter changes them as th
   await waitState(fresh, ['done']);
   await fresh.waitForFunction(() => window.__equimap.analysis.rows.excluded > 0);
   assert.deepEqual(await analysis(fresh), got2);
-  await page.screenshot({ path: path.join(repo, 'docs/screenshot.png'), fullPage: false });
+  await page.screenshot({ path: path.join(shots, 'screenshot.png'), fullPage: false });
   assert.deepEqual(offsite(page), []);
   assert.deepEqual(offsite(fresh), []);
   assert.deepEqual(page.errors, []);
@@ -115,8 +118,24 @@ test('West Midlands preset: Arts Council funding per head matches the engine', a
   const want = cli('--region', 'west-midlands', '--programs', AC, '--area-column', 'Local authority',
     '--supply', 'sum:2023-26 Annual Funding (Offered 4 Nov 2022)', '--where', 'ONS region=West Midlands', '--group', 'wmca_group');
   assert.deepEqual(got.areas, want.areas);
+  // Downloads: the map as SVG and PNG, the table as CSV, the matched rows.
+  const grab = async (testid) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+    return { name: dl.suggestedFilename(), bytes: fs.readFileSync(await dl.path()) };
+  };
+  const svg = await grab('export-svg');
+  assert.equal(svg.name, 'equimap-map.svg');
+  assert.equal((svg.bytes.toString().match(/<path /g) || []).length, 30);
+  const png = await grab('export-png');
+  assert.equal(png.name, 'equimap-map.png');
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const table = await grab('download-table');
+  assert.equal(table.bytes.toString().trim().split('\n').length, 31);
+  const matched = await grab('download-matched');
+  assert.ok(matched.bytes.toString().startsWith('line,area_code,area_name,Applicant Name'), matched.bytes.toString().slice(0, 80));
+  assert.ok(matched.bytes.toString().includes('E07000221,Stratford-on-Avon,Royal Shakespeare Company'));
   assert.deepEqual(offsite(page), []);
-  await page.screenshot({ path: path.join(repo, 'docs/screenshot-west-midlands.png'), fullPage: false });
+  await page.screenshot({ path: path.join(shots, 'screenshot-west-midlands.png'), fullPage: false });
   await page.close();
 });
 
