@@ -225,3 +225,42 @@ fn arts_council_file_quirks() {
     assert!(ing.report.rejected.is_empty());
     assert!(ing.table.column_names().contains(&"Type of organisation (NPO/IPSO/Transfer)".to_string()));
 }
+
+#[test]
+fn parquet_with_every_codec_reads_back() {
+    use equimap::engine::parquet_io::read_parquet;
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
+    use parquet::file::properties::WriterProperties;
+    let ing = read_csv("src.csv", b"program_id,community_name,capacity,start\n1,AUSTIN,10,2021-05-01\n2,LOOP,,2022-01-02\n").unwrap();
+    for codec in [
+        Compression::UNCOMPRESSED,
+        Compression::SNAPPY,
+        Compression::GZIP(GzipLevel::default()),
+        Compression::ZSTD(ZstdLevel::default()),
+        Compression::LZ4_RAW,
+        Compression::LZ4,
+        Compression::BROTLI(BrotliLevel::default()),
+    ] {
+        let mut buf = Vec::new();
+        let props = WriterProperties::builder().set_compression(codec).build();
+        let mut w = ArrowWriter::try_new(&mut buf, ing.table.batch.schema(), Some(props)).unwrap();
+        w.write(&ing.table.batch).unwrap();
+        w.close().unwrap();
+        let back = read_parquet("p.parquet", buf).unwrap();
+        assert_eq!(back.table.batch, ing.table.batch, "{codec:?}");
+        let a = analyze(&common::chicago(), &back, &View::default()).unwrap();
+        assert_eq!((a.rows.rows_in, a.rows.matched), (2, 2), "{codec:?}");
+    }
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_with_a_message() {
+    // 1.5 GB, made here and never written to disk.
+    let big = vec![b'a'; 1_500_000_000];
+    let e = read_csv("huge.csv", &big).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "huge.csv: the file is 1.5 GB; Equimap reads files up to 1.0 GB in the browser. Split it, or use `equimap analyze` natively"
+    );
+}

@@ -188,3 +188,45 @@ fn arts_council_west_midlands_totals() {
     assert_eq!(a2.rows.matched, 92);
     assert!(a2.summary.supply_total < 56_112_217.0 - 10_000_000.0);
 }
+
+#[test]
+fn arts_council_groups_and_flags() {
+    let path = common::shared().join("west-midlands/uploads/arts-council-investment-programme.csv");
+    let areas = common::west_midlands();
+    let ing = read_csv("ac.csv", &std::fs::read(&path).unwrap()).unwrap();
+    let view = View {
+        area_column: "Local authority".into(),
+        supply: Supply::Sum("2023-26 Annual Funding (Offered 4 Nov 2022)".into()),
+        filters: vec![Filter::Equals { column: "ONS region".into(), values: vec!["West Midlands".into()] }],
+        group: "wmca_group".into(),
+        ..View::default()
+    };
+    let a = analyze(&areas, &ing, &view).unwrap();
+    let g: Vec<(&str, usize)> = a.groups.iter().map(|g| (g.group.as_str(), g.areas)).collect();
+    assert_eq!(g, vec![("Rest of region", 13), ("WMCA constituent", 7), ("WMCA non-constituent", 10)]);
+    assert_eq!(a.groups.iter().map(|g| g.supply).sum::<f64>(), 56_112_217.0);
+    // Independently: the Priority Place values per district among West Midlands rows.
+    let mut r = csv::ReaderBuilder::new().from_path(&path).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let (la, reg, pp) = (
+        h.iter().position(|x| x == "Local authority").unwrap(),
+        h.iter().position(|x| x == "ONS region").unwrap(),
+        h.iter().position(|x| x == "Priority Place").unwrap(),
+    );
+    let mut want: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for rec in r.records().map(Result::unwrap) {
+        if rec.get(reg) == Some("West Midlands") {
+            want.entry(rec[la].trim().to_string()).or_default().insert(rec[pp].to_string());
+        }
+    }
+    let flag = a.flags.iter().find(|f| f.column == "Priority Place").expect("Priority Place is a flag column");
+    for (name, vals) in &want {
+        let code = &areas.codes[areas.lookup(name).unwrap()];
+        if vals.len() == 1 {
+            assert_eq!(flag.consistent.get(code), vals.iter().next(), "{name}");
+        } else {
+            assert!(flag.inconsistent.contains(code), "{name}");
+        }
+    }
+    assert!(a.flags.iter().any(|f| f.column == "Levelling Up For Culture Place"));
+}

@@ -67,6 +67,19 @@ pub fn DropZone() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let over = RwSignal::new(false);
     let take = move |file: web_sys::File| {
+        // Refuse before reading: a file bigger than the engine takes would exhaust the tab.
+        let limit = crate::engine::csv_ingest::MAX_INPUT_BYTES as f64;
+        if file.size() > limit {
+            let msg = format!(
+                "{}: the file is {:.1} GB; Equimap reads files up to {:.1} GB in the browser. Split it, or use `equimap analyze` natively",
+                file.name(),
+                file.size() / 1e9,
+                limit / 1e9
+            );
+            ctx.status.set(msg.clone());
+            ctx.outcome.set(Some(super::state::Outcome { result: Err(msg) }));
+            return;
+        }
         ctx.t0.set_value(Some(browser::now()));
         ctx.busy.set(true);
         browser::set_state("busy");

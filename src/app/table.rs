@@ -262,8 +262,12 @@ pub fn EquityTable() -> impl IntoView {
                                     let code = r.code.clone();
                                     let code2 = r.code.clone();
                                     let selected = move || ctx.view.with(|v| v.selected == code2);
+                                    let code3 = r.code.clone();
+                                    let toggle = move |c: String| ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c });
                                     view! {
-                                        <tr class:selected=selected data-code=r.code.clone() on:click=move |_| { let c = code.clone(); ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c }); }>
+                                        <tr class:selected=selected data-code=r.code.clone() tabindex="0"
+                                            on:click=move |_| toggle(code.clone())
+                                            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle(code3.clone()) }>
                                             <td>{r.name.clone()}{r.small_denominator.then(|| view! { <span class="flag" title="Fewer than 100 people: read the rate with care">" ⚑"</span> })}</td>
                                             <td class="num">{fmt_supply(&a, r.supply)}</td>
                                             <td class="num">{fmt_opt(r.denominator, 0)}</td>
@@ -288,6 +292,28 @@ pub fn EquityTable() -> impl IntoView {
                         </table>
                     </div>
                     <p class="formula">{formula("location_quotient")}" "{formula("disparity_pp")}" ⚑ marks areas with fewer than 100 people."</p>
+                    {(!a.groups.is_empty()).then(|| view! {
+                        <h3>"By group"</h3>
+                        <table class="data" data-testid="group-table">
+                            <thead><tr><th>"Group"</th><th class="num">"Areas"</th><th class="num">"Supply"</th><th class="num">"Per (people)"</th><th class="num">"Rate per 1,000"</th></tr></thead>
+                            <tbody>{a.groups.iter().map(|g| view! {
+                                <tr><td>{g.group.clone()}</td><td class="num">{g.areas}</td><td class="num">{fmt_supply(&a, g.supply)}</td>
+                                    <td class="num">{fmt(g.denominator, 0)}</td><td class="num">{fmt_opt(g.rate_per_1000, 2)}</td></tr>
+                            }).collect::<Vec<_>>()}</tbody>
+                        </table>
+                    })}
+                    {(!a.flags.is_empty()).then(|| view! {
+                        <details class="flags">
+                            <summary>"Flags carried by the file"</summary>
+                            <ul class="small">{a.flags.iter().map(|f| {
+                                let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+                                for v in f.consistent.values() { *counts.entry(v.as_str()).or_default() += 1; }
+                                let summary = counts.iter().map(|(v, n)| format!("{v}: {n} areas")).collect::<Vec<_>>().join("; ");
+                                let bad = if f.inconsistent.is_empty() { String::new() } else { format!("; rows disagree in {}", f.inconsistent.iter().map(|c| ctx.areas.get_untracked().and_then(|ar| ar.by_code(c).map(|i| ar.names[i].clone())).unwrap_or(c.clone())).collect::<Vec<_>>().join(", ")) };
+                                view! { <li><strong>{f.column.clone()}</strong>{format!(" — {summary}{bad}")}</li> }
+                            }).collect::<Vec<_>>()}</ul>
+                        </details>
+                    })}
                 </section>
             }
         })}

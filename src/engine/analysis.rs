@@ -201,6 +201,38 @@ pub struct Analysis {
     pub level: String,
     /// Things the analyst should know (e.g. one row dominates an area).
     pub notes: Vec<String>,
+    /// Totals per group of areas (e.g. WMCA constituent / non-constituent / rest of region), when
+    /// the view groups areas.
+    pub groups: Vec<GroupRow>,
+    /// Flag columns of the file (two or three distinct values, such as `Priority Place`): per area,
+    /// the value when every matched row agrees, and the areas where rows disagree.
+    pub flags: Vec<FlagColumn>,
+}
+
+/// Totals of one group of areas.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupRow {
+    /// Group label.
+    pub group: String,
+    /// Areas in it.
+    pub areas: usize,
+    /// ΣS over its areas.
+    pub supply: f64,
+    /// ΣP over its areas.
+    pub denominator: f64,
+    /// 1000·ΣS/ΣP.
+    pub rate_per_1000: Option<f64>,
+}
+
+/// A flag column carried by the upload, summarised per area.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FlagColumn {
+    /// Column name.
+    pub column: String,
+    /// Area code → the one value all its matched rows carry.
+    pub consistent: BTreeMap<String, String>,
+    /// Area codes whose rows carry different values (reported, never resolved).
+    pub inconsistent: Vec<String>,
 }
 
 /// A file prepared for repeated analysis: its rows placed in areas once, so that changing a
@@ -314,7 +346,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut supply_per = vec![0.0f64; n_areas];
     let mut rows_per = vec![0usize; n_areas];
     let mut largest = vec![0.0f64; n_areas];
-    let mut seen_ids: Vec<HashSet<String>> = vec![HashSet::new(); n_areas];
+    let mut seen_ids: Vec<HashSet<IdKey>> = vec![HashSet::new(); n_areas];
     let mut unmatched_rows = Vec::new();
     let mut excluded_lines = Vec::new();
     let mut matched_rows = Vec::new();
@@ -347,10 +379,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
                 matched_rows.push((i, a as u32));
                 rows_per[a] += 1;
                 let v = match &id_col {
-                    Some(c) => {
-                        let key = c.text(i).map(|s| s.into_owned()).unwrap_or_else(|| format!("\u{0}row{i}"));
-                        f64::from(u8::from(seen_ids[a].insert(key)))
-                    }
+                    Some(c) => f64::from(u8::from(seen_ids[a].insert(id_key(c, i)))),
                     None => row_value(i),
                 };
                 supply_per[a] += v;
@@ -443,7 +472,19 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
         .collect();
     unmatched_values.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.value.cmp(&b.value)));
 
+    let groups = group_rows(&rows);
+    let flags = flag_columns(table, &matched_rows, &areas.codes, &prepared.method);
     let mut notes = Vec::new();
+    for f in &flags {
+        if !f.inconsistent.is_empty() {
+            notes.push(format!(
+                "\"{}\" differs between rows of {} area(s): {}.",
+                f.column,
+                f.inconsistent.len(),
+                f.inconsistent.join(", ")
+            ));
+        }
+    }
     for r in &rows {
         if r.largest_row_share.is_some_and(|s| s > 0.5) && r.rows > 1 && !matches!(supply, Supply::Rows | Supply::Programs) {
             notes.push(format!(
@@ -484,6 +525,8 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
         region: String::new(),
         level: level.id.clone(),
         notes,
+        groups,
+        flags,
     })
 }
 
@@ -537,5 +580,84 @@ pub fn describe_filter(f: &Filter) -> String {
         Filter::Until { column, date } => format!("{column} on or before {date}"),
         Filter::Price { column, free } => format!("{column} is {}", if *free { "free" } else { "paid" }),
         Filter::Ages { lo, hi, .. } => format!("ages overlap {lo}–{hi}"),
+    }
+}
+
+/// Totals per group label of the area rows (areas without a group are left out).
+fn group_rows(rows: &[AreaRow]) -> Vec<GroupRow> {
+    let mut by: BTreeMap<String, (usize, f64, f64)> = BTreeMap::new();
+    for r in rows {
+        if let Some(g) = &r.group {
+            let e = by.entry(g.clone()).or_default();
+            e.0 += 1;
+            e.1 += r.supply;
+            e.2 += r.denominator.unwrap_or(0.0);
+        }
+    }
+    by.into_iter()
+        .map(|(group, (areas, supply, denominator))| GroupRow {
+            group,
+            areas,
+            supply,
+            denominator,
+            rate_per_1000: measures::rate_per_1000(supply, denominator),
+        })
+        .collect()
+}
+
+/// Text columns with two or three distinct values among matched rows, summarised per area.
+fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], method: &Method) -> Vec<FlagColumn> {
+    let schema = table.batch.schema();
+    let mut out = Vec::new();
+    for (c, f) in schema.fields().iter().enumerate() {
+        if matches!(method, Method::Column(m) if m == f.name()) || f.data_type() != &arrow_schema::DataType::Utf8 {
+            continue;
+        }
+        let Some(col) = Column::of(table.batch.column(c)) else { continue };
+        let mut distinct: HashSet<String> = HashSet::new();
+        let mut per_area: BTreeMap<u32, HashSet<String>> = BTreeMap::new();
+        for &(i, a) in matched {
+            if let Some(v) = col.text(i) {
+                distinct.insert(v.to_string());
+                per_area.entry(a).or_default().insert(v.into_owned());
+            }
+            if distinct.len() > 3 {
+                break;
+            }
+        }
+        if !(2..=3).contains(&distinct.len()) {
+            continue;
+        }
+        let mut flag = FlagColumn { column: f.name().clone(), consistent: BTreeMap::new(), inconsistent: vec![] };
+        for (a, vals) in per_area {
+            if vals.len() == 1 {
+                flag.consistent.insert(codes[a as usize].clone(), vals.into_iter().next().unwrap_or_default());
+            } else {
+                flag.inconsistent.push(codes[a as usize].clone());
+            }
+        }
+        out.push(flag);
+    }
+    out
+}
+
+/// A program id without copying it: text borrowed from the column, whole numbers as numbers, and a
+/// blank id as the row itself (a row without an id is its own program).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum IdKey<'a> {
+    Text(&'a str),
+    Int(i64),
+    Other(String),
+    Row(usize),
+}
+
+fn id_key<'a>(c: &Column<'a>, i: usize) -> IdKey<'a> {
+    if c.is_null(i) {
+        return IdKey::Row(i);
+    }
+    match c {
+        Column::Text(a) => IdKey::Text(a.value(i)),
+        Column::Int(a) => IdKey::Int(a.value(i)),
+        other => IdKey::Other(other.text(i).map(|s| s.into_owned()).unwrap_or_default()),
     }
 }

@@ -86,7 +86,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text);
 
     let mut header: Option<Vec<String>> = None;
-    let mut cells: Vec<Vec<Option<String>>> = Vec::new();
+    let mut cells: Vec<TextColumn> = Vec::new();
     let mut lines = Vec::new();
     let mut rejected = Vec::new();
     let mut blank_rows = 0usize;
@@ -111,7 +111,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
         }
         let Some(h) = &header else {
             header = Some(make_header(&record));
-            cells = vec![Vec::new(); header.as_ref().map_or(0, Vec::len)];
+            cells = (0..header.as_ref().map_or(0, Vec::len)).map(|_| TextColumn::default()).collect();
             continue;
         };
         rows_in += 1;
@@ -120,10 +120,8 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
             continue;
         }
         for (c, col) in cells.iter_mut().enumerate() {
-            let raw = record.get(c).unwrap_or_default();
-            // check_record proved every field is UTF-8.
-            let s = std::str::from_utf8(raw).unwrap_or_default().trim();
-            col.push((!s.is_empty()).then(|| s.to_string()));
+            // check_record proved every field is UTF-8; trimming ASCII spaces keeps it so.
+            col.push(record.get(c).unwrap_or_default().trim_ascii());
         }
         lines.push(line);
     }
@@ -144,9 +142,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
             Some(r) if r.line > last_accepted => r.reason = format!("{note} ({})", r.reason),
             _ => {
                 if let Some(line) = lines.pop() {
-                    cells.iter_mut().for_each(|c| {
-                        c.pop();
-                    });
+                    cells.iter_mut().for_each(TextColumn::pop);
                     rejected.push(RejectedRow { line, reason: note.into() });
                 }
             }
@@ -156,7 +152,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
     let mut columns = Vec::with_capacity(header.len());
     for (name, values) in header.into_iter().zip(cells) {
-        let (array, kind) = infer_column(&values, decimal_comma);
+        let (array, kind) = infer_column(&values.finish(), decimal_comma);
         fields.push(Field::new(&name, array.data_type().clone(), true));
         arrays.push(array);
         columns.push(ColumnInfo { name, kind });
@@ -183,6 +179,11 @@ fn check_record(record: &csv::ByteRecord, width: usize) -> Option<String> {
     let extra_blank = n > width && record.iter().skip(width).all(|f| f.iter().all(u8::is_ascii_whitespace));
     if n != width && !extra_blank {
         return Some(format!("has {n} fields, expected {width} (as in the header)"));
+    }
+    // The common case, checked on the whole record at once: valid UTF-8 and no NUL byte.
+    let all = record.as_slice();
+    if std::str::from_utf8(all).is_ok() && !all.contains(&0) {
+        return None;
     }
     for (c, f) in record.iter().enumerate().take(width) {
         if let Err(e) = std::str::from_utf8(f) {
@@ -259,4 +260,42 @@ fn delimiter_name(d: u8) -> &'static str {
 /// True when the text ends inside a quoted field (an odd number of quote characters overall).
 fn ends_inside_quotes(text: &[u8]) -> bool {
     text.iter().filter(|&&b| b == b'"').count() % 2 == 1
+}
+
+/// One column's cells as they are read: UTF-8 bytes back to back, offsets and validity, turned into
+/// an Arrow `StringArray` without copying each cell into its own allocation.
+#[derive(Default)]
+struct TextColumn {
+    data: Vec<u8>,
+    offsets: Vec<i32>,
+    valid: Vec<bool>,
+}
+
+impl TextColumn {
+    /// Appends a trimmed cell; an empty one is null.
+    fn push(&mut self, cell: &[u8]) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.data.extend_from_slice(cell);
+        self.offsets.push(self.data.len() as i32);
+        self.valid.push(!cell.is_empty());
+    }
+
+    /// Drops the last cell.
+    fn pop(&mut self) {
+        if self.valid.pop().is_some() {
+            self.offsets.pop();
+            let end = self.offsets.last().copied().unwrap_or(0) as usize;
+            self.data.truncate(end);
+        }
+    }
+
+    fn finish(self) -> arrow_array::StringArray {
+        let offsets = if self.offsets.is_empty() { vec![0] } else { self.offsets };
+        let offsets = arrow_buffer::OffsetBuffer::new(arrow_buffer::ScalarBuffer::from(offsets));
+        let nulls = arrow_buffer::NullBuffer::from(self.valid);
+        // Every cell was checked to be UTF-8 and trimmed of ASCII spaces only.
+        arrow_array::StringArray::try_new(offsets, arrow_buffer::Buffer::from_vec(self.data), Some(nulls)).expect("valid UTF-8 and offsets")
+    }
 }

@@ -24,41 +24,64 @@ pub enum ColumnKind {
     Text,
 }
 
-/// Types one column of trimmed cells (`None` = blank). Returns the Arrow array and its kind.
+/// Types one column of trimmed cells (null = blank). Returns the Arrow array and its kind (text
+/// columns come back as the same array, not copied).
 ///
 /// A column whose every value is blank stays text. Numbers read with decimal commas when
 /// `decimal_comma`. Slash dates are read day-first for the whole column if any first part is above 12.
-pub fn infer_column(values: &[Option<String>], decimal_comma: bool) -> (ArrayRef, ColumnKind) {
-    let present = || values.iter().flatten().map(String::as_str);
-    if present().next().is_none() {
-        return (text_array(values), ColumnKind::Text);
+pub fn infer_column(values: &StringArray, decimal_comma: bool) -> (ArrayRef, ColumnKind) {
+    let present = || values.iter().flatten();
+    let text = || (Arc::new(values.clone()) as ArrayRef, ColumnKind::Text);
+    // The first value decides which type to try: most text columns stop here.
+    let Some(first) = present().next() else { return text() };
+    if parse_number(first, decimal_comma).is_some() {
+        // Codes with leading zeros (ZIP codes, `007`) stay text as written.
+        if present().any(|v| v.len() > 1 && v.as_bytes()[0] == b'0' && v.bytes().all(|b| b.is_ascii_digit())) {
+            return text();
+        }
+        let whole = |v: &str| -> Option<i64> {
+            let x = parse_number(v, decimal_comma)?;
+            (x.fract() == 0.0 && x.abs() < 9.0e15 && looks_integer(v)).then_some(x as i64)
+        };
+        // One pass each: build while checking, give up at the first value that does not fit.
+        let ints: Option<Int64Array> = values
+            .iter()
+            .map(|v| match v {
+                None => Some(None),
+                Some(s) => whole(s).map(Some),
+            })
+            .collect();
+        if let Some(a) = ints {
+            return (Arc::new(a), ColumnKind::Integer);
+        }
+        let floats: Option<Float64Array> = values
+            .iter()
+            .map(|v| match v {
+                None => Some(None),
+                Some(s) => parse_number(s, decimal_comma).map(Some),
+            })
+            .collect();
+        if let Some(a) = floats {
+            return (Arc::new(a), ColumnKind::Decimal);
+        }
+        return text();
     }
-    // Codes with leading zeros (ZIP codes, `007`) stay text as written.
-    if present().any(|v| v.len() > 1 && v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit())) {
-        return (text_array(values), ColumnKind::Text);
+    if parse_bool(first).is_some() {
+        if present().all(|v| parse_bool(v).is_some()) {
+            let a: BooleanArray = values.iter().map(|v| v.and_then(parse_bool)).collect();
+            return (Arc::new(a), ColumnKind::Boolean);
+        }
+        return text();
     }
-    if present().all(|v| looks_integer(v) && parse_number(v, decimal_comma).is_some_and(|x| x.fract() == 0.0 && x.abs() < 9.0e15)) {
-        let a: Int64Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_number(s, decimal_comma)).map(|x| x as i64)).collect();
-        return (Arc::new(a), ColumnKind::Integer);
+    if parse_date(first, SlashOrder::MonthFirst).is_some() || parse_date(first, SlashOrder::DayFirst).is_some() {
+        let order =
+            if present().any(|v| slash_first_part(v).is_some_and(|d| d > 12)) { SlashOrder::DayFirst } else { SlashOrder::MonthFirst };
+        if present().all(|v| parse_date(v, order).is_some()) {
+            let a: Date32Array = values.iter().map(|v| v.and_then(|s| parse_date(s, order))).collect();
+            return (Arc::new(a), ColumnKind::Date);
+        }
     }
-    if present().all(|v| parse_number(v, decimal_comma).is_some()) {
-        let a: Float64Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_number(s, decimal_comma))).collect();
-        return (Arc::new(a), ColumnKind::Decimal);
-    }
-    if present().all(|v| parse_bool(v).is_some()) {
-        let a: BooleanArray = values.iter().map(|v| v.as_deref().and_then(parse_bool)).collect();
-        return (Arc::new(a), ColumnKind::Boolean);
-    }
-    let order = if present().any(|v| slash_first_part(v).is_some_and(|d| d > 12)) { SlashOrder::DayFirst } else { SlashOrder::MonthFirst };
-    if present().all(|v| parse_date(v, order).is_some()) {
-        let a: Date32Array = values.iter().map(|v| v.as_deref().and_then(|s| parse_date(s, order))).collect();
-        return (Arc::new(a), ColumnKind::Date);
-    }
-    (text_array(values), ColumnKind::Text)
-}
-
-fn text_array(values: &[Option<String>]) -> ArrayRef {
-    Arc::new(values.iter().map(|v| v.as_deref()).collect::<StringArray>())
+    text()
 }
 
 #[cfg(test)]
@@ -66,7 +89,7 @@ mod tests {
     use super::*;
 
     fn kind(vals: &[&str]) -> ColumnKind {
-        let v: Vec<Option<String>> = vals.iter().map(|s| (!s.is_empty()).then(|| s.to_string())).collect();
+        let v: StringArray = vals.iter().map(|s| (!s.is_empty()).then_some(*s)).collect();
         infer_column(&v, false).1
     }
 

@@ -25,6 +25,20 @@ pub enum SlashOrder {
 /// assert_eq!(parse_number("12,34", false), None);
 /// ```
 pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
+    // Fast path: plain digits with an optional sign and (for point decimals) one point.
+    let b = text.as_bytes();
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    if !body.is_empty() && body.len() < 16 && body.iter().all(u8::is_ascii_digit) {
+        return text.parse::<i64>().ok().map(|v| v as f64);
+    }
+    if !decimal_comma
+        && !body.is_empty()
+        && body[0] != b'.'
+        && body.iter().filter(|&&c| c == b'.').count() == 1
+        && body.iter().all(|&c| c.is_ascii_digit() || c == b'.')
+    {
+        return text.parse::<f64>().ok();
+    }
     let mut s = text.trim();
     if s.is_empty() {
         return None;
@@ -107,6 +121,11 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
 /// column can be typed as an integer). Leading zeros (`007`, ZIP codes) are not integers: that text
 /// is kept as written.
 pub fn looks_integer(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+        return digits.len() == 1 || digits[0] != b'0';
+    }
     let s = text.trim();
     let body = s.trim_start_matches(['-', '+', '(', '$', '£', '€', ' ']);
     let body = body.trim_end_matches(')');
@@ -145,8 +164,20 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 /// assert_eq!(parse_date("1/5/2021", SlashOrder::DayFirst), parse_date("2021-05-01", SlashOrder::DayFirst));
 /// ```
 pub fn parse_date(text: &str, order: SlashOrder) -> Option<i32> {
+    // Fast path: exactly `YYYY-MM-DD`.
+    let b = text.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let n =
+            |r: std::ops::Range<usize>| b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')));
+        if let (Some(y), Some(m), Some(d)) = (n(0..4), n(5..7), n(8..10)) {
+            return days_from_civil(y as i32, m, d);
+        }
+    }
     let s = text.trim();
-    let s = s.split(['T', ' ']).next().unwrap_or(s);
+    let s = match s.bytes().position(|b| b == b'T' || b == b' ') {
+        Some(i) => &s[..i],
+        None => s,
+    };
     let (y, m, d) = if let Some((y, m, d)) = split3(s, '-') {
         (y, m, d)
     } else if let Some((a, b, c)) = split3(s, '/') {
@@ -178,6 +209,9 @@ pub fn slash_first_part(text: &str) -> Option<u32> {
 }
 
 fn split3(s: &str, sep: char) -> Option<(&str, &str, &str)> {
+    if s.len() > 10 || !s.contains(sep) {
+        return None;
+    }
     let mut it = s.split(sep);
     let (a, b, c) = (it.next()?, it.next()?, it.next()?);
     if it.next().is_some() || ![a, b, c].iter().all(|p| p.bytes().all(|x| x.is_ascii_digit())) {
