@@ -131,6 +131,19 @@ fn chicago_2023_by_point_agrees_with_full_resolution_boundaries_and_names() {
     common::assert_identity(&by_name);
     eprintln!("2023 name path: {} matched, {} unmatched", by_name.rows.matched, by_name.rows.unmatched);
     assert!(by_name.rows.matched > 16_000);
+    // Row by row: where both paths place a row, how often do they disagree?
+    let names = equimap::engine::analysis::prepare(&areas, &ing, &View { area_column: h[cn].clone(), ..View::default() }).unwrap();
+    let points = equimap::engine::analysis::prepare(&areas, &ing, &view).unwrap();
+    let both: Vec<(u32, u32)> =
+        names.placement.iter().zip(&points.placement).filter_map(|(a, b)| Some((*a.as_ref().ok()?, *b.as_ref().ok()?))).collect();
+    let differ = both.iter().filter(|(a, b)| a != b).count();
+    let only_points = names.placement.iter().zip(&points.placement).filter(|(a, b)| a.is_err() && b.is_ok()).count();
+    let only_names = names.placement.iter().zip(&points.placement).filter(|(a, b)| a.is_ok() && b.is_err()).count();
+    eprintln!(
+        "2023 rows placed by both paths: {}; in different areas: {differ}; only by point: {only_points}; only by name: {only_names}",
+        both.len()
+    );
+    assert!(differ * 20 < both.len(), "the two paths agree on at least 95% of rows they both place");
 }
 
 #[test]

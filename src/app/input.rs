@@ -122,7 +122,7 @@ pub fn DropZone() -> impl IntoView {
             on:drop=on_drop
         >
             <p class="drop-title">"Drop a program export here"</p>
-            <p class="hint">"CSV, TSV or Parquet, with an area name or code per row, or latitude/longitude."</p>
+            <p class="hint">"CSV, TSV or Parquet, with an area name or code per row, or latitude/longitude. A file with one row per area code adds its columns as area indicators."</p>
             <label class="file-label">
                 <span>"Choose a file"</span>
                 <input type="file" data-testid="file-input" accept=".csv,.tsv,.txt,.parquet,text/csv" on:change=on_change/>

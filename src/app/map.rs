@@ -53,7 +53,11 @@ fn style(ctx: Ctx, layer: &str) -> Option<Styled> {
         |f: fn(&crate::engine::analysis::AreaRow) -> Option<f64>| analysis.as_ref().map(|a| a.areas.iter().map(f).collect::<Vec<_>>());
     let (values, title, diverging_centre): (Vec<Option<f64>>, String, Option<f64>) = match layer {
         "supply" => (from_rows(|r| Some(r.supply))?, "Supply".into(), None),
-        "rate" => (from_rows(|r| r.rate_per_1000)?, "Rate per 1,000".into(), None),
+        "rate" => {
+            let sign = analysis.as_ref().map(|a| super::table::money_sign(a)).unwrap_or("");
+            let title = if sign.is_empty() { "Rate per 1,000 people".to_string() } else { format!("{sign} per 1,000 people") };
+            (from_rows(|r| r.rate_per_1000)?, title, None)
+        }
         "lq" => (from_rows(|r| r.location_quotient)?, "Location quotient (1 = parity)".into(), Some(1.0)),
         "disparity" => (from_rows(|r| r.disparity_pp)?, "Disparity (percentage points)".into(), Some(0.0)),
         "bivariate" => {

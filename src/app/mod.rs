@@ -67,6 +67,27 @@ pub fn accept_file(ctx: Ctx, name: String, bytes: Vec<u8>, sample: bool) {
     match crate::engine::read_any(&name, bytes) {
         Ok(ingested) => {
             browser::measure("equimap:read", t);
+            // A file of indicators keyed by area code joins the region's data instead.
+            if let Some((more, extra)) = ctx.areas.get_untracked().and_then(|a| a.with_extra(&ingested.table)) {
+                let unknown = if extra.unknown_keys.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {} rows are not areas of this level: {}.",
+                        extra.unknown_keys.len(),
+                        extra.unknown_keys.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                    )
+                };
+                ctx.status.set(format!(
+                    "{name}: added area indicators {} (joined on \"{}\"). Choose them as denominator, need or map layer.{unknown}",
+                    extra.added.join(", "),
+                    extra.key_column
+                ));
+                ctx.areas.set(Some(Arc::new(more)));
+                ctx.t0.set_value(None);
+                browser::set_state("done");
+                return;
+            }
             let n = ingested.report.rows_in;
             ctx.prepared.set_value(None);
             // Columns the link names that this file lacks are dropped, with a message.

@@ -76,6 +76,12 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
             ),
         });
     }
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(EngineError::EmptyInput {
+            file: file.into(),
+            what: format!("this is {kind}, not a text table; export it as CSV (or Parquet) and drop that"),
+        });
+    }
     let (text, encoding) = decode(bytes);
     let text: &[u8] = &text;
     if text.iter().all(|b| b.is_ascii_whitespace()) {
@@ -298,4 +304,19 @@ impl TextColumn {
         // Every cell was checked to be UTF-8 and trimmed of ASCII spaces only.
         arrow_array::StringArray::try_new(offsets, arrow_buffer::Buffer::from_vec(self.data), Some(nulls)).expect("valid UTF-8 and offsets")
     }
+}
+
+/// Recognises common binary formats by their first bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or .ods workbook?)"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old Excel .xls workbook"),
+        (b"\x89PNG", "a PNG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"%PDF", "a PDF document"),
+        (b"\x1F\x8B", "a gzip-compressed file (decompress it first)"),
+        (b"PAR1", "a Parquet file named like a text file (rename it .parquet)"),
+    ];
+    SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, k)| *k)
 }

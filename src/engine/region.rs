@@ -254,3 +254,77 @@ impl Areas {
         Ok(&self.values[id])
     }
 }
+
+/// Extra indicators from a user's file keyed by area code (one row per area).
+#[derive(Debug, Clone)]
+pub struct ExtraIndicators {
+    /// The column holding the area codes.
+    pub key_column: String,
+    /// Indicator columns added.
+    pub added: Vec<String>,
+    /// Rows whose key is not an area of the level (listed, not used).
+    pub unknown_keys: Vec<String>,
+}
+
+impl Areas {
+    /// When `table` is a file of area indicators — a column of this level's codes (or names) with
+    /// each area at most once, and at least one numeric column — returns the level with those
+    /// columns added as indicators (label = column name, source = the file; usable as denominator,
+    /// need with higher = more need, or map layer), and what was added. `None` for anything else
+    /// (e.g. a program export, where areas repeat).
+    pub fn with_extra(&self, table: &crate::engine::table::Table) -> Option<(Areas, ExtraIndicators)> {
+        use crate::engine::table::Column;
+        if table.num_rows() == 0 || table.num_rows() > self.len() * 2 {
+            return None;
+        }
+        let schema = table.batch.schema();
+        let key = (0..schema.fields().len()).find(|&c| {
+            let Some(col) = Column::of(table.batch.column(c)) else { return false };
+            let mut seen = std::collections::HashSet::new();
+            let mut hits = 0;
+            for i in 0..table.num_rows() {
+                if let Some(a) = col.text(i).and_then(|v| self.lookup(&v)) {
+                    if !seen.insert(a) {
+                        return false;
+                    }
+                    hits += 1;
+                }
+            }
+            hits * 5 >= table.num_rows() * 4
+        })?;
+        let key_col = Column::of(table.batch.column(key))?;
+        let mut out = self.clone();
+        let mut added = Vec::new();
+        for (c, f) in schema.fields().iter().enumerate() {
+            if c == key || !matches!(f.data_type(), arrow_schema::DataType::Int64 | arrow_schema::DataType::Float64) {
+                continue;
+            }
+            let col = Column::of(table.batch.column(c))?;
+            let mut values = vec![None; self.len()];
+            for i in 0..table.num_rows() {
+                if let Some(a) = key_col.text(i).and_then(|v| self.lookup(&v)) {
+                    values[a] = col.number(i);
+                }
+            }
+            let id = if self.values.contains_key(f.name()) { format!("{} ({})", f.name(), table.file) } else { f.name().clone() };
+            out.level.indicators.push(Indicator {
+                id: id.clone(),
+                label: format!("{} (from {})", f.name(), table.file),
+                unit: String::new(),
+                source: table.file.clone(),
+                vintage: String::new(),
+                higher_is_more_need: Some(true),
+                population: true,
+                group_share: false,
+            });
+            out.values.insert(id.clone(), values);
+            added.push(id);
+        }
+        if added.is_empty() {
+            return None;
+        }
+        let unknown_keys =
+            (0..table.num_rows()).filter_map(|i| key_col.text(i).filter(|v| self.lookup(v).is_none()).map(|v| v.into_owned())).collect();
+        Some((out, ExtraIndicators { key_column: schema.field(key).name().clone(), added, unknown_keys }))
+    }
+}

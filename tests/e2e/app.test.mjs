@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
+import os from 'node:os';
 import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
@@ -143,7 +144,7 @@ test('hostile names in a dropped file render as text and run nothing', async () 
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
   const csv = 'program_id,community_name,program_name\n4,LOOP,c\n5,AUSTIN,d\n6,AUSTIN,e\n1,"<img src=x onerror=""window.__pwned=1"">",a\n2,javascript:alert(1),b\n3,LOOP,"<script>window.__pwned=2</script>"\n';
-  const tmp = path.join(repo, 'target-e2e-evil.csv');
+  const tmp = path.join(os.tmpdir(), `equimap-evil-${process.pid}.csv`);
   fs.writeFileSync(tmp, csv);
   try {
     await pickFile(page, tmp, 'evil.csv');
@@ -152,5 +153,25 @@ test('hostile names in a dropped file render as text and run nothing', async () 
     assert.equal(await page.locator('[data-testid=match-report] img').count(), 0);
     assert.match(await text(page, 'match-report'), /<img src=x onerror=/);
   } finally { fs.unlinkSync(tmp); }
+  await page.close();
+});
+
+test('a file of indicators keyed by area code becomes a map layer', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await page.waitForSelector('[data-testid=map] path');
+  const rows = ['community_area,libraries'];
+  for (let i = 1; i <= 77; i++) rows.push(`${i},${i % 4}`);
+  const tmp = path.join(os.tmpdir(), `equimap-libraries-${process.pid}.csv`);
+  fs.writeFileSync(tmp, rows.join('\n') + '\n');
+  try {
+    await pickFile(page, tmp, 'libraries.csv');
+    await page.waitForFunction(() => document.querySelector('[role=status]').textContent.includes('added area indicators'));
+    assert.match(await page.textContent('[role=status]'), /libraries \(joined on "community_area"\)/);
+    await page.selectOption('[data-testid=map-layer]', 'libraries');
+    await page.waitForFunction(() => document.querySelector('.map-panel h2').textContent.includes('libraries'));
+    assert.equal(await page.locator('[data-testid=legend] li').count(), 4);
+  } finally { fs.unlinkSync(tmp); }
+  assert.deepEqual(offsite(page), []);
   await page.close();
 });
