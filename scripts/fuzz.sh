@@ -11,7 +11,12 @@ start=$SECONDS
 total=0
 cargo test --profile bench --quiet --test properties --no-run
 while (( SECONDS - start < budget )); do
-  PROPTEST_CASES=$cases cargo test --profile bench --quiet --test properties 2>&1 | tail -3
+  if ! out=$(PROPTEST_CASES=$cases cargo test --profile bench --quiet --test properties 2>&1); then
+    echo "$out" | tail -60
+    echo "fuzz: a property failed after $total cases; the shrunk input is in tests/properties.proptest-regressions"
+    exit 1
+  fi
   total=$((total + cases))
+  echo "fuzz: $total cases per property so far, $((SECONDS - start)) s"
 done
 echo "fuzz: $total cases per property in $((SECONDS - start)) s, no failure"

@@ -94,3 +94,16 @@ fn bad_input_gets_a_specific_message_and_exit_code() {
     let (code, _, _) = equimap(&["frobnicate"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_category_dummy_filters_like_an_independent_count() {
+    let file = "../shared/data/chicago/programs/mcmf_programs_2024.csv";
+    let (code, out, err) = equimap(&["analyze", "--region", "chicago", "--programs", file, "--where", "leisure_arts_dum=1"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut r = csv::Reader::from_path(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let col = r.headers().unwrap().iter().position(|h| h == "leisure_arts_dum").unwrap();
+    let kept = r.records().map(Result::unwrap).filter(|rec| rec[col].parse::<f64>().ok() == Some(1.0)).count();
+    assert!(kept > 1000);
+    assert_eq!(v["rows"]["excluded"], 12_376 - kept as u64);
+}

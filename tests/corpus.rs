@@ -113,3 +113,13 @@ fn a_file_of_area_indicators_is_joined_by_code() {
     // A program export (areas repeat) is not an indicator file.
     assert!(areas.with_extra(&programs.table).is_none());
 }
+
+#[test]
+fn a_field_boundary_inside_a_multibyte_character_is_rejected_not_a_crash() {
+    // Found by scripts/fuzz.sh: the record as a whole is valid UTF-8 ("\xC2\x80" and
+    // "\xE1\x80\x80"), but the `;` splits the first character between two fields.
+    let bytes = [0, 59, 10, 1, 194, 59, 128, 1, 225, 128, 128];
+    let ing = read_csv("split.csv", &bytes).unwrap();
+    assert_eq!((ing.report.rows_in, ing.table.num_rows()), (1, 0));
+    assert!(ing.report.rejected[0].reason.starts_with("column 1: not valid UTF-8"), "{:?}", ing.report.rejected);
+}

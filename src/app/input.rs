@@ -275,27 +275,8 @@ pub fn Filters() -> impl IntoView {
     let val = RwSignal::new(String::new());
     let date_col = RwSignal::new(String::new());
     let date = RwSignal::new(String::new());
-    let cols = Signal::derive(move || {
-        let mut v = vec![(String::new(), "choose a column".to_string())];
-        if let Some(f) = ctx.file.get() {
-            v.extend(
-                f.ingested
-                    .report
-                    .columns
-                    .iter()
-                    .filter(|c| matches!(c.kind, ColumnKind::Text | ColumnKind::Boolean | ColumnKind::Integer))
-                    .map(|c| (c.name.clone(), c.name.clone())),
-            );
-        }
-        v
-    });
-    let date_cols = Signal::derive(move || {
-        let mut v = vec![(String::new(), "choose a date column".to_string())];
-        if let Some(f) = ctx.file.get() {
-            v.extend(f.ingested.report.columns.iter().filter(|c| c.kind == ColumnKind::Date).map(|c| (c.name.clone(), c.name.clone())));
-        }
-        v
-    });
+    let cols = column_options(ctx, "choose a column", |k| k != ColumnKind::Date);
+    let date_cols = column_options(ctx, "choose a date column", |k| k == ColumnKind::Date);
     let values = Signal::derive(move || {
         let c = col.get();
         let mut v = vec![(String::new(), "choose a value".to_string())];

@@ -477,12 +477,8 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut notes = Vec::new();
     for f in &flags {
         if !f.inconsistent.is_empty() {
-            notes.push(format!(
-                "\"{}\" differs between rows of {} area(s): {}.",
-                f.column,
-                f.inconsistent.len(),
-                f.inconsistent.join(", ")
-            ));
+            let names: Vec<&str> = f.inconsistent.iter().filter_map(|c| areas.by_code(c).map(|i| areas.names[i].as_str())).collect();
+            notes.push(format!("\"{}\" differs between rows of {} area(s): {}.", f.column, names.len(), names.join(", ")));
         }
     }
     for r in &rows {
