@@ -225,8 +225,7 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
     let bytes = std::fs::read(&programs).map_err(|e| failed(format!("{programs}: {e}")))?;
     let name = Path::new(&programs).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or(programs.clone());
     let ing = read_any(&name, bytes).map_err(failed)?;
-    let mut analysis = analyze(&areas, &ing, &view).map_err(failed)?;
-    analysis.region = view.region.clone();
+    let analysis = analyze(&areas, &ing, &view).map_err(failed)?;
     if format == "csv" {
         print!("{}", areas_csv(&analysis));
     } else {

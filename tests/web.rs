@@ -42,7 +42,7 @@ fn mounted(view: View) -> (web_sys::HtmlElement, Ctx) {
     doc.body().unwrap().append_child(&host).unwrap();
     let ctx = Ctx::new(view, vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
-    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("e.csv", EXPORT.as_bytes()).unwrap(), sample: false })));
+    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("e.csv", EXPORT.as_bytes()).unwrap() })));
     ctx.recompute();
     let c = ctx;
     leptos::mount::mount_to(host.clone(), move || {
@@ -75,7 +75,7 @@ fn hostile_names_render_as_text() {
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
     let evil = "program_id,community_name\n1,<img src=x onerror=\"window.__pwned=1\">\n2,LOOP\n";
-    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("x.csv", evil.as_bytes()).unwrap(), sample: false })));
+    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("x.csv", evil.as_bytes()).unwrap() })));
     ctx.recompute();
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(ctx);

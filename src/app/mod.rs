@@ -91,7 +91,6 @@ pub fn accept_file(ctx: Ctx, name: String, bytes: Vec<u8>, sample: bool) {
             let n = ingested.report.rows_in;
             ctx.prepared.set_value(None);
             // Columns the link names that this file lacks are dropped, with a message.
-            let cols = ingested.table.column_names();
             let mut dropped = Vec::new();
             ctx.view.update(|v| {
                 v.file = name.clone();
@@ -113,8 +112,7 @@ pub fn accept_file(ctx: Ctx, name: String, bytes: Vec<u8>, sample: bool) {
             if !dropped.is_empty() {
                 ctx.link_problems.update(|p| p.push(format!("{name} has no column for: {} (left out)", dropped.join("; "))));
             }
-            let _ = cols;
-            ctx.file.set(Some(Arc::new(LoadedFile { ingested, sample })));
+            ctx.file.set(Some(Arc::new(LoadedFile { ingested })));
             ctx.status.set(format!("Read {n} rows of {name}."));
         }
         Err(e) => {

@@ -46,8 +46,6 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
 pub struct LoadedFile {
     /// The rows.
     pub ingested: Ingested,
-    /// Whether it is one of the bundled samples.
-    pub sample: bool,
 }
 
 /// The analysis result and how long it took.
@@ -124,13 +122,7 @@ impl Ctx {
             Some(p) => Ok(p),
             None => prepare(&areas, &file.ingested, &view).map(Arc::new).inspect(|p| self.prepared.set_value(Some((key, p.clone())))),
         };
-        let result = prepared
-            .and_then(|p| analyze_prepared(&areas, &file.ingested, &view, &p))
-            .map(|mut a| {
-                a.region = view.region.clone();
-                Arc::new(a)
-            })
-            .map_err(|e| e.to_string());
+        let result = prepared.and_then(|p| analyze_prepared(&areas, &file.ingested, &view, &p)).map(Arc::new).map_err(|e| e.to_string());
         self.outcome.set(Some(Outcome { result }));
     }
 

@@ -518,7 +518,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
             need,
             higher_is_more_need,
         },
-        region: String::new(),
+        region: view.region.clone(),
         level: level.id.clone(),
         notes,
         groups,

@@ -227,18 +227,11 @@ impl Areas {
     /// Up to three area codes whose names or aliases are closest to `text`.
     pub fn suggest(&self, text: &str) -> Vec<String> {
         let n = normalize(text);
-        let mut cands: Vec<(&str, usize)> = Vec::new();
-        let normed: Vec<String> = self.names.iter().map(|s| normalize(s)).collect();
-        for (i, s) in normed.iter().enumerate() {
-            cands.push((s.as_str(), i));
-        }
-        let alias_norm: Vec<(String, usize)> =
-            self.level.aliases.iter().filter_map(|(a, c)| self.by_code(c).map(|i| (normalize(a), i))).collect();
-        for (a, i) in &alias_norm {
-            cands.push((a.as_str(), *i));
-        }
-        let mut out: Vec<usize> = super::names::closest(&n, cands.into_iter(), 6);
-        out.dedup();
+        // Names and aliases, each with its area; the closest six, then the first three areas.
+        let normed: Vec<(String, usize)> = self.names.iter().enumerate().map(|(i, s)| (normalize(s), i)).collect();
+        let aliases = self.level.aliases.iter().filter_map(|(a, c)| self.by_code(c).map(|i| (normalize(a), i)));
+        let cands: Vec<(String, usize)> = normed.into_iter().chain(aliases).collect();
+        let out: Vec<usize> = super::names::closest(&n, cands.iter().map(|(s, i)| (s.as_str(), *i)), 6);
         let mut seen = Vec::new();
         for i in out {
             if !seen.contains(&i) {
