@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use equimap::app::state::{Ctx, LoadedFile};
+use equimap::app::state::{Ctx, Outcome};
 use equimap::engine::region::{Areas, Manifest};
+use equimap::engine::session::summarise;
 use equimap::engine::{read_csv, View};
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
@@ -36,14 +37,21 @@ fn engine_in_the_browser_counts_distinct_programs() {
     assert_eq!(a.summary.supply_total, 2.0);
 }
 
+/// What the engine worker's answers set: the file's summary and the analysis.
+fn show(ctx: &Ctx, ing: equimap::engine::Ingested, view: &View) {
+    let areas = ctx.areas.get_untracked().unwrap();
+    let a = equimap::engine::analyze(&areas, &ing, view).unwrap();
+    ctx.file.set(Some(Arc::new(summarise(&ing))));
+    ctx.outcome.set(Some(Outcome { result: Ok(Arc::new(a)) }));
+}
+
 fn mounted(view: View) -> (web_sys::HtmlElement, Ctx) {
     let doc = gloo::utils::document();
     let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
     doc.body().unwrap().append_child(&host).unwrap();
-    let ctx = Ctx::new(view, vec![]);
+    let ctx = Ctx::new(view.clone(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
-    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("e.csv", EXPORT.as_bytes()).unwrap() })));
-    ctx.recompute();
+    show(&ctx, read_csv("e.csv", EXPORT.as_bytes()).unwrap(), &view);
     let c = ctx;
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(c);
@@ -75,8 +83,7 @@ fn hostile_names_render_as_text() {
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
     let evil = "program_id,community_name\n1,<img src=x onerror=\"window.__pwned=1\">\n2,LOOP\n";
-    ctx.file.set(Some(Arc::new(LoadedFile { ingested: read_csv("x.csv", evil.as_bytes()).unwrap() })));
-    ctx.recompute();
+    show(&ctx, read_csv("x.csv", evil.as_bytes()).unwrap(), &View::default());
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(ctx);
         view! { <equimap::app::report::MatchReport/> }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{Ctx, PRESETS, REGIONS, SAMPLES};
-use super::{accept_file, browser, load_sample};
+use super::{browser, cancel, load_sample, send_file};
 use crate::engine::infer::ColumnKind;
 use crate::engine::view::{Filter, Supply, View};
 
@@ -81,17 +81,7 @@ pub fn DropZone() -> impl IntoView {
             return;
         }
         ctx.t0.set_value(Some(browser::now()));
-        ctx.busy.set(true);
-        browser::set_state("busy");
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            ctx.status.set(format!("Reading {name}…"));
-            match browser::read_file(&file).await {
-                Ok(bytes) => accept_file(ctx, name, bytes, false),
-                Err(e) => ctx.status.set(e),
-            }
-            ctx.busy.set(false);
-        });
+        send_file(ctx, file.name(), file.into(), false);
     };
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("input").unchecked_into();
@@ -133,7 +123,15 @@ pub fn DropZone() -> impl IntoView {
                 </button>
             })}
             <Show when=move || ctx.busy.get()>
-                <progress aria-label="Reading and analysing"></progress>
+                <div class="reading">
+                    {move || match ctx.progress.get() {
+                        Some((read, total)) => view! { <progress aria-label="Reading the file" data-testid="progress" max=total value=read></progress> }.into_any(),
+                        None => view! { <progress aria-label="Reading and analysing"></progress> }.into_any(),
+                    }}
+                    <Show when=move || ctx.reading.get().is_some()>
+                        <button type="button" class="secondary" data-testid="cancel" on:click=move |_| cancel(ctx)>"Stop reading"</button>
+                    </Show>
+                </div>
             </Show>
         </div>
     }
@@ -156,7 +154,7 @@ fn column_options(ctx: Ctx, auto_label: &'static str, keep: fn(ColumnKind) -> bo
     Signal::derive(move || {
         let mut v = vec![(String::new(), auto_label.to_string())];
         if let Some(f) = ctx.file.get() {
-            v.extend(f.ingested.report.columns.iter().filter(|c| keep(c.kind)).map(|c| (c.name.clone(), c.name.clone())));
+            v.extend(f.report.columns.iter().filter(|c| keep(c.kind)).map(|c| (c.name.clone(), c.name.clone())));
         }
         v
     })
@@ -202,22 +200,10 @@ pub fn Mapping() -> impl IntoView {
     let ll_opts = column_options(ctx, "(not used)", num);
     let preview = move || {
         ctx.file.get().map(|f| {
-            let t = &f.ingested.table;
-            let cols: Vec<String> = t.column_names();
-            let shown: Vec<usize> = (0..cols.len()).take(12).collect();
-            let rows: Vec<Vec<String>> = (0..t.num_rows().min(5))
-                .map(|i| {
-                    shown
-                        .iter()
-                        .map(|&c| {
-                            let col = crate::engine::table::Column::of(t.batch.column(c));
-                            let s = col.and_then(|col| col.text(i).map(|s| s.into_owned())).unwrap_or_default();
-                            if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
-                        })
-                        .collect()
-                })
-                .collect();
-            let rep = &f.ingested.report;
+            let rep = &f.report;
+            let shown = rep.columns.len().min(crate::engine::session::PREVIEW_COLUMNS);
+            let cut = |s: &String| if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s.clone() };
+            let rows: Vec<Vec<String>> = f.preview.iter().map(|r| r.iter().map(cut).collect()).collect();
             view! {
                 <p class="hint">
                     {format!("{}: {} rows, {} columns, {}, {}-delimited{}.", rep.file, rep.rows_in, rep.columns.len(), rep.encoding, rep.delimiter,
@@ -225,7 +211,7 @@ pub fn Mapping() -> impl IntoView {
                 </p>
                 <div class="scroll">
                     <table class="preview">
-                        <thead><tr>{shown.iter().map(|&c| view! { <th>{cols[c].clone()}<br/><small>{format!("{:?}", rep.columns[c].kind).to_lowercase()}</small></th> }).collect::<Vec<_>>()}</tr></thead>
+                        <thead><tr>{rep.columns[..shown].iter().map(|c| view! { <th>{c.name.clone()}<br/><small>{format!("{:?}", c.kind).to_lowercase()}</small></th> }).collect::<Vec<_>>()}</tr></thead>
                         <tbody>{rows.into_iter().map(|r| view! { <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect::<Vec<_>>()}</tr> }).collect::<Vec<_>>()}</tbody>
                     </table>
                 </div>
@@ -251,22 +237,6 @@ pub fn Mapping() -> impl IntoView {
     }
 }
 
-/// Distinct values of a column (up to 30), most common first.
-fn distinct_values(ctx: Ctx, column: &str) -> Vec<String> {
-    let Some(f) = ctx.file.get_untracked() else { return vec![] };
-    let t = &f.ingested.table;
-    let Ok(c) = t.column(column) else { return vec![] };
-    let mut counts: std::collections::HashMap<String, usize> = Default::default();
-    for i in 0..t.num_rows() {
-        if let Some(s) = c.text(i) {
-            *counts.entry(s.into_owned()).or_insert(0) += 1;
-        }
-    }
-    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.into_iter().take(30).map(|x| x.0).collect()
-}
-
 /// Filters: a value of any column, a date range, free/paid, ages, and excluding the largest rows.
 #[component]
 pub fn Filters() -> impl IntoView {
@@ -277,12 +247,21 @@ pub fn Filters() -> impl IntoView {
     let date = RwSignal::new(String::new());
     let cols = column_options(ctx, "choose a column", |k| k != ColumnKind::Date);
     let date_cols = column_options(ctx, "choose a date column", |k| k == ColumnKind::Date);
+    // Distinct values come from the engine worker, asked once per column and file.
+    Effect::new(move |_| {
+        let c = col.get();
+        ctx.file.track();
+        if !c.is_empty() && !ctx.distinct.with_untracked(|d| d.contains_key(&c)) {
+            super::backend::send(&super::protocol::Request::Distinct { column: c }, &wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
     let values = Signal::derive(move || {
         let c = col.get();
         let mut v = vec![(String::new(), "choose a value".to_string())];
         if !c.is_empty() {
-            ctx.file.track();
-            v.extend(distinct_values(ctx, &c).into_iter().map(|x| (x.clone(), x)));
+            if let Some(d) = ctx.distinct.with(|d| d.get(&c).cloned()) {
+                v.extend(d.into_iter().map(|x| (x.clone(), x)));
+            }
         }
         v
     });
@@ -304,17 +283,8 @@ pub fn Filters() -> impl IntoView {
         }
         ctx.edit(|v| v.filters.push(if since { Filter::Since { column: c, date: d } } else { Filter::Until { column: c, date: d } }));
     };
-    let price_col =
-        move || ctx.file.get().and_then(|f| crate::engine::detect::by_names(&f.ingested.table, &["programprice", "price", "cost", "fee"]));
-    let age_cols = move || {
-        ctx.file.get().and_then(|f| {
-            let t = &f.ingested.table;
-            Some((
-                crate::engine::detect::by_names(t, &["minage", "agemin", "minimumage"])?,
-                crate::engine::detect::by_names(t, &["maxage", "agemax", "maximumage"])?,
-            ))
-        })
-    };
+    let price_col = move || ctx.file.get().and_then(|f| f.price_column.clone());
+    let age_cols = move || ctx.file.get().and_then(|f| f.age_columns.clone());
     let lo = RwSignal::new("5".to_string());
     let hi = RwSignal::new("19".to_string());
     view! {
@@ -389,8 +359,7 @@ pub fn Measures() -> impl IntoView {
         ];
         if let Some(f) = ctx.file.get() {
             v.extend(
-                f.ingested
-                    .report
+                f.report
                     .columns
                     .iter()
                     .filter(|c| matches!(c.kind, ColumnKind::Integer | ColumnKind::Decimal))

@@ -184,19 +184,18 @@ pub fn MapPanel() -> impl IntoView {
     let palettes = Signal::derive(|| PALETTES.iter().map(|p| (p.0.to_string(), p.0.to_string())).collect());
     let ks = Signal::derive(|| (3..=7).map(|k| (k.to_string(), format!("{k} classes"))).collect());
     let points = move || {
-        let a = ctx.analysis()?;
-        let crate::engine::matching::Method::Points { lat, lon } = &a.resolved.method else { return None };
-        let f = ctx.file.get()?;
+        let pts = ctx.points.get();
         let s = shapes.get()?;
-        let t = &f.ingested.table;
-        let (la, lo) = (t.column(lat).ok()?, t.column(lon).ok()?);
-        let pts: Vec<(f64, f64)> = (0..t.num_rows())
-            .filter_map(|i| Some(s.project(lo.number(i)?, la.number(i)?)))
+        if pts.is_empty() {
+            return None;
+        }
+        let xy: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|&(lon, lat)| s.project(lon, lat))
             .filter(|(x, y)| *x >= 0.0 && *y >= 0.0 && *x <= s.width && *y <= s.height)
-            .take(5000)
             .collect();
         Some(
-            view! { <g class="points">{pts.into_iter().map(|(x, y)| view! { <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="1.2"/> }).collect::<Vec<_>>()}</g> },
+            view! { <g class="points">{xy.into_iter().map(|(x, y)| view! { <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="1.2"/> }).collect::<Vec<_>>()}</g> },
         )
     };
     let export_svg = move || {

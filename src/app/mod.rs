@@ -1,21 +1,28 @@
 //! The Leptos web app: components only. All figures come from [`crate::engine`]; this layer reads
 //! files, draws, and keeps the view in the URL.
 
+pub mod backend;
 pub mod browser;
 pub mod input;
 pub mod map;
+pub mod protocol;
 pub mod report;
 pub mod share;
 pub mod state;
 pub mod table;
+pub mod worker;
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::region::{Areas, Manifest};
-use crate::engine::View;
-use state::{Ctx, LoadedFile, REGIONS, SAMPLES};
+use crate::engine::session::FileSummary;
+use crate::engine::{Analysis, View};
+use backend::AreaSource;
+use protocol::{Request, Response};
+use state::{Ctx, REGIONS, SAMPLES};
 
 /// Mounts the app on the page's `<body>`.
 pub fn mount() {
@@ -42,10 +49,12 @@ pub fn initial_view() -> (View, Vec<String>) {
     (v, problems)
 }
 
-/// Loads a region's manifest and one level (areas + boundaries) from the site.
-async fn load_region(region: &str, level: &str) -> Result<(Manifest, Areas, Option<String>), String> {
+/// Loads a region's manifest and one level (areas + boundaries) from the site; also returns the
+/// bytes for the engine worker.
+async fn load_region(region: &str, level: &str) -> Result<(Manifest, Areas, Option<String>, AreaSource), String> {
     let base = format!("data/{region}");
-    let manifest = Manifest::from_json(&browser::fetch_text(&format!("{base}/manifest.json")).await?).map_err(|e| e.to_string())?;
+    let manifest_text = browser::fetch_text(&format!("{base}/manifest.json")).await?;
+    let manifest = Manifest::from_json(&manifest_text).map_err(|e| e.to_string())?;
     let mut problem = None;
     let lv = match manifest.level(if level.is_empty() { &manifest.default_level } else { level }) {
         Ok(l) => l.clone(),
@@ -54,73 +63,211 @@ async fn load_region(region: &str, level: &str) -> Result<(Manifest, Areas, Opti
             manifest.level(&manifest.default_level).map_err(|e| e.to_string())?.clone()
         }
     };
-    let areas = browser::fetch_bytes(&format!("{base}/{}", lv.areas)).await?;
+    let areas_bytes = browser::fetch_bytes(&format!("{base}/{}", lv.areas)).await?;
     let bounds = browser::fetch_text(&format!("{base}/{}", lv.boundaries)).await?;
-    let areas = Areas::load(&lv, areas, Some(&bounds)).map_err(|e| e.to_string())?;
-    Ok((manifest, areas, problem))
+    let areas = Areas::load(&lv, areas_bytes.clone(), Some(&bounds)).map_err(|e| e.to_string())?;
+    let source =
+        AreaSource { manifest: manifest_text, level: lv.id.clone(), areas: areas_bytes, boundaries: bounds.into_bytes(), extras: vec![] };
+    Ok((manifest, areas, problem, source))
 }
 
-/// Reads bytes as the user's file and analyses it.
-pub fn accept_file(ctx: Ctx, name: String, bytes: Vec<u8>, sample: bool) {
-    ctx.status.set(format!("Reading {name} ({:.1} MB)…", bytes.len() as f64 / 1e6));
-    let t = browser::now();
-    match crate::engine::read_any(&name, bytes) {
-        Ok(ingested) => {
-            browser::measure("equimap:read", t);
-            // A file of indicators keyed by area code joins the region's data instead.
-            if let Some((more, extra)) = ctx.areas.get_untracked().and_then(|a| a.with_extra(&ingested.table)) {
-                let unknown = if extra.unknown_keys.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " {} rows are not areas of this level: {}.",
-                        extra.unknown_keys.len(),
-                        extra.unknown_keys.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-                    )
-                };
-                ctx.status.set(format!(
-                    "{name}: added area indicators {} (joined on \"{}\"). Choose them as denominator, need or map layer.{unknown}",
-                    extra.added.join(", "),
-                    extra.key_column
-                ));
-                ctx.areas.set(Some(Arc::new(more)));
-                ctx.t0.set_value(None);
-                browser::set_state("done");
+thread_local! {
+    /// The file (a `File` or its bytes) last handed to the engine, kept to join it here too when
+    /// the engine finds it is a file of area indicators.
+    static LAST_FILE: std::cell::RefCell<JsValue> = const { std::cell::RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker. A read in
+/// progress is cancelled first (the worker is restarted).
+pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
+    if ctx.reading.get_untracked().is_some() {
+        cancel(ctx);
+    }
+    ctx.reading.set(Some(name.clone()));
+    ctx.reading_sample.set_value(sample);
+    ctx.progress.set(None);
+    ctx.busy.set(true);
+    browser::set_state("busy");
+    ctx.status.set(format!("Reading {name}…"));
+    LAST_FILE.with_borrow_mut(|f| *f = data.clone());
+    backend::send(&Request::Read { name }, &data);
+}
+
+/// Stops reading the current file: the worker is restarted, so the previous file is gone too.
+pub fn cancel(ctx: Ctx) {
+    backend::restart();
+    let name = ctx.reading.get_untracked().unwrap_or_default();
+    ctx.reading.set(None);
+    ctx.progress.set(None);
+    ctx.busy.set(false);
+    ctx.file.set(None);
+    ctx.outcome.set(None);
+    ctx.t0.set_value(None);
+    ctx.status.set(format!("Stopped reading {name}."));
+    browser::set_state("ready");
+}
+
+fn finish_reading(ctx: Ctx) {
+    ctx.reading.set(None);
+    ctx.progress.set(None);
+    ctx.busy.set(false);
+}
+
+/// Applies an answer of the engine worker to the page.
+fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
+    match resp {
+        Response::AreasSet => {
+            if !ctx.ready.get_value() {
+                ctx.ready.set_value(true);
+                browser::measure("equimap:ready", 0.0);
+                browser::set_state("ready");
+                // A link to a bundled sample renders at once.
+                let (file, sample) = ctx.view.with_untracked(|v| (v.file.clone(), v.sample));
+                if sample && SAMPLES.iter().any(|s| s.0 == file) {
+                    load_sample(ctx, &file);
+                }
+            }
+        }
+        Response::Progress { name, read, total } => {
+            if ctx.reading.get_untracked().as_deref() == Some(name.as_str()) {
+                ctx.progress.set(Some((read, total)));
+                ctx.status.set(format!("Reading {name}: {:.0} of {:.0} MB…", read / 1e6, total / 1e6));
+            }
+        }
+        Response::Read { name, summary } => {
+            if let Some(t0) = ctx.t0.get_value() {
+                browser::measure("equimap:read", t0);
+            }
+            finish_reading(ctx);
+            take_summary(ctx, name, summary);
+        }
+        Response::Indicators { name } => {
+            finish_reading(ctx);
+            leptos::task::spawn_local(join_indicators(ctx, name));
+        }
+        Response::Analyzed { seq, points, bench } => {
+            if seq != ctx.seq.get_value() {
                 return;
             }
-            let n = ingested.report.rows_in;
-            ctx.prepared.set_value(None);
-            // Columns the link names that this file lacks are dropped, with a message.
-            let mut dropped = Vec::new();
-            ctx.view.update(|v| {
-                v.file = name.clone();
-                v.sample = sample;
-                for c in [&mut v.area_column, &mut v.lat_column, &mut v.lon_column, &mut v.id_column, &mut v.capacity_column] {
-                    if !c.is_empty() && ingested.table.find(c).is_none() {
-                        dropped.push(c.clone());
-                        c.clear();
-                    }
-                }
-                v.filters.retain(|f| {
-                    let ok = filter_columns(f).iter().all(|c| ingested.table.find(c).is_some());
-                    if !ok {
-                        dropped.push(crate::engine::analysis::describe_filter(f));
-                    }
-                    ok
-                });
-            });
-            if !dropped.is_empty() {
-                ctx.link_problems.update(|p| p.push(format!("{name} has no column for: {} (left out)", dropped.join("; "))));
+            let json = data.as_string().unwrap_or_default();
+            let result =
+                serde_json::from_str::<Analysis>(&json).map(Arc::new).map_err(|e| format!("the engine's answer could not be read: {e}"));
+            if result.is_ok() {
+                browser::expose("analysis", &json);
             }
-            ctx.file.set(Some(Arc::new(LoadedFile { ingested })));
-            ctx.status.set(format!("Read {n} rows of {name}."));
+            if let Some(b) = bench {
+                browser::expose("result", &b);
+            }
+            ctx.points.set(Arc::new(points));
+            ctx.outcome.set(Some(state::Outcome { result }));
+        }
+        Response::Failed { seq, stage, message } => {
+            if seq.is_some_and(|s| s != ctx.seq.get_value()) {
+                return;
+            }
+            if stage == "read" {
+                finish_reading(ctx);
+            }
+            ctx.status.set(message.clone());
+            if stage == "read" || stage == "analyze" {
+                ctx.outcome.set(Some(state::Outcome { result: Err(message) }));
+            }
+            browser::set_state("error");
+        }
+        Response::Distinct { column, values } => ctx.distinct.update(|d| {
+            d.insert(column, values);
+        }),
+        Response::Export { name } => browser::download(&name, "text/csv", &js_sys::Uint8Array::new(&data).to_vec()),
+    }
+}
+
+/// A program file was read: the view drops the columns the file lacks (with a message).
+fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
+    let n = summary.report.rows_in;
+    let has = |c: &str| {
+        summary.report.columns.iter().any(|x| x.name == c || crate::engine::table::loose(&x.name) == crate::engine::table::loose(c))
+    };
+    let mut dropped = Vec::new();
+    let sample = ctx.reading_sample.get_value();
+    ctx.view.update(|v| {
+        v.file = name.clone();
+        v.sample = sample;
+        for c in [&mut v.area_column, &mut v.lat_column, &mut v.lon_column, &mut v.id_column, &mut v.capacity_column] {
+            if !c.is_empty() && !has(c) {
+                dropped.push(c.clone());
+                c.clear();
+            }
+        }
+        v.filters.retain(|f| {
+            let ok = filter_columns(f).iter().all(|c| has(c));
+            if !ok {
+                dropped.push(crate::engine::analysis::describe_filter(f));
+            }
+            ok
+        });
+    });
+    if !dropped.is_empty() {
+        ctx.link_problems.update(|p| p.push(format!("{name} has no column for: {} (left out)", dropped.join("; "))));
+    }
+    ctx.distinct.set(Default::default());
+    ctx.file.set(Some(Arc::new(summary)));
+    ctx.status.set(format!("Read {n} rows of {name}."));
+}
+
+/// The engine found the file is area indicators keyed by code: join the same file to the page's
+/// areas (the worker has joined it to its own).
+async fn join_indicators(ctx: Ctx, name: String) {
+    let data = LAST_FILE.with_borrow(|f| f.clone());
+    let bytes = match data.dyn_ref::<web_sys::File>() {
+        Some(f) => browser::read_file(f).await,
+        None => Ok(js_sys::Uint8Array::new(&data).to_vec()),
+    };
+    let joined = bytes.map_err(|e| e.to_string()).and_then(|b| {
+        let ing = crate::engine::read_any(&name, b.clone()).map_err(|e| e.to_string())?;
+        let areas = ctx.areas.get_untracked().ok_or("no areas")?;
+        let (more, extra) = areas.with_extra(&ing.table).ok_or("not an indicator file")?;
+        Ok((more, extra, b))
+    });
+    match joined {
+        Ok((more, extra, bytes)) => {
+            let unknown = if extra.unknown_keys.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " {} rows are not areas of this level: {}.",
+                    extra.unknown_keys.len(),
+                    extra.unknown_keys.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                )
+            };
+            ctx.status.set(format!(
+                "{name}: added area indicators {} (joined on \"{}\"). Choose them as denominator, need or map layer.{unknown}",
+                extra.added.join(", "),
+                extra.key_column
+            ));
+            backend::add_extra(name, bytes);
+            ctx.areas.set(Some(Arc::new(more)));
+            ctx.t0.set_value(None);
+            browser::set_state("done");
         }
         Err(e) => {
-            ctx.status.set(e.to_string());
-            ctx.outcome.set(Some(state::Outcome { result: Err(e.to_string()) }));
+            ctx.status.set(format!("{name}: {e}"));
             browser::set_state("error");
         }
     }
+}
+
+/// The engine worker stopped (out of memory, most likely): say so; it was restarted.
+fn on_crash(ctx: Ctx, message: String) {
+    let during = ctx.reading.get_untracked().map(|n| format!(" while reading {n}")).unwrap_or_default();
+    finish_reading(ctx);
+    ctx.file.set(None);
+    ctx.t0.set_value(None);
+    let msg = format!(
+        "Equimap's engine stopped{during} ({message}). This usually means the file needs more memory than this browser tab has: split it, or run `equimap analyze` on it natively. The page and your other choices are intact."
+    );
+    ctx.status.set(msg.clone());
+    ctx.outcome.set(Some(state::Outcome { result: Err(msg) }));
+    browser::set_state("error");
 }
 
 fn filter_columns(f: &crate::engine::view::Filter) -> Vec<String> {
@@ -139,14 +286,16 @@ pub fn load_sample(ctx: Ctx, name: &str) {
             *v = View { region: region.into(), ..View::default() };
         });
     }
-    ctx.busy.set(true);
     ctx.t0.set_value(Some(browser::now()));
+    ctx.busy.set(true);
     leptos::task::spawn_local(async move {
         match browser::fetch_bytes(path).await {
-            Ok(bytes) => accept_file(ctx, file.to_string(), bytes, true),
-            Err(e) => ctx.status.set(e),
+            Ok(bytes) => send_file(ctx, file.to_string(), js_sys::Uint8Array::from(bytes.as_slice()).into(), true),
+            Err(e) => {
+                ctx.busy.set(false);
+                ctx.status.set(e);
+            }
         }
-        ctx.busy.set(false);
     });
 }
 
@@ -156,7 +305,9 @@ pub fn App() -> impl IntoView {
     let (view, problems) = initial_view();
     let ctx = Ctx::new(view, problems);
     provide_context(ctx);
-    let ready_once = StoredValue::new(false);
+    if let Err(e) = backend::start(move |resp, data| on_response(ctx, resp, data), move |msg| on_crash(ctx, msg)) {
+        ctx.load_error.set(Some(format!("Equimap's engine could not start in this browser (it needs module Web Workers): {e}")));
+    }
 
     // Region/level data: reload when either changes.
     let region_key = Memo::new(move |_| ctx.view.with(|v| (v.region.clone(), v.level.clone())));
@@ -166,23 +317,15 @@ pub fn App() -> impl IntoView {
         ctx.load_error.set(None);
         leptos::task::spawn_local(async move {
             match load_region(&region, &level).await {
-                Ok((m, a, problem)) => {
+                Ok((m, a, problem, source)) => {
                     if let Some(p) = problem {
                         ctx.link_problems.update(|v| v.push(p));
                         ctx.view.update(|v| v.level.clear());
                     }
+                    // The worker gets the level before any analysis of it is asked for.
+                    backend::set_areas(source);
                     ctx.manifest.set(Some(Arc::new(m)));
                     ctx.areas.set(Some(Arc::new(a)));
-                    if !ready_once.get_value() {
-                        ready_once.set_value(true);
-                        browser::measure("equimap:ready", 0.0);
-                        browser::set_state("ready");
-                        // A link to a bundled sample renders at once.
-                        let (file, sample) = ctx.view.with_untracked(|v| (v.file.clone(), v.sample));
-                        if sample && SAMPLES.iter().any(|s| s.0 == file) {
-                            load_sample(ctx, &file);
-                        }
-                    }
                 }
                 Err(e) => ctx.load_error.set(Some(e)),
             }
@@ -195,30 +338,20 @@ pub fn App() -> impl IntoView {
         browser::replace_query(&q);
     });
 
-    // Recompute whenever the view, the file or the areas change.
+    // Ask for a new analysis whenever what it depends on changes (not for map styling).
+    let analysis_view = Memo::new(move |_| ctx.view.with(View::analysis_part));
     Effect::new(move |_| {
-        ctx.view.track();
+        analysis_view.with(|_| ());
         ctx.file.track();
         ctx.areas.track();
         ctx.recompute();
     });
 
-    // Publish the analysis and the timing once the table is drawn.
+    // Publish the timing once the table is drawn.
     Effect::new(move |_| {
         let Some(outcome) = ctx.outcome.get() else { return };
         match &outcome.result {
-            Ok(a) => {
-                let json = serde_json::to_string(a.as_ref()).unwrap_or_else(|_| "null".into());
-                browser::expose("analysis", &json);
-                if ctx.view.with_untracked(|v| v.preset == "peer-bench") {
-                    // The benchmark harness's fixed workload, for its result check.
-                    if let (Some(f), Some(areas)) = (ctx.file.get_untracked(), ctx.areas.get_untracked()) {
-                        match crate::engine::peer_bench::peer_bench(&f.ingested.table, &areas) {
-                            Ok(rows) => browser::expose("result", &serde_json::to_string(&rows).unwrap_or_default()),
-                            Err(e) => browser::expose("error", &serde_json::to_string(&e.to_string()).unwrap_or_default()),
-                        }
-                    }
-                }
+            Ok(_) => {
                 if let Some(t0) = ctx.t0.get_value() {
                     ctx.t0.set_value(None);
                     gloo::timers::callback::Timeout::new(0, move || {

@@ -5,8 +5,13 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::state::Ctx;
-use crate::engine::export::{excluded_csv, matched_csv, rejected_csv, unmatched_csv};
+use crate::engine::export::{rejected_csv, unmatched_csv};
 use crate::engine::matching::Unmatched;
+
+/// Asks the engine worker for a download that needs the rows (`matched` or `excluded`).
+fn export(what: &str) {
+    super::backend::send(&super::protocol::Request::Export { what: what.into() }, &wasm_bindgen::JsValue::UNDEFINED);
+}
 
 /// The match report panel.
 #[component]
@@ -24,8 +29,6 @@ pub fn MatchReport() -> impl IntoView {
                 let r = a.rows;
                 let a2 = a.clone();
                 let a3 = a.clone();
-                let a4 = a.clone();
-                let a5 = a.clone();
                 let values = a.unmatched_values.clone();
                 let total_values = values.len();
                 view! {
@@ -91,12 +94,8 @@ pub fn MatchReport() -> impl IntoView {
                         <p class="downloads">
                             <button type="button" data-testid="download-unmatched" on:click=move |_| browser::download("unmatched.csv", "text/csv", unmatched_csv(&a2).as_bytes())>"Unmatched rows (CSV)"</button>
                             <button type="button" on:click=move |_| browser::download("rejected.csv", "text/csv", rejected_csv(&a3).as_bytes())>"Rejected rows (CSV)"</button>
-                            <button type="button" on:click=move |_| browser::download("excluded.csv", "text/csv", excluded_csv(&a4).as_bytes())>"Excluded rows (CSV)"</button>
-                            <button type="button" data-testid="download-matched" on:click=move |_| {
-                                if let (Some(f), Some(ar)) = (ctx.file.get_untracked(), ctx.areas.get_untracked()) {
-                                    browser::download("matched.csv", "text/csv", matched_csv(&a5, &f.ingested.table, &ar.codes, &ar.names).as_bytes());
-                                }
-                            }>"Matched rows (CSV)"</button>
+                            <button type="button" on:click=move |_| export("excluded")>"Excluded rows (CSV)"</button>
+                            <button type="button" data-testid="download-matched" on:click=move |_| export("matched")>"Matched rows (CSV)"</button>
                         </p>
                         {(!a.rejected_rows.is_empty()).then(|| view! {
                             <details><summary>{format!("{} rejected rows", a.rejected_rows.len())}</summary>

@@ -1,13 +1,14 @@
 //! The app's state: the view (mirrored in the URL), the loaded region level, the user's file, and
 //! the current analysis. Components read and change it through [`Ctx`].
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::analysis::{analyze_prepared, prepare, Prepared};
 use crate::engine::region::{Areas, Manifest};
-use crate::engine::{Analysis, Ingested, View};
+use crate::engine::session::FileSummary;
+use crate::engine::{Analysis, View};
 
 /// Regions the site serves.
 pub const REGIONS: &[(&str, &str)] = &[("chicago", "Chicago"), ("west-midlands", "West Midlands")];
@@ -42,13 +43,7 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// A user's file, read and typed once.
-pub struct LoadedFile {
-    /// The rows.
-    pub ingested: Ingested,
-}
-
-/// The analysis result and how long it took.
+/// The analysis result, or the message of why there is none.
 #[derive(Clone)]
 pub struct Outcome {
     /// The analysis (or the message of why there is none).
@@ -66,8 +61,14 @@ pub struct Ctx {
     pub areas: RwSignal<Option<Arc<Areas>>>,
     /// Region data loading error.
     pub load_error: RwSignal<Option<String>>,
-    /// The user's file.
-    pub file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// The user's file, as the engine worker summarised it (the rows stay in the worker).
+    pub file: RwSignal<Option<Arc<FileSummary>>>,
+    /// The file being read (name), while it is.
+    pub reading: RwSignal<Option<String>>,
+    /// Bytes read of the file being read, and its size.
+    pub progress: RwSignal<Option<(f64, f64)>>,
+    /// Whether the file being read is a bundled sample.
+    pub reading_sample: StoredValue<bool>,
     /// What could not be restored from the link.
     pub link_problems: RwSignal<Vec<String>>,
     /// A file-reading error or progress message.
@@ -76,10 +77,16 @@ pub struct Ctx {
     pub busy: RwSignal<bool>,
     /// The current analysis.
     pub outcome: RwSignal<Option<Outcome>>,
-    /// Placement cache: rows placed once per file, method and assignments.
-    pub prepared: StoredValue<Option<(String, Arc<Prepared>)>>,
+    /// Program points placed by coordinates (longitude, latitude), for the map.
+    pub points: RwSignal<Arc<Vec<(f64, f64)>>>,
+    /// Distinct values per column, as the worker sent them (for the filter picker).
+    pub distinct: RwSignal<HashMap<String, Vec<String>>>,
+    /// Number of the last analysis asked of the worker (older answers are dropped).
+    pub seq: StoredValue<u64>,
     /// `performance.now()` at the file input's change event.
     pub t0: StoredValue<Option<f64>>,
+    /// Whether the engine has said it is ready once.
+    pub ready: StoredValue<bool>,
 }
 
 impl Ctx {
@@ -91,39 +98,36 @@ impl Ctx {
             areas: RwSignal::new(None),
             load_error: RwSignal::new(None),
             file: RwSignal::new(None),
+            reading: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            reading_sample: StoredValue::new(false),
             link_problems: RwSignal::new(problems),
             status: RwSignal::new(String::new()),
             busy: RwSignal::new(false),
             outcome: RwSignal::new(None),
-            prepared: StoredValue::new(None),
+            points: RwSignal::new(Arc::new(Vec::new())),
+            distinct: RwSignal::new(HashMap::new()),
+            seq: StoredValue::new(0),
             t0: StoredValue::new(None),
+            ready: StoredValue::new(false),
         }
     }
 
-    /// Recomputes the analysis for the current view, file and areas (placement reused when only
-    /// filters or measures changed).
+    /// Asks the engine worker to analyse the file for the current view (the answer sets
+    /// [`Ctx::outcome`]); with no file or no areas, clears the outcome.
     pub fn recompute(&self) {
-        let (Some(areas), Some(file)) = (self.areas.get_untracked(), self.file.get_untracked()) else {
+        if self.areas.get_untracked().is_none() || self.file.get_untracked().is_none() {
             self.outcome.set(None);
             return;
-        };
+        }
         let view = self.view.get_untracked();
-        let key = format!(
-            "{:p}|{}|{}|{}|{}|{:?}",
-            Arc::as_ptr(&file),
-            areas.level.id,
-            view.area_column,
-            view.lat_column,
-            view.lon_column,
-            view.assignments
+        let seq = self.seq.get_value() + 1;
+        self.seq.set_value(seq);
+        let bench = view.preset == "peer-bench";
+        super::backend::send(
+            &super::protocol::Request::Analyze { seq, view: view.analysis_part(), bench },
+            &wasm_bindgen::JsValue::UNDEFINED,
         );
-        let cached = self.prepared.with_value(|p| p.as_ref().filter(|(k, _)| *k == key).map(|(_, p)| p.clone()));
-        let prepared = match cached {
-            Some(p) => Ok(p),
-            None => prepare(&areas, &file.ingested, &view).map(Arc::new).inspect(|p| self.prepared.set_value(Some((key, p.clone())))),
-        };
-        let result = prepared.and_then(|p| analyze_prepared(&areas, &file.ingested, &view, &p)).map(Arc::new).map_err(|e| e.to_string());
-        self.outcome.set(Some(Outcome { result }));
     }
 
     /// The current analysis, if any.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::csv_ingest::{Ingested, RejectedRow};
 use super::detect;
@@ -32,7 +32,7 @@ pub const FORMULAS: &[(&str, &str)] = &[
 ];
 
 /// Row accounting: `in = rejected + excluded + unmatched + matched`, always.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct RowCounts {
     /// Data rows in the file (blank lines not counted).
     #[serde(rename = "in")]
@@ -48,7 +48,7 @@ pub struct RowCounts {
 }
 
 /// One area's line of the equity table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AreaRow {
     /// Area code.
     pub code: String,
@@ -79,7 +79,7 @@ pub struct AreaRow {
 }
 
 /// One need quintile's line.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuintileRow {
     /// 1 (most need) to 5.
     pub quintile: u8,
@@ -94,7 +94,7 @@ pub struct QuintileRow {
 }
 
 /// One demographic group's disparity.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GroupDisparity {
     /// Indicator holding the group's share.
     pub indicator: String,
@@ -105,7 +105,7 @@ pub struct GroupDisparity {
 }
 
 /// Region-wide figures.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     /// ΣS.
     pub supply_total: f64,
@@ -130,7 +130,7 @@ pub struct Summary {
 }
 
 /// A row with no area, for the match report and its download.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UnmatchedRow {
     /// Line of the file.
     pub line: u64,
@@ -141,7 +141,7 @@ pub struct UnmatchedRow {
 }
 
 /// Rows dropped by one filter.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ExcludedBy {
     /// The filter, in words.
     pub filter: String,
@@ -150,7 +150,7 @@ pub struct ExcludedBy {
 }
 
 /// Everything resolved about the view: what auto-detection chose.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Resolved {
     /// How rows were placed.
     pub method: Method,
@@ -169,7 +169,7 @@ pub struct Resolved {
 }
 
 /// The analysis of a view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Analysis {
     /// Row accounting.
     pub rows: RowCounts,
@@ -184,10 +184,10 @@ pub struct Analysis {
     /// Every rejected row.
     pub rejected_rows: Vec<RejectedRow>,
     /// Lines of the rows excluded by a filter (for the excluded-rows download; not in the JSON).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub excluded_lines: Vec<u64>,
     /// Table row index and area code of every matched row (for the matched-rows download; not in the JSON).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub matched_rows: Vec<(usize, u32)>,
     /// Unmatched rows grouped by value, with suggestions.
     pub unmatched_values: Vec<UnmatchedValue>,
@@ -210,7 +210,7 @@ pub struct Analysis {
 }
 
 /// Totals of one group of areas.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GroupRow {
     /// Group label.
     pub group: String,
@@ -225,7 +225,7 @@ pub struct GroupRow {
 }
 
 /// A flag column carried by the upload, summarised per area.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FlagColumn {
     /// Column name.
     pub column: String,

@@ -1,11 +1,12 @@
 //! CSV/TSV ingest: sniffs the encoding and delimiter, reads every record, rejects the ones that
 //! cannot be used (with line and reason), and types each column.
 
+use std::io::Read;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::{EngineError, Result};
 use super::infer::{infer_column, ColumnKind};
@@ -17,7 +18,7 @@ use super::text::{decode, Encoding};
 pub const MAX_INPUT_BYTES: usize = 1_000_000_000;
 
 /// A row that could not be read, with the reason.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RejectedRow {
     /// 1-based line of the file where the record starts.
     pub line: u64,
@@ -26,7 +27,7 @@ pub struct RejectedRow {
 }
 
 /// What the reader detected and how many rows it saw.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IngestReport {
     /// The file's name.
     pub file: String,
@@ -47,7 +48,7 @@ pub struct IngestReport {
 }
 
 /// One column as read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnInfo {
     /// The name used in the engine (trimmed, made unique).
     pub name: String,
@@ -64,32 +65,105 @@ pub struct Ingested {
     pub report: IngestReport,
 }
 
+/// Files up to this size are read whole before parsing (the encoding is decided on every byte);
+/// bigger ones stream through [`read_csv_stream`], the encoding decided on this many first bytes.
+pub const HEAD_BYTES: usize = 16 << 20;
+
 /// Reads a delimited text file given as bytes. `file` is its name for messages.
 pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(EngineError::TooLarge {
-            file: file.into(),
-            reason: format!(
-                "the file is {:.1} GB; Equimap reads files up to {:.1} GB in the browser. Split it, or use `equimap analyze` natively",
-                bytes.len() as f64 / 1e9,
-                MAX_INPUT_BYTES as f64 / 1e9
-            ),
-        });
-    }
-    if let Some(kind) = binary_kind(bytes) {
-        return Err(EngineError::EmptyInput {
-            file: file.into(),
-            what: format!("this is {kind}, not a text table; export it as CSV (or Parquet) and drop that"),
-        });
-    }
+    check_size(file, bytes.len() as u64)?;
+    check_text(file, bytes)?;
     let (text, encoding) = decode(bytes);
     let text: &[u8] = &text;
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(EngineError::EmptyInput { file: file.into(), what: "the file is empty".into() });
     }
     let delimiter = sniff_delimiter(text);
+    parse(file, text, text.len() as u64, encoding, delimiter)
+}
+
+/// Reads a delimited text file of `size` bytes from `source` without holding the whole file: the
+/// rows go straight into Arrow column buffers. The first `head` bytes (use [`HEAD_BYTES`]) decide
+/// the encoding and delimiter. The result is exactly what [`read_csv`] gives on the same bytes
+/// when the file is at most `head` bytes long or UTF-8; a longer file whose head is not UTF-8
+/// (UTF-16, Windows-1252) is read whole and then parsed. `size` only sizes buffers and enforces
+/// [`MAX_INPUT_BYTES`].
+pub fn read_csv_stream(file: &str, size: u64, mut source: impl Read, head: usize) -> Result<Ingested> {
+    check_size(file, size)?;
+    let io = |e: std::io::Error| EngineError::Unreadable { file: file.into(), reason: e.to_string() };
+    let head_len = head.max(1);
+    let mut head = Vec::with_capacity((size as usize).min(head_len));
+    (&mut source).take(head_len as u64).read_to_end(&mut head).map_err(io)?;
+    if head.len() < head_len {
+        return read_csv(file, &head);
+    }
+    check_text(file, &head)?;
+    let encoding = decode(&head).1;
+    let skip = match encoding {
+        Encoding::Utf8 => 0,
+        Encoding::Utf8Bom => 3,
+        _ => {
+            source.read_to_end(&mut head).map_err(io)?;
+            return read_csv(file, &head);
+        }
+    };
+    let delimiter = sniff_delimiter(&head[skip..]);
+    let mut head = std::io::Cursor::new(head);
+    head.set_position(skip as u64);
+    parse(file, head.chain(source), size, encoding, delimiter)
+}
+
+/// Refuses inputs over [`MAX_INPUT_BYTES`] before reading them.
+fn check_size(file: &str, size: u64) -> Result<()> {
+    if size > MAX_INPUT_BYTES as u64 {
+        return Err(EngineError::TooLarge {
+            file: file.into(),
+            reason: format!(
+                "the file is {:.1} GB; Equimap reads files up to {:.1} GB in the browser. Split it, or use `equimap analyze` natively",
+                size as f64 / 1e9,
+                MAX_INPUT_BYTES as f64 / 1e9
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses binary files (workbooks, images, archives) by their first bytes.
+fn check_text(file: &str, head: &[u8]) -> Result<()> {
+    match binary_kind(head) {
+        Some(kind) => Err(EngineError::EmptyInput {
+            file: file.into(),
+            what: format!("this is {kind}, not a text table; export it as CSV (or Parquet) and drop that"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Counts the quote characters that pass through, to tell at the end whether the text ends inside
+/// a quoted field (an odd count).
+struct QuoteCounter<R> {
+    inner: R,
+    quotes: u64,
+}
+
+impl<R: Read> Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        Ok(n)
+    }
+}
+
+/// Rows read before the column buffers are sized for the whole file.
+const SIZING_ROWS: usize = 1000;
+
+/// Reads every record of UTF-8 `text` (about `size` bytes), rejecting the unusable ones, and types
+/// the columns.
+fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
     let decimal_comma = delimiter == b';';
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text);
+    let mut counter = QuoteCounter { inner: text, quotes: 0 };
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(&mut counter);
 
     let mut header: Option<Vec<String>> = None;
     let mut cells: Vec<TextColumn> = Vec::new();
@@ -104,7 +178,9 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                // The csv reader only fails on I/O from a byte slice, which cannot happen; keep going.
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    return Err(EngineError::Unreadable { file: file.into(), reason: io.to_string() });
+                }
                 rejected.push(RejectedRow { line, reason: e.to_string() });
                 rows_in += 1;
                 continue;
@@ -130,7 +206,18 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
             col.push(record.get(c).unwrap_or_default().trim_ascii());
         }
         lines.push(line);
+        if lines.len() == SIZING_ROWS {
+            // Size every buffer once for the whole file, so a large file is not copied on each
+            // doubling and does not end with up to twice the memory it needs.
+            let seen = reader.position().byte().max(1) as f64;
+            let expected_rows = (SIZING_ROWS as f64 * size as f64 / seen * 1.02) as usize;
+            if expected_rows > 2 * SIZING_ROWS {
+                cells.iter_mut().for_each(|c| c.reserve(SIZING_ROWS, expected_rows));
+                lines.reserve_exact(expected_rows - SIZING_ROWS);
+            }
+        }
     }
+    drop(reader);
     let Some(header) = header else {
         return Err(EngineError::EmptyInput { file: file.into(), what: "the file holds no header row".into() });
     };
@@ -140,7 +227,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
             what: format!("only a header row ({} columns), no data rows", header.len()),
         });
     }
-    if ends_inside_quotes(text) {
+    if counter.quotes % 2 == 1 {
         // The last record swallowed everything after an opening quote: never use it as data.
         let note = "a quoted field opened on this line is never closed before the end of the file";
         let last_accepted = lines.last().copied().unwrap_or(0);
@@ -265,11 +352,6 @@ fn delimiter_name(d: u8) -> &'static str {
     }
 }
 
-/// True when the text ends inside a quoted field (an odd number of quote characters overall).
-fn ends_inside_quotes(text: &[u8]) -> bool {
-    text.iter().filter(|&&b| b == b'"').count() % 2 == 1
-}
-
 /// One column's cells as they are read: UTF-8 bytes back to back, offsets and validity, turned into
 /// an Arrow `StringArray` without copying each cell into its own allocation.
 #[derive(Default)]
@@ -288,6 +370,15 @@ impl TextColumn {
         self.data.extend_from_slice(cell);
         self.offsets.push(self.data.len() as i32);
         self.valid.push(!cell.is_empty());
+    }
+
+    /// Makes room for `rows` cells in all, with as many bytes per cell as the first `seen` had.
+    fn reserve(&mut self, seen: usize, rows: usize) {
+        let per_cell = self.data.len() as f64 / seen.max(1) as f64;
+        let more = rows.saturating_sub(self.valid.len());
+        self.data.reserve_exact((per_cell * more as f64 * 1.02) as usize);
+        self.offsets.reserve_exact(more);
+        self.valid.reserve_exact(more);
     }
 
     /// Drops the last cell.

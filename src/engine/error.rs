@@ -43,6 +43,14 @@ pub enum EngineError {
     /// An option of the view is not one the engine knows (unknown indicator, bad filter).
     #[error("{0}")]
     BadOption(String),
+    /// The file could not be read to the end (the browser or the disk failed while reading).
+    #[error("{file}: could not be read: {reason}")]
+    Unreadable {
+        /// The file's name.
+        file: String,
+        /// The reader's reason.
+        reason: String,
+    },
     /// The input is larger than the engine will take.
     #[error("{file}: {reason}")]
     TooLarge {

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::values::{looks_integer, parse_bool, parse_date, parse_number, slash_first_part, SlashOrder};
 
 /// The type detected for a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnKind {
     /// Whole numbers (thousands separators and currency signs allowed).

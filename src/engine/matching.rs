@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::Result;
 use super::geometry::PointFate;
@@ -12,7 +12,7 @@ use super::region::Areas;
 use super::table::{Column, Table};
 
 /// Why a row has no area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unmatched {
     /// The area column is empty in this row.
@@ -59,7 +59,7 @@ impl Unmatched {
 }
 
 /// How rows are placed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// By the codes or names in a column.
@@ -160,7 +160,7 @@ fn in_box(areas: &Areas, x: f64, y: f64) -> bool {
 }
 
 /// Unmatched rows grouped by the value they carried, for the match report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UnmatchedValue {
     /// The area name or code as written (or the coordinates).
     pub value: String,

@@ -2,7 +2,7 @@
 //! need `N`. Formulas follow `shared/notes/equity-methods.md`; each is stated on its function and in
 //! the app.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Rate per 1,000: `1000·S/P`; `None` when `P` is 0 or missing.
 pub fn rate_per_1000(s: f64, p: f64) -> Option<f64> {
@@ -52,7 +52,7 @@ pub fn quintile_of(k: usize, n: usize) -> u8 {
 
 /// A point of a concentration or Lorenz curve: cumulative population share `p`, cumulative supply
 /// share `l`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
     /// Cumulative share of the denominator population.
     pub p: f64,

@@ -17,22 +17,28 @@ pub mod parquet_io;
 pub mod peer_bench;
 pub mod projection;
 pub mod region;
+pub mod session;
 pub mod table;
 pub mod text;
 pub mod values;
 pub mod view;
 
 pub use analysis::{analyze, Analysis};
-pub use csv_ingest::{read_csv, Ingested};
+pub use csv_ingest::{read_csv, read_csv_stream, Ingested};
 pub use error::{EngineError, Result};
 pub use region::{Areas, Manifest};
 pub use view::View;
 
 /// Reads a dropped file: Parquet when it starts with `PAR1` or is named `.parquet`, else CSV/TSV.
 pub fn read_any(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
-    if bytes.starts_with(b"PAR1") || file.to_lowercase().ends_with(".parquet") {
+    if is_parquet(file, &bytes) {
         parquet_io::read_parquet(file, bytes)
     } else {
         read_csv(file, &bytes)
     }
+}
+
+/// Whether a file is read as Parquet: its first bytes are `PAR1` or its name ends in `.parquet`.
+pub fn is_parquet(file: &str, head: &[u8]) -> bool {
+    head.starts_with(b"PAR1") || file.to_lowercase().ends_with(".parquet")
 }

@@ -249,7 +249,7 @@ impl Areas {
 }
 
 /// Extra indicators from a user's file keyed by area code (one row per area).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExtraIndicators {
     /// The column holding the area codes.
     pub key_column: String,

@@ -200,6 +200,20 @@ pub fn decode(s: &str) -> String {
 }
 
 impl View {
+    /// The view without its display-only choices (map layer, classes, palette, log scale,
+    /// selected area): two views with equal parts give the same analysis.
+    pub fn analysis_part(&self) -> View {
+        View {
+            map: String::new(),
+            classes: Classes::default(),
+            k: 0,
+            palette: String::new(),
+            log: false,
+            selected: String::new(),
+            ..self.clone()
+        }
+    }
+
     /// The query string of this view (without `?`), options at their defaults left out.
     pub fn to_query(&self) -> String {
         let mut q: Vec<(String, String)> = vec![("v".into(), VIEW_VERSION.to_string())];

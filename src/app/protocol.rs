@@ -1,0 +1,125 @@
+//! The messages between the page and the engine's Web Worker. Each message is a JS object
+//! `{json, data}`: `json` is a [`Request`] or [`Response`] as JSON, `data` what cannot travel as
+//! JSON (a `File`, bytes, or a long JSON text sent as is).
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use crate::engine::session::FileSummary;
+use crate::engine::View;
+
+/// From the page to the worker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// Use this level of a region. `data`: an array of the level's `areas.parquet` bytes, its
+    /// boundaries GeoJSON bytes, then the bytes of each indicator file named in `extras`.
+    SetAreas {
+        /// The region's `manifest.json` text.
+        manifest: String,
+        /// Level id.
+        level: String,
+        /// Names of indicator files joined to the level, in order.
+        extras: Vec<String>,
+    },
+    /// Read a file. `data`: the `File` (read in chunks) or its bytes.
+    Read {
+        /// The file's name.
+        name: String,
+    },
+    /// Analyse the file for a view.
+    Analyze {
+        /// Answers carry it back; the page ignores answers to requests it has superseded.
+        seq: u64,
+        /// The view.
+        view: View,
+        /// Also run the benchmark harness's fixed workload.
+        bench: bool,
+    },
+    /// Distinct values of a column, for the filter picker.
+    Distinct {
+        /// Column name.
+        column: String,
+    },
+    /// A download the page cannot build (it needs the rows): `matched` or `excluded`.
+    Export {
+        /// Which rows.
+        what: String,
+    },
+}
+
+/// From the worker to the page.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Response {
+    /// The areas of [`Request::SetAreas`] are in use.
+    AreasSet,
+    /// Bytes of the file read so far.
+    Progress {
+        /// The file's name.
+        name: String,
+        /// Bytes read.
+        read: f64,
+        /// The file's size.
+        total: f64,
+    },
+    /// A program file was read.
+    Read {
+        /// The file's name.
+        name: String,
+        /// What the page shows about it.
+        summary: FileSummary,
+    },
+    /// The file is area indicators (one row per area code): the worker joined them to its areas;
+    /// the page joins the same file to its own.
+    Indicators {
+        /// The file's name.
+        name: String,
+    },
+    /// An analysis. `data`: its JSON text (the CLI's `analyze` output).
+    Analyzed {
+        /// The request's number.
+        seq: u64,
+        /// Longitude, latitude of program points placed by coordinates (for the map).
+        points: Vec<(f64, f64)>,
+        /// The benchmark workload's result rows as JSON, when asked.
+        bench: Option<String>,
+    },
+    /// Distinct values of a column, most common first.
+    Distinct {
+        /// Column name.
+        column: String,
+        /// Values.
+        values: Vec<String>,
+    },
+    /// A download. `data`: its bytes.
+    Export {
+        /// File name to save as.
+        name: String,
+    },
+    /// A request failed.
+    Failed {
+        /// The analysis request's number, when it was one.
+        seq: Option<u64>,
+        /// What was being done (`read`, `analyze`, `areas`, `export`).
+        stage: String,
+        /// The message for people.
+        message: String,
+    },
+}
+
+/// Builds the JS object `{json, data}`.
+pub fn message(json: &str, data: &JsValue) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"json".into(), &JsValue::from_str(json));
+    let _ = js_sys::Reflect::set(&o, &"data".into(), data);
+    o.into()
+}
+
+/// Splits a `{json, data}` object into the decoded message and its data.
+pub fn open<T: for<'de> Deserialize<'de>>(msg: &JsValue) -> Result<(T, JsValue), String> {
+    let json = js_sys::Reflect::get(msg, &"json".into()).ok().and_then(|j| j.as_string()).ok_or("a message without json")?;
+    let data = js_sys::Reflect::get(msg, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+    let value = serde_json::from_str(&json).map_err(|e| format!("a malformed message: {e}"))?;
+    Ok((value, data))
+}

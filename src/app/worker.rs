@@ -1,0 +1,165 @@
+//! The engine's side of the Web Worker. The worker loads the page's own wasm module (nothing is
+//! downloaded twice) and keeps one [`Session`]: the user's file is read there in chunks, placed and
+//! analysed, so the page never holds the rows and never blocks while a large file is read.
+
+use std::cell::RefCell;
+use std::io::Read;
+
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::protocol::{message, open, Request, Response};
+use crate::engine::csv_ingest::HEAD_BYTES;
+use crate::engine::region::{Areas, Manifest};
+use crate::engine::session::{Loaded, Session};
+use crate::engine::{is_parquet, read_any, read_csv_stream, EngineError, Ingested};
+
+/// Bytes read from the `File` at a time.
+const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::new());
+}
+
+/// Whether this code runs in a worker (there is no `window`).
+pub fn in_worker() -> bool {
+    js_sys::global().dyn_into::<web_sys::Window>().is_err()
+}
+
+fn post(resp: &Response, data: &JsValue) {
+    let json = serde_json::to_string(resp).unwrap_or_default();
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&message(&json, data));
+}
+
+fn fail(seq: Option<u64>, stage: &str, message: String) {
+    post(&Response::Failed { seq, stage: stage.into(), message }, &JsValue::UNDEFINED);
+}
+
+/// Handles one message from the page (called by `worker.js`).
+pub fn handle(msg: JsValue) {
+    console_error_panic_hook::set_once();
+    let (req, data) = match open::<Request>(&msg) {
+        Ok(x) => x,
+        Err(e) => return fail(None, "message", e),
+    };
+    SESSION.with_borrow_mut(|s| match req {
+        Request::SetAreas { manifest, level, extras } => match set_areas(s, &manifest, &level, &extras, &data) {
+            Ok(()) => post(&Response::AreasSet, &JsValue::UNDEFINED),
+            Err(e) => fail(None, "areas", e.to_string()),
+        },
+        Request::Read { name } => match read(&name, &data) {
+            Ok(ing) => match s.load(ing) {
+                Loaded::Programs(summary) => post(&Response::Read { name, summary }, &JsValue::UNDEFINED),
+                Loaded::Indicators(_) => post(&Response::Indicators { name }, &JsValue::UNDEFINED),
+            },
+            Err(e) => fail(None, "read", e.to_string()),
+        },
+        Request::Analyze { seq, view, bench } => match s.analyze(&view) {
+            Ok(a) => {
+                let json = serde_json::to_string(a.as_ref()).unwrap_or_else(|_| "null".into());
+                let bench = bench.then(|| match s.peer_bench() {
+                    Ok(rows) => serde_json::to_string(&rows).unwrap_or_default(),
+                    Err(e) => serde_json::to_string(&serde_json::json!({ "error": e.to_string() })).unwrap_or_default(),
+                });
+                post(&Response::Analyzed { seq, points: s.points(), bench }, &JsValue::from_str(&json));
+            }
+            Err(e) => fail(Some(seq), "analyze", e.to_string()),
+        },
+        Request::Distinct { column } => {
+            let values = s.distinct(&column, 30);
+            post(&Response::Distinct { column, values }, &JsValue::UNDEFINED);
+        }
+        Request::Export { what } => {
+            let out = match what.as_str() {
+                "matched" => s.matched_csv(),
+                _ => s.excluded_csv(),
+            };
+            match out {
+                Ok(text) => post(&Response::Export { name: format!("{what}.csv") }, &Uint8Array::from(text.as_bytes()).into()),
+                Err(e) => fail(None, "export", e.to_string()),
+            }
+        }
+    });
+}
+
+fn bytes_at(data: &JsValue, i: u32) -> Vec<u8> {
+    js_sys::Reflect::get_u32(data, i).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default()
+}
+
+fn set_areas(s: &mut Session, manifest: &str, level: &str, extras: &[String], data: &JsValue) -> Result<(), EngineError> {
+    let manifest = Manifest::from_json(manifest)?;
+    let lv = manifest.level(level)?;
+    let bounds = String::from_utf8_lossy(&bytes_at(data, 1)).into_owned();
+    let mut areas = Areas::load(lv, bytes_at(data, 0), Some(&bounds))?;
+    for (i, name) in extras.iter().enumerate() {
+        let ing = read_any(name, bytes_at(data, 2 + i as u32))?;
+        if let Some((more, _)) = areas.with_extra(&ing.table) {
+            areas = more;
+        }
+    }
+    s.set_areas(areas);
+    Ok(())
+}
+
+/// Reads the file in `data`: a `File` in chunks (Parquet whole: its footer comes last), or bytes.
+fn read(name: &str, data: &JsValue) -> Result<Ingested, EngineError> {
+    let unreadable = |e: JsValue| EngineError::Unreadable { file: name.into(), reason: js_text(&e) };
+    let Some(blob) = data.dyn_ref::<web_sys::Blob>() else {
+        return read_any(name, Uint8Array::new(data).to_vec());
+    };
+    let size = blob.size();
+    let sync = web_sys::FileReaderSync::new().map_err(unreadable)?;
+    let head = blob.slice_with_f64_and_f64(0.0, 4.0).and_then(|b| sync.read_as_array_buffer(&b)).map_err(unreadable)?;
+    if is_parquet(name, &Uint8Array::new(&head).to_vec()) {
+        let all = sync.read_as_array_buffer(blob).map_err(unreadable)?;
+        return read_any(name, Uint8Array::new(&all).to_vec());
+    }
+    let source = BlobReader { blob: blob.clone(), name: name.into(), sync, pos: 0.0, size, chunk: Vec::new(), at: 0 };
+    read_csv_stream(name, size as u64, source, HEAD_BYTES)
+}
+
+/// `Read` over a `Blob`, one [`CHUNK_BYTES`] slice at a time, posting progress after each.
+struct BlobReader {
+    blob: web_sys::Blob,
+    name: String,
+    sync: web_sys::FileReaderSync,
+    pos: f64,
+    size: f64,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.chunk.len() {
+            if self.pos >= self.size {
+                return Ok(0);
+            }
+            let end = (self.pos + CHUNK_BYTES).min(self.size);
+            let part = self
+                .blob
+                .slice_with_f64_and_f64(self.pos, end)
+                .and_then(|b| self.sync.read_as_array_buffer(&b))
+                .map_err(|e| std::io::Error::other(js_text(&e)))?;
+            let arr = Uint8Array::new(&part);
+            self.chunk.resize(arr.length() as usize, 0);
+            arr.copy_to(&mut self.chunk);
+            self.at = 0;
+            self.pos = end;
+            post(&Response::Progress { name: self.name.clone(), read: self.pos, total: self.size }, &JsValue::UNDEFINED);
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// A JS error as text (`NotReadableError: …`).
+pub fn js_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}

@@ -1,0 +1,190 @@
+//! One user's working set, kept between requests: the areas of the chosen level, the file as read,
+//! its rows placed in areas (once per choice of area column or assignments) and the last analysis.
+//! The web app keeps it inside a Web Worker, so the page holds only what it draws; tests drive it
+//! directly.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::analysis::{analyze_prepared, prepare, Analysis, Prepared};
+use super::csv_ingest::{IngestReport, Ingested};
+use super::detect;
+use super::error::{EngineError, Result};
+use super::export::{excluded_csv, matched_csv};
+use super::matching::Method;
+use super::peer_bench::{peer_bench, BenchRow};
+use super::region::{Areas, ExtraIndicators};
+use super::table::Column;
+use super::view::View;
+
+/// Rows and columns of the preview shown beside the column mapping.
+pub const PREVIEW_ROWS: usize = 5;
+/// Columns of the preview.
+pub const PREVIEW_COLUMNS: usize = 12;
+/// Rejected rows listed in a [`FileSummary`] (all of them are in the analysis).
+pub const SUMMARY_REJECTED: usize = 100;
+/// Program points sent for the map.
+pub const MAX_POINTS: usize = 5000;
+
+/// What the page needs to know about a file it does not hold: the reading report, a preview and
+/// the columns the filters offer by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileSummary {
+    /// Detection report; `rejected` lists at most [`SUMMARY_REJECTED`] rows.
+    pub report: IngestReport,
+    /// The first [`PREVIEW_ROWS`] rows of the first [`PREVIEW_COLUMNS`] columns, as text.
+    pub preview: Vec<Vec<String>>,
+    /// A price column, found by name (`price`, `cost`, `fee`…).
+    pub price_column: Option<String>,
+    /// Minimum and maximum age columns, found by name.
+    pub age_columns: Option<(String, String)>,
+}
+
+/// What [`Session::load`] made of a file.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    /// A program export: it replaced the session's file.
+    Programs(FileSummary),
+    /// One row per area code with numeric columns: indicators to join to the areas (the session's
+    /// program file is kept).
+    Indicators(ExtraIndicators),
+}
+
+/// The working set. See the module documentation.
+#[derive(Default)]
+pub struct Session {
+    areas: Option<Arc<Areas>>,
+    /// Bumped on every change of areas, so placements made on other areas are never reused.
+    areas_version: u64,
+    file: Option<Ingested>,
+    /// Placement cache: key (areas version, area/lat/lon columns, assignments) → placed rows.
+    prepared: Option<(String, Arc<Prepared>)>,
+    last: Option<Arc<Analysis>>,
+}
+
+impl Session {
+    /// An empty session.
+    pub fn new() -> Self {
+        Session::default()
+    }
+
+    /// Replaces the areas (a new region or level); placements are redone on the next analysis.
+    pub fn set_areas(&mut self, areas: Areas) {
+        self.areas = Some(Arc::new(areas));
+        self.areas_version += 1;
+        self.prepared = None;
+        self.last = None;
+    }
+
+    /// The current areas.
+    pub fn areas(&self) -> Option<&Arc<Areas>> {
+        self.areas.as_ref()
+    }
+
+    /// Takes a file just read. A file of indicators keyed by area code (see [`Areas::with_extra`])
+    /// is joined to the areas and the program file is kept; anything else becomes the program file.
+    pub fn load(&mut self, ingested: Ingested) -> Loaded {
+        if let Some((more, extra)) = self.areas.as_ref().and_then(|a| a.with_extra(&ingested.table)) {
+            self.set_areas(more);
+            return Loaded::Indicators(extra);
+        }
+        let summary = summarise(&ingested);
+        self.file = Some(ingested);
+        self.prepared = None;
+        self.last = None;
+        Loaded::Programs(summary)
+    }
+
+    /// Whether a program file is loaded.
+    pub fn has_file(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Analyses the program file for `view`, placing rows only when the areas, the area columns or
+    /// the assignments changed since the last call.
+    pub fn analyze(&mut self, view: &View) -> Result<Arc<Analysis>> {
+        let (Some(areas), Some(file)) = (&self.areas, &self.file) else {
+            return Err(EngineError::BadOption("no file or no areas loaded yet".into()));
+        };
+        let key = format!("{}|{}|{}|{}|{:?}", self.areas_version, view.area_column, view.lat_column, view.lon_column, view.assignments);
+        let prepared = match &self.prepared {
+            Some((k, p)) if *k == key => p.clone(),
+            _ => {
+                let p = Arc::new(prepare(areas, file, view)?);
+                self.prepared = Some((key, p.clone()));
+                p
+            }
+        };
+        let analysis = Arc::new(analyze_prepared(areas, file, view, &prepared)?);
+        self.last = Some(analysis.clone());
+        Ok(analysis)
+    }
+
+    /// Distinct values of `column` (at most `limit`), most common first, ties in text order.
+    pub fn distinct(&self, column: &str, limit: usize) -> Vec<String> {
+        let Some(f) = &self.file else { return vec![] };
+        let Ok(c) = f.table.column(column) else { return vec![] };
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for i in 0..f.table.num_rows() {
+            if let Some(s) = c.text(i) {
+                match counts.get_mut(s.as_ref()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        counts.insert(s.into_owned(), 1);
+                    }
+                }
+            }
+        }
+        let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.into_iter().take(limit).map(|x| x.0).collect()
+    }
+
+    /// Longitude and latitude of the first [`MAX_POINTS`] rows the last analysis placed by point.
+    pub fn points(&self) -> Vec<(f64, f64)> {
+        let (Some(a), Some(f)) = (&self.last, &self.file) else { return vec![] };
+        let Method::Points { lat, lon } = &a.resolved.method else { return vec![] };
+        let (Ok(la), Ok(lo)) = (f.table.column(lat), f.table.column(lon)) else { return vec![] };
+        a.matched_rows.iter().filter_map(|&(i, _)| Some((lo.number(i)?, la.number(i)?))).take(MAX_POINTS).collect()
+    }
+
+    /// The matched rows of the last analysis as CSV (line, area code and name, every column).
+    pub fn matched_csv(&self) -> Result<String> {
+        let (Some(a), Some(f), Some(areas)) = (&self.last, &self.file, &self.areas) else {
+            return Err(EngineError::BadOption("nothing analysed yet".into()));
+        };
+        Ok(matched_csv(a, &f.table, &areas.codes, &areas.names))
+    }
+
+    /// The lines of the rows the last analysis's filters excluded, as CSV.
+    pub fn excluded_csv(&self) -> Result<String> {
+        self.last.as_ref().map(|a| excluded_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
+    }
+
+    /// The benchmark harness's fixed workload on the program file (see [`peer_bench`]).
+    pub fn peer_bench(&self) -> Result<Vec<BenchRow>> {
+        let (Some(areas), Some(f)) = (&self.areas, &self.file) else {
+            return Err(EngineError::BadOption("no file or no areas loaded yet".into()));
+        };
+        peer_bench(&f.table, areas)
+    }
+}
+
+/// The summary of a read file sent to the page.
+pub fn summarise(ing: &Ingested) -> FileSummary {
+    let t = &ing.table;
+    let columns: Vec<Option<Column>> = (0..t.batch.num_columns().min(PREVIEW_COLUMNS)).map(|c| Column::of(t.batch.column(c))).collect();
+    let preview = (0..t.num_rows().min(PREVIEW_ROWS))
+        .map(|i| columns.iter().map(|c| c.as_ref().and_then(|c| c.text(i)).map(|s| s.into_owned()).unwrap_or_default()).collect())
+        .collect();
+    let mut report = ing.report.clone();
+    report.rejected.truncate(SUMMARY_REJECTED);
+    FileSummary {
+        report,
+        preview,
+        price_column: detect::by_names(t, &["programprice", "price", "cost", "fee"]),
+        age_columns: detect::by_names(t, &["minage", "agemin", "minimumage"]).zip(detect::by_names(t, &["maxage", "agemax", "maximumage"])),
+    }
+}
