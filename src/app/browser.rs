@@ -133,3 +133,41 @@ pub fn copy(text: &str) {
     let nav = gloo::utils::window().navigator();
     let _ = nav.clipboard().write_text(text);
 }
+
+/// Watches the main thread for long tasks (over 50 ms, as the browser reports them) and keeps
+/// their count and the longest in `window.__equimap.info.long_tasks` (read by the benchmark
+/// harness; the page must stay responsive while the worker reads a large file).
+pub fn watch_long_tasks() {
+    use wasm_bindgen::closure::Closure;
+    let stats = std::rc::Rc::new(std::cell::Cell::new((0u32, 0f64)));
+    let cb = Closure::<dyn FnMut(web_sys::PerformanceObserverEntryList)>::new(move |list: web_sys::PerformanceObserverEntryList| {
+        let (mut n, mut longest) = stats.get();
+        for e in list.get_entries() {
+            let e: web_sys::PerformanceEntry = e.unchecked_into();
+            n += 1;
+            longest = longest.max(e.duration());
+        }
+        stats.set((n, longest));
+        expose_info("long_tasks", &format!(r#"{{"count":{n},"longest_ms":{longest:.0}}}"#));
+    });
+    let Ok(observer) = web_sys::PerformanceObserver::new(cb.as_ref().unchecked_ref()) else { return };
+    let types = js_sys::Array::of1(&JsValue::from_str("longtask"));
+    observer.observe(&web_sys::PerformanceObserverInit::new(&types));
+    cb.forget();
+}
+
+/// Sets `window.__equimap.info[key]` to the JSON value `json`.
+fn expose_info(key: &str, json: &str) {
+    let w = gloo::utils::window();
+    let root = js_sys::Reflect::get(&w, &JsValue::from_str("__equimap")).ok().filter(|v| v.is_object());
+    let info = root.as_ref().and_then(|r| js_sys::Reflect::get(r, &JsValue::from_str("info")).ok()).filter(|v| v.is_object());
+    let info = match info {
+        Some(i) => i,
+        None => {
+            expose("info", "{}");
+            let root = js_sys::Reflect::get(&w, &JsValue::from_str("__equimap")).unwrap_or(JsValue::NULL);
+            js_sys::Reflect::get(&root, &JsValue::from_str("info")).unwrap_or(JsValue::NULL)
+        }
+    };
+    let _ = js_sys::Reflect::set(&info, &JsValue::from_str(key), &js_sys::JSON::parse(json).unwrap_or(JsValue::NULL));
+}

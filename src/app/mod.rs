@@ -27,6 +27,7 @@ use state::{Ctx, REGIONS, SAMPLES};
 /// Mounts the app on the page's `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    browser::watch_long_tasks();
     leptos::mount::mount_to_body(App);
 }
 

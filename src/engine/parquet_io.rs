@@ -21,6 +21,27 @@ use super::table::Table;
 /// The 4-byte magic at both ends of every Parquet file.
 const MAGIC: &[u8] = b"PAR1";
 
+/// The reader's error in words; a codec this build leaves out is named, with what to do.
+fn reason(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    match text.split("Disabled feature at compile time: ").nth(1) {
+        Some(codec) => {
+            let codec = match codec.trim() {
+                "snap" => "Snappy",
+                "flate2" => "gzip",
+                "zstd" => "Zstandard",
+                "brotli" => "Brotli",
+                "lz4" => "LZ4",
+                other => other,
+            };
+            format!(
+                "it is compressed with {codec}, which this build of Equimap leaves out to stay small (it reads Snappy, gzip and Zstandard); save it again with one of those, or use `equimap analyze`"
+            )
+        }
+        None => text,
+    }
+}
+
 /// Reads a Parquet file given as bytes into an engine table; every row counts as read (Parquet has
 /// no malformed rows: a damaged file is refused whole, with the reason).
 pub fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
@@ -36,11 +57,11 @@ pub fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
     if !bytes.ends_with(MAGIC) {
         return Err(fail("it does not end with PAR1: the file is truncated (was the download or copy complete?)".into()));
     }
-    let builder = ParquetRecordBatchReaderBuilder::try_new(Bytes::from(bytes)).map_err(|e| fail(e.to_string()))?;
-    let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| fail(e.to_string()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(Bytes::from(bytes)).map_err(|e| fail(reason(&e)))?;
+    let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| fail(reason(&e)))?;
     let mut parts: Vec<RecordBatch> = Vec::new();
     for batch in reader {
-        parts.push(batch.map_err(|e| fail(e.to_string()))?);
+        parts.push(batch.map_err(|e| fail(reason(&e.to_string())))?);
     }
     let schema = match parts.first() {
         Some(b) => b.schema(),
@@ -209,4 +230,18 @@ pub fn write_parquet(batch: &RecordBatch) -> Result<Vec<u8>> {
     w.write(batch).map_err(|e| EngineError::BadOption(format!("cannot write Parquet: {e}")))?;
     w.close().map_err(|e| EngineError::BadOption(format!("cannot write Parquet: {e}")))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_codec_left_out_is_named_with_what_to_do() {
+        // The parquet crate's message when a codec's feature is off (as in the web build).
+        let e = parquet::errors::ParquetError::General("Disabled feature at compile time: brotli".into());
+        let r = reason(&e);
+        assert!(r.starts_with("it is compressed with Brotli, which this build of Equimap leaves out"), "{r}");
+        assert_eq!(reason(&"Parquet error: EOF"), "Parquet error: EOF");
+    }
 }

@@ -1,5 +1,6 @@
 //! Character encodings of dropped files: UTF-8 (with or without BOM), UTF-16 LE/BE (by BOM), and
-//! Windows-1252 for files that are not UTF-8.
+//! Windows-1252 for files that are not UTF-8. Decoded here (a few lines) rather than with a
+//! general encoding library, whose tables for every encoding would weigh on the web bundle.
 
 use std::borrow::Cow;
 
@@ -39,19 +40,43 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, [u8]>, Encoding) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return (Cow::Borrowed(rest), Encoding::Utf8Bom);
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) {
-        let (s, _, _) = encoding_rs::UTF_16LE.decode(bytes);
-        return (Cow::Owned(s.into_owned().into_bytes()), Encoding::Utf16Le);
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return (Cow::Owned(utf16(rest, u16::from_le_bytes).into_bytes()), Encoding::Utf16Le);
     }
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        let (s, _, _) = encoding_rs::UTF_16BE.decode(bytes);
-        return (Cow::Owned(s.into_owned().into_bytes()), Encoding::Utf16Be);
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return (Cow::Owned(utf16(rest, u16::from_be_bytes).into_bytes()), Encoding::Utf16Be);
     }
     if std::str::from_utf8(bytes).is_ok() || has_multibyte_utf8(bytes) {
         return (Cow::Borrowed(bytes), Encoding::Utf8);
     }
-    let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-    (Cow::Owned(s.into_owned().into_bytes()), Encoding::Windows1252)
+    (Cow::Owned(windows_1252(bytes).into_bytes()), Encoding::Windows1252)
+}
+
+/// UTF-16 code units (after the byte-order mark) to text; unpaired surrogates and a lone last
+/// byte become U+FFFD, as the WHATWG decoder does.
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    let mut s: String = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+    if bytes.len() % 2 == 1 {
+        s.push(char::REPLACEMENT_CHARACTER);
+    }
+    s
+}
+
+/// Windows-1252 per the WHATWG index: Latin-1 except 0x80–0x9F, which hold €, curly quotes,
+/// dashes and a few letters (five unassigned bytes map to the C1 controls of the same value).
+fn windows_1252(bytes: &[u8]) -> String {
+    const HIGH: [u16; 32] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => char::from_u32(u32::from(HIGH[usize::from(b - 0x80)])).unwrap_or(char::REPLACEMENT_CHARACTER),
+            _ => char::from(b),
+        })
+        .collect()
 }
 
 /// True when `bytes` contains at least one well-formed multi-byte UTF-8 sequence.
@@ -89,6 +114,13 @@ mod tests {
         assert_eq!((std::str::from_utf8(&s).unwrap(), e), ("a£", Encoding::Utf16Be));
         let (s, e) = decode(b"caf\xE9 \xA3");
         assert_eq!((std::str::from_utf8(&s).unwrap(), e), ("café £", Encoding::Windows1252));
+        // Every byte of Windows-1252 and odd UTF-16 input, against encoding_rs (the browsers'
+        // decoder, a test-only dependency).
+        let all: Vec<u8> = (1..=255u8).collect();
+        assert_eq!(windows_1252(&all), encoding_rs::WINDOWS_1252.decode_without_bom_handling(&all).0);
+        let odd = [0x3D, 0xD8, b'a', 0, 0x00, 0xDC, b'z'];
+        assert_eq!(utf16(&odd, u16::from_le_bytes), encoding_rs::UTF_16LE.decode_without_bom_handling(&odd).0);
+        assert_eq!(utf16(&odd, u16::from_be_bytes), encoding_rs::UTF_16BE.decode_without_bom_handling(&odd).0);
         // One bad byte in an otherwise UTF-8 file with accents stays UTF-8.
         assert_eq!(decode(b"\xC3\xA9\n\xFF").1, Encoding::Utf8);
     }

@@ -1,0 +1,90 @@
+// End-to-end, large exports: the file is read by the engine's Web Worker in chunks (progress shown,
+// the page's figures equal `equimap analyze` on the same file), and a read in progress stops when
+// the person drops another file or presses "Stop reading".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo } from './helpers.mjs';
+
+const MCMF23 = path.join(shared, 'chicago/programs/mcmf_programs_2023.csv');
+const MCMF24 = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
+let server, browser, big;
+
+function cli(...args) {
+  const bin = process.env.EQUIMAP_BIN || path.join(repo, 'target/debug/equimap');
+  return JSON.parse(execFileSync(bin, ['analyze', ...args], { cwd: repo, maxBuffer: 1 << 28 }).toString());
+}
+const analysis = (page) => page.evaluate(() => window.__equimap.analysis);
+
+/** Records every text the status line shows. */
+async function recordStatus(page) {
+  await page.evaluate(() => {
+    window.__statuses = [];
+    const el = document.querySelector('[role=status]');
+    new MutationObserver(() => window.__statuses.push(el.textContent)).observe(el, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+before(async () => {
+  // The 2023 export four times over (one header): 67 MB, so it streams in several chunks.
+  const text = fs.readFileSync(MCMF23, 'utf8');
+  const nl = text.indexOf('\n');
+  const body = text.slice(nl + 1);
+  big = path.join(os.tmpdir(), `equimap-big-${process.pid}.csv`);
+  fs.writeFileSync(big, text.slice(0, nl + 1) + body + body + body + body);
+  server = await serve();
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.close(); if (big) fs.rmSync(big, { force: true }); });
+
+test('a large export streams through the worker with progress; figures equal the engine\'s', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await recordStatus(page);
+  await page.setInputFiles('[data-testid=file-input]', big);
+  await waitState(page, ['done'], 180000);
+  const want = cli('--region', 'chicago', '--programs', big);
+  const got = await analysis(page);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas, want.areas);
+  assert.deepEqual(got.summary, want.summary);
+  const mb = Math.round(fs.statSync(big).size / 1e6);
+  const seen = await page.evaluate(() => window.__statuses);
+  assert.ok(seen.some((s) => new RegExp(`Reading equimap-big-\\d+\\.csv: \\d+ of ${mb} MB`).test(s)), seen.join(' | '));
+  // Matched rows come from the worker, which holds the rows.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-matched]')]);
+  assert.equal(dl.suggestedFilename(), 'matched.csv');
+  const csv = fs.readFileSync(await dl.path(), 'utf8');
+  assert.ok(csv.startsWith('line,area_code,area_name,'), csv.slice(0, 80));
+  assert.deepEqual(offsite(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('dropping another file stops the read in progress; so does "Stop reading"', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await recordStatus(page);
+  await page.setInputFiles('[data-testid=file-input]', big);
+  await page.waitForSelector('[data-testid=cancel]');
+  await pickFile(page, MCMF24);
+  await waitState(page, ['done'], 120000);
+  const want = cli('--region', 'chicago', '--programs', MCMF24);
+  assert.deepEqual((await analysis(page)).rows, want.rows);
+  const seen = await page.evaluate(() => window.__statuses);
+  assert.ok(!seen.some((s) => s.startsWith('Read ') && s.includes('equimap-big')), seen.join(' | '));
+
+  await page.setInputFiles('[data-testid=file-input]', big);
+  await page.click('[data-testid=cancel]');
+  await page.waitForFunction(() => document.querySelector('[role=status]').textContent.startsWith('Stopped reading equimap-big'));
+  assert.equal(await page.locator('[data-testid=equity-table]').count(), 0, 'no analysis of a stopped file');
+  // The restarted engine still works.
+  await pickFile(page, MCMF24);
+  await waitState(page, ['done'], 120000);
+  assert.deepEqual((await analysis(page)).rows, want.rows);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
