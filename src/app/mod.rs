@@ -135,9 +135,11 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
                 ctx.status.set(format!("Reading {name}: {:.0} of {:.0} MB…", read / 1e6, total / 1e6));
             }
         }
-        Response::Read { name, summary } => {
+        Response::Read { name, summary, ms, io_ms } => {
             if let Some(t0) = ctx.t0.get_value() {
                 browser::measure("equimap:read", t0);
+                browser::measure("equimap:read:worker", browser::now() - ms);
+                browser::measure("equimap:read:io", browser::now() - io_ms);
             }
             finish_reading(ctx);
             take_summary(ctx, name, summary);
@@ -146,9 +148,13 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             finish_reading(ctx);
             leptos::task::spawn_local(join_indicators(ctx, name));
         }
-        Response::Analyzed { seq, points, bench } => {
+        Response::Analyzed { seq, points, bench, ms } => {
             if seq != ctx.seq.get_value() {
                 return;
+            }
+            if ctx.t0.get_value().is_some() {
+                browser::measure("equimap:analyze:worker", browser::now() - ms);
+                ctx.t_render.set_value(browser::now());
             }
             let json = data.as_string().unwrap_or_default();
             let result =
@@ -356,6 +362,7 @@ pub fn App() -> impl IntoView {
                 if let Some(t0) = ctx.t0.get_value() {
                     ctx.t0.set_value(None);
                     gloo::timers::callback::Timeout::new(0, move || {
+                        browser::measure("equimap:render", ctx.t_render.get_value());
                         browser::measure("equimap:total", t0);
                         browser::set_state("done");
                     })

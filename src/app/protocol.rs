@@ -69,6 +69,10 @@ pub enum Response {
         name: String,
         /// What the page shows about it.
         summary: FileSummary,
+        /// Milliseconds the worker spent reading and typing it.
+        ms: f64,
+        /// Of which waiting for the browser to hand over the file's bytes.
+        io_ms: f64,
     },
     /// The file is area indicators (one row per area code): the worker joined them to its areas;
     /// the page joins the same file to its own.
@@ -84,6 +88,8 @@ pub enum Response {
         points: Vec<(f64, f64)>,
         /// The benchmark workload's result rows as JSON, when asked.
         bench: Option<String>,
+        /// Milliseconds the worker spent (analysis, benchmark workload, JSON).
+        ms: f64,
     },
     /// Distinct values of a column, most common first.
     Distinct {

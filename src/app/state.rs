@@ -85,6 +85,8 @@ pub struct Ctx {
     pub seq: StoredValue<u64>,
     /// `performance.now()` at the file input's change event.
     pub t0: StoredValue<Option<f64>>,
+    /// `performance.now()` when the analysis for the file arrived (rendering starts).
+    pub t_render: StoredValue<f64>,
     /// Whether the engine has said it is ready once.
     pub ready: StoredValue<bool>,
 }
@@ -109,6 +111,7 @@ impl Ctx {
             distinct: RwSignal::new(HashMap::new()),
             seq: StoredValue::new(0),
             t0: StoredValue::new(None),
+            t_render: StoredValue::new(0.0),
             ready: StoredValue::new(false),
         }
     }

@@ -19,6 +19,16 @@ const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    /// Milliseconds spent waiting for the browser to hand over file bytes, for the current read.
+    static IO_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Runs `f`, adding its duration to [`IO_MS`].
+fn timed_io<T>(f: impl FnOnce() -> T) -> T {
+    let t = now();
+    let out = f();
+    IO_MS.with(|x| x.set(x.get() + now() - t));
+    out
 }
 
 /// Whether this code runs in a worker (there is no `window`).
@@ -43,14 +53,23 @@ pub fn handle(msg: JsValue) {
         Ok(x) => x,
         Err(e) => return fail(None, "message", e),
     };
+    let t0 = now();
     SESSION.with_borrow_mut(|s| match req {
         Request::SetAreas { manifest, level, extras } => match set_areas(s, &manifest, &level, &extras, &data) {
-            Ok(()) => post(&Response::AreasSet, &JsValue::UNDEFINED),
+            Ok(()) => {
+                if let Some(areas) = s.areas() {
+                    warm_up(areas);
+                }
+                post(&Response::AreasSet, &JsValue::UNDEFINED)
+            }
             Err(e) => fail(None, "areas", e.to_string()),
         },
         Request::Read { name } => match read(&name, &data) {
             Ok(ing) => match s.load(ing) {
-                Loaded::Programs(summary) => post(&Response::Read { name, summary }, &JsValue::UNDEFINED),
+                Loaded::Programs(summary) => {
+                    let io_ms = IO_MS.with(|t| t.replace(0.0));
+                    post(&Response::Read { name, summary, ms: now() - t0, io_ms }, &JsValue::UNDEFINED)
+                }
                 Loaded::Indicators(_) => post(&Response::Indicators { name }, &JsValue::UNDEFINED),
             },
             Err(e) => fail(None, "read", e.to_string()),
@@ -62,7 +81,7 @@ pub fn handle(msg: JsValue) {
                     Ok(rows) => serde_json::to_string(&rows).unwrap_or_default(),
                     Err(e) => serde_json::to_string(&serde_json::json!({ "error": e.to_string() })).unwrap_or_default(),
                 });
-                post(&Response::Analyzed { seq, points: s.points(), bench }, &JsValue::from_str(&json));
+                post(&Response::Analyzed { seq, points: s.points(), bench, ms: now() - t0 }, &JsValue::from_str(&json));
             }
             Err(e) => fail(Some(seq), "analyze", e.to_string()),
         },
@@ -81,6 +100,48 @@ pub fn handle(msg: JsValue) {
             }
         }
     });
+}
+
+/// Runs the reader and the analysis once on a small made-up export (the first time only), so the
+/// browser has compiled their hot loops to optimised code before the person's first file: a
+/// fresh wasm function starts in the browser's baseline compiler, several times slower.
+fn warm_up(areas: &Areas) {
+    thread_local! {
+        static WARM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if WARM.with(|w| w.replace(true)) {
+        return;
+    }
+    let mut csv = String::from("program_id,program_name,meeting_type,price,capacity,min_age,start_date,area,latitude,longitude\n");
+    for i in 0..4000usize {
+        let area = areas.names.get(i % areas.len().max(1)).map_or("", String::as_str);
+        let kind = ["face_to_face", "online", "hybrid"][i % 3];
+        csv.push_str(&format!(
+            "{},\"Program {i}, {kind}\",{kind},${},{},{},2024-{:02}-{:02},{},{:.5},{:.5}\n",
+            i % 997,
+            i % 60,
+            i % 90,
+            i % 18,
+            i % 12 + 1,
+            i % 28 + 1,
+            if i % 50 == 0 { "Nowhere" } else { area },
+            41.8 + (i % 100) as f64 * 1e-3,
+            -87.7 + (i % 100) as f64 * 1e-3
+        ));
+    }
+    let Ok(ing) = read_csv_stream("warm-up.csv", csv.len() as u64, csv.as_bytes(), 1024) else { return };
+    let view = crate::engine::View {
+        area_column: "area".into(),
+        filters: vec![
+            crate::engine::view::Filter::Equals { column: "meeting_type".into(), values: vec!["face_to_face".into()] },
+            crate::engine::view::Filter::Since { column: "start_date".into(), date: "2024-03-01".into() },
+        ],
+        ..Default::default()
+    };
+    if let Ok(a) = crate::engine::analyze(areas, &ing, &view) {
+        let json = serde_json::to_string(&a).unwrap_or_default();
+        std::hint::black_box(json);
+    }
 }
 
 fn bytes_at(data: &JsValue, i: u32) -> Vec<u8> {
@@ -110,9 +171,9 @@ fn read(name: &str, data: &JsValue) -> Result<Ingested, EngineError> {
     };
     let size = blob.size();
     let sync = web_sys::FileReaderSync::new().map_err(unreadable)?;
-    let head = blob.slice_with_f64_and_f64(0.0, 4.0).and_then(|b| sync.read_as_array_buffer(&b)).map_err(unreadable)?;
+    let head = timed_io(|| blob.slice_with_f64_and_f64(0.0, 4.0).and_then(|b| sync.read_as_array_buffer(&b))).map_err(unreadable)?;
     if is_parquet(name, &Uint8Array::new(&head).to_vec()) {
-        let all = sync.read_as_array_buffer(blob).map_err(unreadable)?;
+        let all = timed_io(|| sync.read_as_array_buffer(blob)).map_err(unreadable)?;
         return read_any(name, Uint8Array::new(&all).to_vec());
     }
     let source = BlobReader { blob: blob.clone(), name: name.into(), sync, pos: 0.0, size, chunk: Vec::new(), at: 0 };
@@ -137,14 +198,11 @@ impl Read for BlobReader {
                 return Ok(0);
             }
             let end = (self.pos + CHUNK_BYTES).min(self.size);
-            let part = self
-                .blob
-                .slice_with_f64_and_f64(self.pos, end)
-                .and_then(|b| self.sync.read_as_array_buffer(&b))
+            let part = timed_io(|| self.blob.slice_with_f64_and_f64(self.pos, end).and_then(|b| self.sync.read_as_array_buffer(&b)))
                 .map_err(|e| std::io::Error::other(js_text(&e)))?;
             let arr = Uint8Array::new(&part);
             self.chunk.resize(arr.length() as usize, 0);
-            arr.copy_to(&mut self.chunk);
+            timed_io(|| arr.copy_to(&mut self.chunk));
             self.at = 0;
             self.pos = end;
             post(&Response::Progress { name: self.name.clone(), read: self.pos, total: self.size }, &JsValue::UNDEFINED);
@@ -154,6 +212,14 @@ impl Read for BlobReader {
         self.at += n;
         Ok(n)
     }
+}
+
+/// The worker's `performance.now()`.
+fn now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
 }
 
 /// A JS error as text (`NotReadableError: …`).

@@ -2,13 +2,16 @@
 //! matched), compute supply per area, join the denominator and need, and the equity measures.
 //! Its JSON form is the output of `equimap analyze --format json` and `window.__equimap.analysis`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use arrow_array::Array;
 
 use serde::{Deserialize, Serialize};
 
 use super::csv_ingest::{Ingested, RejectedRow};
 use super::detect;
 use super::error::{EngineError, Result};
+use super::fast_hash::FastSet;
 use super::matching::{place_rows, Method, Placement, Unmatched, UnmatchedValue};
 use super::measures::{self, CurvePoint};
 use super::region::Areas;
@@ -346,7 +349,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut supply_per = vec![0.0f64; n_areas];
     let mut rows_per = vec![0usize; n_areas];
     let mut largest = vec![0.0f64; n_areas];
-    let mut seen_ids: Vec<HashSet<IdKey>> = vec![HashSet::new(); n_areas];
+    let mut seen_ids: Vec<FastSet<IdKey>> = vec![FastSet::default(); n_areas];
     let mut unmatched_rows = Vec::new();
     let mut excluded_lines = Vec::new();
     let mut matched_rows = Vec::new();
@@ -609,27 +612,38 @@ fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], metho
         if matches!(method, Method::Column(m) if m == f.name()) || f.data_type() != &arrow_schema::DataType::Utf8 {
             continue;
         }
-        let Some(col) = Column::of(table.batch.column(c)) else { continue };
-        let mut distinct: HashSet<String> = HashSet::new();
-        let mut per_area: BTreeMap<u32, HashSet<String>> = BTreeMap::new();
+        let Some(Column::Text(col)) = Column::of(table.batch.column(c)) else { continue };
+        // Up to four distinct values (one more than a flag has), and per area a bit per value seen.
+        let mut values: Vec<&str> = Vec::with_capacity(4);
+        let mut seen_in = vec![0u8; codes.len()];
         for &(i, a) in matched {
-            if let Some(v) = col.text(i) {
-                distinct.insert(v.to_string());
-                per_area.entry(a).or_default().insert(v.into_owned());
+            if col.is_null(i) {
+                continue;
             }
-            if distinct.len() > 3 {
-                break;
-            }
+            let v = col.value(i);
+            let k = match values.iter().position(|x| *x == v) {
+                Some(k) => k,
+                None => {
+                    values.push(v);
+                    if values.len() > 3 {
+                        break;
+                    }
+                    values.len() - 1
+                }
+            };
+            seen_in[a as usize] |= 1 << k;
         }
-        if !(2..=3).contains(&distinct.len()) {
+        if !(2..=3).contains(&values.len()) {
             continue;
         }
         let mut flag = FlagColumn { column: f.name().clone(), consistent: BTreeMap::new(), inconsistent: vec![] };
-        for (a, vals) in per_area {
-            if vals.len() == 1 {
-                flag.consistent.insert(codes[a as usize].clone(), vals.into_iter().next().unwrap_or_default());
-            } else {
-                flag.inconsistent.push(codes[a as usize].clone());
+        for (a, &bits) in seen_in.iter().enumerate() {
+            match bits.count_ones() {
+                0 => {}
+                1 => {
+                    flag.consistent.insert(codes[a].clone(), values[bits.trailing_zeros() as usize].to_string());
+                }
+                _ => flag.inconsistent.push(codes[a].clone()),
             }
         }
         out.push(flag);
@@ -640,14 +654,14 @@ fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], metho
 /// A program id without copying it: text borrowed from the column, whole numbers as numbers, and a
 /// blank id as the row itself (a row without an id is its own program).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum IdKey<'a> {
+pub(crate) enum IdKey<'a> {
     Text(&'a str),
     Int(i64),
     Other(String),
     Row(usize),
 }
 
-fn id_key<'a>(c: &Column<'a>, i: usize) -> IdKey<'a> {
+pub(crate) fn id_key<'a>(c: &Column<'a>, i: usize) -> IdKey<'a> {
     if c.is_null(i) {
         return IdKey::Row(i);
     }

@@ -85,7 +85,7 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
             let c = table.column(col)?;
             let assigned: BTreeMap<String, usize> =
                 assignments.iter().filter_map(|(k, v)| areas.by_code(v).map(|i| (super::names::normalize(k), i))).collect();
-            let mut cache: std::collections::HashMap<String, std::result::Result<u32, Unmatched>> = Default::default();
+            let mut cache: super::fast_hash::FastMap<String, std::result::Result<u32, Unmatched>> = Default::default();
             Ok((0..table.num_rows())
                 .map(|i| match c.text(i) {
                     None => Err(Unmatched::Blank),

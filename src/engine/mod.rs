@@ -8,6 +8,7 @@ pub mod csv_ingest;
 pub mod detect;
 pub mod error;
 pub mod export;
+pub mod fast_hash;
 pub mod geometry;
 pub mod infer;
 pub mod matching;

@@ -4,11 +4,14 @@
 //! to the upper-cased area names (no aliases), and per area count rows, distinct `program_id`, the
 //! sum of `capacity` and programs per 1,000 youth. Unjoined rows form one last group with no area.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::analysis::{id_key, IdKey};
 use super::error::Result;
+use super::fast_hash::{FastMap, FastSet};
 use super::region::Areas;
 use super::table::Table;
 use super::values::days_from_civil;
@@ -45,16 +48,28 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let by_name: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, n)| (n.trim().to_uppercase(), i)).collect();
     let n = areas.len();
     let mut rows = vec![0u64; n + 1];
-    let mut ids: Vec<HashSet<String>> = vec![HashSet::new(); n + 1];
+    let mut ids: Vec<FastSet<IdKey>> = vec![FastSet::default(); n + 1];
     let mut caps: Vec<Option<i64>> = vec![None; n + 1];
+    // Each distinct name as written is upper-cased and looked up once.
+    let mut group_of: FastMap<Cow<str>, usize> = FastMap::default();
     for i in 0..table.num_rows() {
         if mt.text(i).as_deref() != Some("face_to_face") || sd.date(i).is_none_or(|d| d < since) {
             continue;
         }
-        let g = cn.text(i).and_then(|s| by_name.get(&s.trim().to_uppercase()).copied()).unwrap_or(n);
+        let g = match cn.text(i) {
+            None => n,
+            Some(s) => match group_of.get(&s) {
+                Some(&g) => g,
+                None => {
+                    let g = by_name.get(&s.trim().to_uppercase()).copied().unwrap_or(n);
+                    group_of.insert(s, g);
+                    g
+                }
+            },
+        };
         rows[g] += 1;
-        if let Some(p) = pid.text(i) {
-            ids[g].insert(p.into_owned());
+        if !pid.is_null(i) {
+            ids[g].insert(id_key(&pid, i));
         }
         if let Some(c) = cap.number(i) {
             caps[g] = Some(caps[g].unwrap_or(0) + c as i64);
