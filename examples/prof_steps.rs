@@ -1,6 +1,10 @@
 //! Times each step the web worker runs for a program export (native, release): read, place,
 //! analyse, the benchmark workload, and the analysis as JSON. `cargo run --release --example
 //! prof_steps -- FILE.csv`
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use equimap::engine::view::{Filter, Supply};
     let path = std::env::args().nth(1).expect("a CSV file");
