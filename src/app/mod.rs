@@ -82,7 +82,10 @@ thread_local! {
 /// progress is cancelled first (the worker is restarted).
 pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
     if ctx.reading.get_untracked().is_some() {
+        // The new file's timing started at its drop; stopping the old read must not clear it.
+        let t0 = ctx.t0.get_value();
         cancel(ctx);
+        ctx.t0.set_value(t0);
     }
     ctx.reading.set(Some(name.clone()));
     ctx.reading_sample.set_value(sample);

@@ -74,6 +74,8 @@ test('dropping another file stops the read in progress; so does "Stop reading"',
   await waitState(page, ['done'], 120000);
   const want = cli('--region', 'chicago', '--programs', MCMF24);
   assert.deepEqual((await analysis(page)).rows, want.rows);
+  // The second file's drop-to-table time is recorded although the first read was stopped.
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('equimap:total').length), 1);
   const seen = await page.evaluate(() => window.__statuses);
   assert.ok(!seen.some((s) => s.startsWith('Read ') && s.includes('equimap-big')), seen.join(' | '));
 
