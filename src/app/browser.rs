@@ -109,16 +109,24 @@ pub fn measure(name: &str, start: f64) {
     }
 }
 
+/// The object at `parent[key]`, created empty the first time.
+fn object_at(parent: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(parent, &JsValue::from_str(key)).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
+        let o: JsValue = js_sys::Object::new().into();
+        let _ = js_sys::Reflect::set(parent, &JsValue::from_str(key), &o);
+        o
+    })
+}
+
+/// `window.__equimap`.
+fn hook() -> JsValue {
+    object_at(&gloo::utils::window(), "__equimap")
+}
+
 /// Sets `window.__equimap[key]` to the JSON value `json`.
 pub fn expose(key: &str, json: &str) {
-    let w = gloo::utils::window();
-    let root = js_sys::Reflect::get(&w, &JsValue::from_str("__equimap")).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
-        let o: JsValue = js_sys::Object::new().into();
-        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__equimap"), &o);
-        o
-    });
     let value = js_sys::JSON::parse(json).unwrap_or(JsValue::NULL);
-    let _ = js_sys::Reflect::set(&root, &JsValue::from_str(key), &value);
+    let _ = js_sys::Reflect::set(&hook(), &JsValue::from_str(key), &value);
 }
 
 /// Sets `document.body.dataset.state` (`ready`, `busy`, `done`, `error`) for scripts and tests.
@@ -158,16 +166,6 @@ pub fn watch_long_tasks() {
 
 /// Sets `window.__equimap.info[key]` to the JSON value `json`.
 fn expose_info(key: &str, json: &str) {
-    let w = gloo::utils::window();
-    let root = js_sys::Reflect::get(&w, &JsValue::from_str("__equimap")).ok().filter(|v| v.is_object());
-    let info = root.as_ref().and_then(|r| js_sys::Reflect::get(r, &JsValue::from_str("info")).ok()).filter(|v| v.is_object());
-    let info = match info {
-        Some(i) => i,
-        None => {
-            expose("info", "{}");
-            let root = js_sys::Reflect::get(&w, &JsValue::from_str("__equimap")).unwrap_or(JsValue::NULL);
-            js_sys::Reflect::get(&root, &JsValue::from_str("info")).unwrap_or(JsValue::NULL)
-        }
-    };
+    let info = object_at(&hook(), "info");
     let _ = js_sys::Reflect::set(&info, &JsValue::from_str(key), &js_sys::JSON::parse(json).unwrap_or(JsValue::NULL));
 }

@@ -101,9 +101,7 @@ pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
 pub fn cancel(ctx: Ctx) {
     backend::restart();
     let name = ctx.reading.get_untracked().unwrap_or_default();
-    ctx.reading.set(None);
-    ctx.progress.set(None);
-    ctx.busy.set(false);
+    finish_reading(ctx);
     ctx.file.set(None);
     ctx.outcome.set(None);
     ctx.t0.set_value(None);
@@ -194,9 +192,7 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
 /// A program file was read: the view drops the columns the file lacks (with a message).
 fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
     let n = summary.report.rows_in;
-    let has = |c: &str| {
-        summary.report.columns.iter().any(|x| x.name == c || crate::engine::table::loose(&x.name) == crate::engine::table::loose(c))
-    };
+    let has = |c: &str| summary.has_column(c);
     let mut dropped = Vec::new();
     let sample = ctx.reading_sample.get_value();
     ctx.view.update(|v| {

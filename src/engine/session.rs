@@ -16,7 +16,7 @@ use super::export::{excluded_csv, matched_csv};
 use super::matching::Method;
 use super::peer_bench::{peer_bench, BenchRow};
 use super::region::{Areas, ExtraIndicators};
-use super::table::Column;
+use super::table::{find_name, Column};
 use super::view::View;
 
 /// Rows and columns of the preview shown beside the column mapping.
@@ -40,6 +40,14 @@ pub struct FileSummary {
     pub price_column: Option<String>,
     /// Minimum and maximum age columns, found by name.
     pub age_columns: Option<(String, String)>,
+}
+
+impl FileSummary {
+    /// Whether the file has a column called `name` (as [`Table::find`](super::table::Table::find)
+    /// finds columns).
+    pub fn has_column(&self, name: &str) -> bool {
+        find_name(self.report.columns.iter().map(|c| c.name.as_str()), name).is_some()
+    }
 }
 
 /// What [`Session::load`] made of a file.

@@ -133,11 +133,7 @@ impl Table {
     /// Position of the column called `name` (exact first, then ignoring case and spaces).
     pub fn find(&self, name: &str) -> Option<usize> {
         let schema = self.batch.schema();
-        let fields = schema.fields();
-        fields.iter().position(|f| f.name() == name).or_else(|| {
-            let want = loose(name);
-            fields.iter().position(|f| loose(f.name()) == want)
-        })
+        find_name(schema.fields().iter().map(|f| f.name().as_str()), name)
     }
 
     /// The column called `name`, or a message listing the columns there are.
@@ -154,6 +150,15 @@ impl Table {
     pub fn data_type(&self, name: &str) -> Option<DataType> {
         self.find(name).map(|i| self.batch.schema().field(i).data_type().clone())
     }
+}
+
+/// Position of the column called `name` among `names`: exact first, then ignoring case and
+/// spaces (see [`loose`]).
+pub fn find_name<'a>(names: impl Iterator<Item = &'a str> + Clone, name: &str) -> Option<usize> {
+    names.clone().position(|n| n == name).or_else(|| {
+        let want = loose(name);
+        names.clone().position(|n| loose(n) == want)
+    })
 }
 
 /// A header name folded for forgiving comparison: lower case, letters and digits only.

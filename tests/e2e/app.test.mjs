@@ -2,11 +2,10 @@
 // uses it. Figures on the page are compared with `equimap analyze` (the same engine, natively).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo } from './helpers.mjs';
+import { serve, launch, openPage, offsite, waitState, pickFile, shared, cli, analysis } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
 const AC = path.join(shared, 'west-midlands/uploads/arts-council-investment-programme.csv');
@@ -15,11 +14,6 @@ let server, browser;
 const shots = process.env.SCREENSHOTS || '/tmp/equimap-screenshots';
 fs.mkdirSync(shots, { recursive: true });
 
-function cli(...args) {
-  const bin = process.env.EQUIMAP_BIN || path.join(repo, 'target/debug/equimap');
-  return JSON.parse(execFileSync(bin, ['analyze', ...args], { cwd: repo, maxBuffer: 1 << 28 }).toString());
-}
-const analysis = (page) => page.evaluate(() => window.__equimap.analysis);
 const text = (page, id) => page.textContent(`[data-testid=${id}]`);
 
 before(async () => { server = await serve(); browser = await launch(); });

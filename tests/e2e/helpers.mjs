@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,3 +71,12 @@ export async function pickFile(page, file, name) {
   const buffer = fs.readFileSync(file);
   await page.setInputFiles('[data-testid=file-input]', { name: name || path.basename(file), mimeType: 'text/csv', buffer });
 }
+
+/** `equimap analyze ARGS…` (the native build of the same engine) as parsed JSON. */
+export function cli(...args) {
+  const bin = process.env.EQUIMAP_BIN || path.join(repo, 'target/debug/equimap');
+  return JSON.parse(execFileSync(bin, ['analyze', ...args], { cwd: repo, maxBuffer: 1 << 28 }).toString());
+}
+
+/** The page's analysis (`window.__equimap.analysis`, the same JSON as `equimap analyze`). */
+export const analysis = (page) => page.evaluate(() => window.__equimap.analysis);

@@ -3,21 +3,15 @@
 // the person drops another file or presses "Stop reading".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo } from './helpers.mjs';
+import { serve, launch, openPage, offsite, waitState, pickFile, shared, cli, analysis } from './helpers.mjs';
 
 const MCMF23 = path.join(shared, 'chicago/programs/mcmf_programs_2023.csv');
 const MCMF24 = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
 let server, browser, big;
 
-function cli(...args) {
-  const bin = process.env.EQUIMAP_BIN || path.join(repo, 'target/debug/equimap');
-  return JSON.parse(execFileSync(bin, ['analyze', ...args], { cwd: repo, maxBuffer: 1 << 28 }).toString());
-}
-const analysis = (page) => page.evaluate(() => window.__equimap.analysis);
 
 /** Records every text the status line shows. */
 async function recordStatus(page) {
