@@ -182,7 +182,7 @@ fn read(name: &str, data: &JsValue) -> Result<Ingested, EngineError> {
         let all = timed_io(|| sync.read_as_array_buffer(blob)).map_err(unreadable)?;
         return read_any(name, Uint8Array::new(&all).to_vec());
     }
-    let source = BlobReader { blob: blob.clone(), name: name.into(), sync, pos: 0.0, size, chunk: Vec::new(), at: 0 };
+    let source = BlobReader { blob: blob.clone(), name: name.into(), sync, pos: 0.0, size, chunk: Uint8Array::new_with_length(0), at: 0 };
     read_csv_stream(name, size as u64, source, HEAD_BYTES)
 }
 
@@ -193,30 +193,30 @@ struct BlobReader {
     sync: web_sys::FileReaderSync,
     pos: f64,
     size: f64,
-    chunk: Vec<u8>,
-    at: usize,
+    /// The slice read last, and how much of it was handed out.
+    chunk: Uint8Array,
+    at: u32,
 }
 
 impl Read for BlobReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.at == self.chunk.len() {
+        if self.at == self.chunk.length() {
             if self.pos >= self.size {
                 return Ok(0);
             }
             let end = (self.pos + CHUNK_BYTES).min(self.size);
             let part = timed_io(|| self.blob.slice_with_f64_and_f64(self.pos, end).and_then(|b| self.sync.read_as_array_buffer(&b)))
                 .map_err(|e| std::io::Error::other(js_text(&e)))?;
-            let arr = Uint8Array::new(&part);
-            self.chunk.resize(arr.length() as usize, 0);
-            timed_io(|| arr.copy_to(&mut self.chunk));
+            self.chunk = Uint8Array::new(&part);
             self.at = 0;
             self.pos = end;
             post(&Response::Progress { name: self.name.clone(), read: self.pos, total: self.size }, &JsValue::UNDEFINED);
         }
-        let n = buf.len().min(self.chunk.len() - self.at);
-        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        // Straight from the slice into the reader's buffer: one copy.
+        let n = (buf.len() as u32).min(self.chunk.length() - self.at);
+        timed_io(|| self.chunk.subarray(self.at, self.at + n).copy_to(&mut buf[..n as usize]));
         self.at += n;
-        Ok(n)
+        Ok(n as usize)
     }
 }
 

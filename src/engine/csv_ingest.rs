@@ -8,8 +8,10 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
 use serde::{Deserialize, Serialize};
 
+use super::column_builder::ColumnBuilder;
+use super::csv_records::RecordSplitter;
 use super::error::{EngineError, Result};
-use super::infer::{infer_column, ColumnKind};
+use super::infer::ColumnKind;
 use super::table::Table;
 use super::text::{decode, Encoding};
 
@@ -139,85 +141,19 @@ fn check_text(file: &str, head: &[u8]) -> Result<()> {
     }
 }
 
-/// Counts the quote characters that pass through, to tell at the end whether the text ends inside
-/// a quoted field (an odd count).
-struct QuoteCounter<R> {
-    inner: R,
-    quotes: u64,
-}
-
-impl<R: Read> Read for QuoteCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
-        Ok(n)
-    }
-}
-
 /// Rows read before the column buffers are sized for the whole file.
 const SIZING_ROWS: usize = 1000;
 
 /// Reads every record of UTF-8 `text` (about `size` bytes), rejecting the unusable ones, and types
-/// the columns.
+/// the columns while reading.
 fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
     let decimal_comma = delimiter == b';';
-    let mut counter = QuoteCounter { inner: text, quotes: 0 };
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).buffer_capacity(1 << 16).from_reader(&mut counter);
-
-    let mut header: Option<Vec<String>> = None;
-    let mut cells: Vec<TextColumn> = Vec::new();
-    let mut lines = Vec::new();
-    let mut rejected = Vec::new();
-    let mut blank_rows = 0usize;
-    let mut rows_in = 0usize;
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                if let csv::ErrorKind::Io(io) = e.kind() {
-                    return Err(EngineError::Unreadable { file: file.into(), reason: io.to_string() });
-                }
-                rejected.push(RejectedRow { line, reason: e.to_string() });
-                rows_in += 1;
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            blank_rows += 1;
-            continue;
-        }
-        let Some(h) = &header else {
-            header = Some(make_header(&record));
-            cells = (0..header.as_ref().map_or(0, Vec::len)).map(|_| TextColumn::default()).collect();
-            continue;
-        };
-        rows_in += 1;
-        if let Some(reason) = check_record(&record, h.len()) {
-            rejected.push(RejectedRow { line, reason });
-            continue;
-        }
-        for (c, col) in cells.iter_mut().enumerate() {
-            // check_record proved every field is UTF-8; trimming ASCII spaces keeps it so.
-            col.push(record.get(c).unwrap_or_default().trim_ascii());
-        }
-        lines.push(line);
-        if lines.len() == SIZING_ROWS {
-            // Size every buffer once for the whole file, so a large file is not copied on each
-            // doubling and does not end with up to twice the memory it needs.
-            let seen = reader.position().byte().max(1) as f64;
-            let expected_rows = (SIZING_ROWS as f64 * size as f64 / seen * 1.02) as usize;
-            if expected_rows > 2 * SIZING_ROWS {
-                cells.iter_mut().for_each(|c| c.reserve(SIZING_ROWS, expected_rows));
-                lines.reserve_exact(expected_rows - SIZING_ROWS);
-            }
-        }
+    let mut rec = RecordSplitter::new(text, delimiter);
+    let mut rows = Rows { decimal_comma, size, ..Rows::default() };
+    while rec.next_record().map_err(|e| EngineError::Unreadable { file: file.into(), reason: e.to_string() })? {
+        rows.take(&rec);
     }
-    drop(reader);
+    let Rows { header, cells, lines, rejected, blank_rows, rows_in, .. } = rows;
     let Some(header) = header else {
         return Err(EngineError::EmptyInput { file: file.into(), what: "the file holds no header row".into() });
     };
@@ -227,25 +163,11 @@ fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: 
             what: format!("only a header row ({} columns), no data rows", header.len()),
         });
     }
-    if counter.quotes % 2 == 1 {
-        // The last record swallowed everything after an opening quote: never use it as data.
-        let note = "a quoted field opened on this line is never closed before the end of the file";
-        let last_accepted = lines.last().copied().unwrap_or(0);
-        match rejected.last_mut() {
-            Some(r) if r.line > last_accepted => r.reason = format!("{note} ({})", r.reason),
-            _ => {
-                if let Some(line) = lines.pop() {
-                    cells.iter_mut().for_each(TextColumn::pop);
-                    rejected.push(RejectedRow { line, reason: note.into() });
-                }
-            }
-        }
-    }
     let mut fields = Vec::with_capacity(header.len());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
     let mut columns = Vec::with_capacity(header.len());
     for (name, values) in header.into_iter().zip(cells) {
-        let (array, kind) = infer_column(&values.finish(), decimal_comma);
+        let (array, kind) = values.finish();
         fields.push(Field::new(&name, array.data_type().clone(), true));
         arrays.push(array);
         columns.push(ColumnInfo { name, kind });
@@ -266,21 +188,85 @@ fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: 
     })
 }
 
+/// What the reader has gathered so far.
+#[derive(Default)]
+struct Rows {
+    decimal_comma: bool,
+    /// The file's size in bytes (sizes the buffers).
+    size: u64,
+    header: Option<Vec<String>>,
+    cells: Vec<ColumnBuilder>,
+    lines: Vec<u64>,
+    rejected: Vec<RejectedRow>,
+    blank_rows: usize,
+    rows_in: usize,
+}
+
+impl Rows {
+    /// Takes one record: the header, a blank line, a rejected row or a row of cells.
+    ///
+    /// Kept out of line on purpose: a browser runs a long-running WebAssembly function in its
+    /// baseline tier until it returns (there is no on-stack replacement), so the per-record work
+    /// must be a function that is called, and so optimised, many times.
+    #[inline(never)]
+    fn take<R: Read>(&mut self, rec: &RecordSplitter<R>) {
+        let line = rec.line();
+        if rec.fields().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            self.blank_rows += 1;
+            return;
+        }
+        let Some(h) = &self.header else {
+            let names = make_header(rec.fields());
+            self.cells = names.iter().map(|_| ColumnBuilder::new(self.decimal_comma)).collect();
+            self.header = Some(names);
+            return;
+        };
+        self.rows_in += 1;
+        let problem = check_record(rec, h.len());
+        if rec.unclosed_quote() {
+            // The record swallowed everything after an opening quote: never use it as data.
+            let note = "a quoted field opened on this line is never closed before the end of the file";
+            self.rejected.push(RejectedRow { line, reason: problem.map_or_else(|| note.to_string(), |p| format!("{note} ({p})")) });
+            return;
+        }
+        if let Some(reason) = problem {
+            self.rejected.push(RejectedRow { line, reason });
+            return;
+        }
+        // check_record proved every field is UTF-8 and that there are at least as many as columns;
+        // trimming ASCII spaces keeps them UTF-8.
+        for (col, (cell, tail)) in self.cells.iter_mut().zip(rec.fields_with_tails()) {
+            let start = cell.len() - cell.trim_ascii_start().len();
+            col.push(cell.trim_ascii(), &tail[start..]);
+        }
+        self.lines.push(line);
+        if self.lines.len() == SIZING_ROWS {
+            // Size every buffer once for the whole file, so a large file is not copied on each
+            // doubling and does not end with up to twice the memory it needs.
+            let seen = rec.position().max(1) as f64;
+            let expected_rows = (SIZING_ROWS as f64 * self.size as f64 / seen * 1.02) as usize;
+            if expected_rows > 2 * SIZING_ROWS {
+                self.cells.iter_mut().for_each(|c| c.reserve(expected_rows));
+                self.lines.reserve_exact(expected_rows - SIZING_ROWS);
+            }
+        }
+    }
+}
+
 /// Why a record cannot be used, or `None` when it can.
-fn check_record(record: &csv::ByteRecord, width: usize) -> Option<String> {
+fn check_record<R: Read>(record: &RecordSplitter<R>, width: usize) -> Option<String> {
     let n = record.len();
-    let extra_blank = n > width && record.iter().skip(width).all(|f| f.iter().all(u8::is_ascii_whitespace));
+    let extra_blank = n > width && record.fields().skip(width).all(|f| f.iter().all(u8::is_ascii_whitespace));
     if n != width && !extra_blank {
         return Some(format!("has {n} fields, expected {width} (as in the header)"));
     }
     // The common case, checked on the whole record at once: plain ASCII without NUL bytes. (A
     // whole-record UTF-8 check is not enough: a field boundary can split a multi-byte character —
     // found by the property test, kept in tests/corpus.rs.)
-    let all = record.as_slice();
-    if all.is_ascii() && !all.contains(&0) {
+    if plain_ascii(record.bytes()) {
         return None;
     }
-    for (c, f) in record.iter().enumerate().take(width) {
+    for (c, f) in record.fields().enumerate().take(width) {
         if let Err(e) = std::str::from_utf8(f) {
             return Some(format!("column {}: not valid UTF-8 at byte {} of the field", c + 1, e.valid_up_to()));
         }
@@ -291,11 +277,26 @@ fn check_record(record: &csv::ByteRecord, width: usize) -> Option<String> {
     None
 }
 
+/// Whether `bytes` are all ASCII and none is NUL, eight at a time.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        // A high bit set: not ASCII. Else `(w - 1…) & !w` has a high bit exactly where a byte is 0.
+        if w & HIGH != 0 || w.wrapping_sub(ONES) & !w & HIGH != 0 {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| b != 0 && b.is_ascii())
+}
+
 /// Header names: whitespace (including newlines in quoted headers) collapsed, blanks named
 /// `column_N`, duplicates suffixed `_2`, `_3`…
-fn make_header(record: &csv::ByteRecord) -> Vec<String> {
-    let mut names: Vec<String> = Vec::with_capacity(record.len());
-    for (i, f) in record.iter().enumerate() {
+fn make_header<'a>(fields: impl Iterator<Item = &'a [u8]>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, f) in fields.enumerate() {
         let s = String::from_utf8_lossy(f);
         let mut name = s.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
@@ -320,8 +321,11 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
     let sample = &text[..sample_len];
     let mut best = (b',', 0usize, 0usize);
     for d in [b',', b'\t', b';', b'|'] {
-        let mut r = csv::ReaderBuilder::new().delimiter(d).has_headers(false).flexible(true).from_reader(sample);
-        let mut counts: Vec<usize> = r.byte_records().take(50).filter_map(|x| x.ok()).map(|x| x.len()).collect();
+        let mut r = RecordSplitter::new(sample, d);
+        let mut counts: Vec<usize> = Vec::new();
+        while counts.len() < 50 && r.next_record().unwrap_or(false) {
+            counts.push(r.len());
+        }
         if truncated && counts.len() > 1 {
             counts.pop();
         }
@@ -349,53 +353,6 @@ fn delimiter_name(d: u8) -> &'static str {
         b';' => "semicolon",
         b'|' => "pipe",
         _ => "comma",
-    }
-}
-
-/// One column's cells as they are read: UTF-8 bytes back to back, offsets and validity, turned into
-/// an Arrow `StringArray` without copying each cell into its own allocation.
-#[derive(Default)]
-struct TextColumn {
-    data: Vec<u8>,
-    offsets: Vec<i32>,
-    valid: Vec<bool>,
-}
-
-impl TextColumn {
-    /// Appends a trimmed cell; an empty one is null.
-    fn push(&mut self, cell: &[u8]) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        self.data.extend_from_slice(cell);
-        self.offsets.push(self.data.len() as i32);
-        self.valid.push(!cell.is_empty());
-    }
-
-    /// Makes room for `rows` cells in all, with as many bytes per cell as the first `seen` had.
-    fn reserve(&mut self, seen: usize, rows: usize) {
-        let per_cell = self.data.len() as f64 / seen.max(1) as f64;
-        let more = rows.saturating_sub(self.valid.len());
-        self.data.reserve_exact((per_cell * more as f64 * 1.02) as usize);
-        self.offsets.reserve_exact(more);
-        self.valid.reserve_exact(more);
-    }
-
-    /// Drops the last cell.
-    fn pop(&mut self) {
-        if self.valid.pop().is_some() {
-            self.offsets.pop();
-            let end = self.offsets.last().copied().unwrap_or(0) as usize;
-            self.data.truncate(end);
-        }
-    }
-
-    fn finish(self) -> arrow_array::StringArray {
-        let offsets = if self.offsets.is_empty() { vec![0] } else { self.offsets };
-        let offsets = arrow_buffer::OffsetBuffer::new(arrow_buffer::ScalarBuffer::from(offsets));
-        let nulls = arrow_buffer::NullBuffer::from(self.valid);
-        // Every cell was checked to be UTF-8 and trimmed of ASCII spaces only.
-        arrow_array::StringArray::try_new(offsets, arrow_buffer::Buffer::from_vec(self.data), Some(nulls)).expect("valid UTF-8 and offsets")
     }
 }
 

@@ -4,7 +4,9 @@
 
 pub mod analysis;
 pub mod classify;
+mod column_builder;
 pub mod csv_ingest;
+mod csv_records;
 pub mod detect;
 pub mod error;
 pub mod export;

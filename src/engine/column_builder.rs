@@ -1,0 +1,448 @@
+//! One column of a delimited file as it is read: the cells as text and, while every value so far
+//! fits a number or ISO-date type, the typed values too, so typing needs no second pass. The result
+//! is exactly [`infer_column`]'s on the same cells (a property test below checks it); columns whose
+//! typing needs every value first (booleans, slash dates) are typed by [`infer_column`] at the end.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+
+use super::infer::{infer_column, ColumnKind};
+use super::values::{days_from_civil, format_date, looks_integer, parse_bool, parse_date, parse_number, SlashOrder};
+
+/// Cells of one column, appended row by row.
+pub(crate) struct ColumnBuilder {
+    /// The cells as text, back to back, ending at `offsets` (from row 0 once `lazy` is false):
+    /// the first `used` bytes of `data`; the rest is room, kept filled so a short cell can be
+    /// copied as one 16-byte block.
+    data: Vec<u8>,
+    used: usize,
+    offsets: Vec<i32>,
+    /// Whether the text is left out: while every cell is blank or written exactly as its typed
+    /// value is written back (`123`, `2021-05-01`), the text can be rebuilt if it is ever needed.
+    lazy: bool,
+    rows: usize,
+    /// Rows of the blank cells (most columns have few).
+    blanks: Vec<u32>,
+    typed: Typed,
+    decimal_comma: bool,
+}
+
+/// What the values seen so far allow.
+#[derive(Default)]
+enum Typed {
+    /// No value yet (only blanks).
+    Unseen,
+    /// Every value is a whole number.
+    Int(Vec<i64>),
+    /// Every value is a number, some not whole.
+    Float(Vec<f64>),
+    /// Every value is a `YYYY-MM-DD` date (days since 1970-01-01).
+    Date(Vec<i32>),
+    /// Some value fits no type: the column stays text.
+    #[default]
+    Text,
+    /// Typed by [`infer_column`] on the whole column at the end.
+    AtEnd,
+}
+
+impl ColumnBuilder {
+    /// An empty column; numbers are read with decimal commas when `decimal_comma`.
+    pub(crate) fn new(decimal_comma: bool) -> Self {
+        ColumnBuilder {
+            data: Vec::new(),
+            used: 0,
+            offsets: vec![0],
+            lazy: true,
+            rows: 0,
+            blanks: Vec::new(),
+            typed: Typed::Unseen,
+            decimal_comma,
+        }
+    }
+
+    /// Appends a trimmed UTF-8 cell; an empty one is null. `tail` holds the cell and whatever
+    /// bytes follow it in the reader's buffer (a short cell is copied as one 16-byte block: a
+    /// browser makes a call out of WebAssembly for every copy of variable length).
+    #[inline]
+    pub(crate) fn push(&mut self, cell: &[u8], tail: &[u8]) {
+        let row = self.rows;
+        self.rows += 1;
+        if cell.is_empty() {
+            self.blanks.push(row as u32);
+            match &mut self.typed {
+                Typed::Int(v) => v.push(0),
+                Typed::Float(v) => v.push(0.0),
+                Typed::Date(v) => v.push(0),
+                _ => {}
+            }
+            self.push_text(cell, tail);
+            return;
+        }
+        // The common cases: a text column, or a value written as it would be written back.
+        match &mut self.typed {
+            Typed::Text | Typed::AtEnd => {
+                self.push_text(cell, tail);
+                return;
+            }
+            Typed::Int(v) => {
+                if let Some(x) = canonical_int(cell) {
+                    v.push(x);
+                    self.push_text(cell, tail);
+                    return;
+                }
+            }
+            Typed::Date(v) => {
+                if let Some(d) = iso_date(cell) {
+                    v.push(d);
+                    self.push_text(cell, tail);
+                    return;
+                }
+            }
+            Typed::Unseen => {
+                self.typed = first(cell, row, self.decimal_comma);
+                let canonical = match self.typed {
+                    Typed::Int(_) => canonical_int(cell).is_some(),
+                    Typed::Date(_) => true,
+                    _ => false,
+                };
+                if !canonical {
+                    self.materialize(row);
+                }
+                self.push_text(cell, tail);
+                return;
+            }
+            _ => {}
+        }
+        // Any other value keeps its text, and the column needs the text of the rows before.
+        self.materialize(row);
+        self.push_text(cell, tail);
+        match &mut self.typed {
+            Typed::Int(v) => match int(cell, self.decimal_comma) {
+                Value::Int(x) => v.push(x),
+                value => self.typed = widen(std::mem::take(v), value),
+            },
+            Typed::Float(v) => match float(cell, self.decimal_comma) {
+                Some(x) => v.push(x),
+                None => self.typed = Typed::Text,
+            },
+            Typed::Date(_) => self.typed = Typed::AtEnd,
+            Typed::Unseen | Typed::Text | Typed::AtEnd => {}
+        }
+    }
+
+    /// Appends the text of a cell, unless the text is left out.
+    #[inline]
+    fn push_text(&mut self, cell: &[u8], tail: &[u8]) {
+        if self.lazy {
+            return;
+        }
+        let n = cell.len();
+        match tail.get(..16) {
+            Some(block) if n <= 16 => {
+                if self.data.len() < self.used + 16 {
+                    self.grow(16);
+                }
+                let to: &mut [u8; 16] = (&mut self.data[self.used..self.used + 16]).try_into().expect("sixteen bytes");
+                *to = block.try_into().expect("sixteen bytes");
+                self.used += n;
+            }
+            _ => self.append(cell),
+        }
+        self.offsets.push(self.used as i32);
+    }
+
+    /// Appends `bytes` to the text (without ending a cell).
+    fn append(&mut self, bytes: &[u8]) {
+        if self.data.len() < self.used + bytes.len() {
+            self.grow(bytes.len());
+        }
+        self.data[self.used..self.used + bytes.len()].copy_from_slice(bytes);
+        self.used += bytes.len();
+    }
+
+    /// Makes room for at least `more` bytes of text (and a 16-byte block) past `used`.
+    #[cold]
+    fn grow(&mut self, more: usize) {
+        let want = (self.used + more + 16).max(self.data.len() * 2);
+        self.data.resize(want, 0);
+    }
+
+    /// Writes the left-out text of the first `rows` rows back from their typed values, and keeps
+    /// the text from now on.
+    fn materialize(&mut self, rows: usize) {
+        if !self.lazy {
+            return;
+        }
+        self.lazy = false;
+        let mut text = Vec::new();
+        let mut ends = Vec::with_capacity(rows);
+        let mut blanks = self.blanks.iter().copied().peekable();
+        for row in 0..rows {
+            if blanks.next_if_eq(&(row as u32)).is_none() {
+                match &self.typed {
+                    Typed::Int(v) => text.extend_from_slice(v[row].to_string().as_bytes()),
+                    Typed::Date(v) => text.extend_from_slice(format_date(v[row]).as_bytes()),
+                    _ => unreachable!("only whole numbers and ISO dates leave their text out"),
+                }
+            }
+            ends.push(text.len());
+        }
+        let base = self.used;
+        self.append(&text);
+        self.offsets.extend(ends.iter().map(|&end| (base + end) as i32));
+    }
+
+    /// Makes room for `rows` cells in all, with as many bytes per cell as the ones so far.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        let more = rows.saturating_sub(self.rows);
+        if !self.lazy {
+            let per_cell = self.used as f64 / self.rows.max(1) as f64;
+            let room = self.used + (per_cell * more as f64 * 1.02) as usize + 16;
+            if room > self.data.len() {
+                self.data.resize(room, 0);
+            }
+            self.offsets.reserve_exact(more);
+        }
+        match &mut self.typed {
+            Typed::Int(v) => v.reserve_exact(more),
+            Typed::Float(v) => v.reserve_exact(more),
+            Typed::Date(v) => v.reserve_exact(more),
+            _ => {}
+        }
+    }
+
+    /// The column as an Arrow array, with its type.
+    pub(crate) fn finish(mut self) -> (ArrayRef, ColumnKind) {
+        let rows = self.rows;
+        let nulls = (!self.blanks.is_empty()).then(|| {
+            let mut valid = BooleanBufferBuilder::new(rows);
+            valid.append_n(rows, true);
+            self.blanks.iter().for_each(|&r| valid.set_bit(r as usize, false));
+            NullBuffer::new(valid.finish())
+        });
+        match self.typed {
+            Typed::Int(v) => (Arc::new(Int64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Integer),
+            Typed::Float(v) => (Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Decimal),
+            Typed::Date(v) => (Arc::new(Date32Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Date),
+            Typed::Unseen | Typed::Text | Typed::AtEnd => {
+                self.materialize(rows);
+                let nulls = nulls.unwrap_or_else(|| NullBuffer::new_valid(rows));
+                let offsets = OffsetBuffer::new(ScalarBuffer::from(self.offsets));
+                // Every cell was checked to be UTF-8 and trimmed of ASCII spaces only.
+                self.data.truncate(self.used);
+                let text = StringArray::try_new(offsets, Buffer::from_vec(self.data), Some(nulls)).expect("valid UTF-8 and offsets");
+                match self.typed {
+                    Typed::AtEnd => infer_column(&text, self.decimal_comma),
+                    _ => (Arc::new(text), ColumnKind::Text),
+                }
+            }
+        }
+    }
+}
+
+/// The state after the first value of a column, `blanks` blank cells before it.
+fn first(cell: &[u8], blanks: usize, decimal_comma: bool) -> Typed {
+    fn padded<T: Default + Clone>(blanks: usize, x: T) -> Vec<T> {
+        let mut v = vec![T::default(); blanks];
+        v.push(x);
+        v
+    }
+    let text = as_text(cell);
+    if parse_number(text, decimal_comma).is_some() {
+        return match int(cell, decimal_comma) {
+            Value::Int(x) => Typed::Int(padded(blanks, x)),
+            Value::Float(x) => Typed::Float(padded(blanks, x)),
+            Value::Not => Typed::Text,
+        };
+    }
+    if parse_bool(text).is_some() {
+        return Typed::AtEnd;
+    }
+    if let Some(d) = iso_date(cell) {
+        return Typed::Date(padded(blanks, d));
+    }
+    if parse_date(text, SlashOrder::MonthFirst).is_some() || parse_date(text, SlashOrder::DayFirst).is_some() {
+        return Typed::AtEnd;
+    }
+    Typed::Text
+}
+
+/// A whole number written as Rust writes it back: digits without a leading zero, below 10^15.
+#[inline(always)]
+fn canonical_int(cell: &[u8]) -> Option<i64> {
+    if cell.is_empty() || cell.len() > 15 || (cell.len() > 1 && cell[0] == b'0') {
+        return None;
+    }
+    cell.iter().try_fold(0i64, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0')))
+}
+
+/// The state of a column of whole numbers `ints` after a value that is not one.
+fn widen(ints: Vec<i64>, value: Value) -> Typed {
+    match value {
+        Value::Float(x) => {
+            let mut f: Vec<f64> = Vec::with_capacity(ints.capacity());
+            f.extend(ints.iter().map(|&i| i as f64));
+            f.push(x);
+            Typed::Float(f)
+        }
+        _ => Typed::Text,
+    }
+}
+
+/// A value of a column typed whole numbers so far.
+#[inline]
+fn int(cell: &[u8], decimal_comma: bool) -> Value {
+    if cell.len() < 16 && cell.iter().all(u8::is_ascii_digit) {
+        if cell.len() > 1 && cell[0] == b'0' {
+            // A code with leading zeros: the column stays text as written.
+            return Value::Not;
+        }
+        return Value::Int(cell.iter().fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0')));
+    }
+    if leading_zero_code(cell) {
+        return Value::Not;
+    }
+    let text = as_text(cell);
+    match parse_number(text, decimal_comma) {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 && looks_integer(text) => Value::Int(x as i64),
+        Some(x) => Value::Float(x),
+        None => Value::Not,
+    }
+}
+
+/// A value of a column typed numbers so far.
+#[inline]
+fn float(cell: &[u8], decimal_comma: bool) -> Option<f64> {
+    if leading_zero_code(cell) {
+        return None;
+    }
+    if !decimal_comma {
+        if let Some(x) = plain_decimal(cell) {
+            return Some(x);
+        }
+    }
+    parse_number(as_text(cell), decimal_comma)
+}
+
+/// `-?D+(.D*)?` with at most 15 digits in all, read exactly as `str::parse::<f64>` reads it: the
+/// digits make an integer below 2^53 and one division by an exact power of ten rounds correctly.
+fn plain_decimal(cell: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (negative, body) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    let mut mantissa = 0u64;
+    let mut digits = 0usize;
+    let mut scale: Option<usize> = None;
+    for &b in body {
+        if b.is_ascii_digit() {
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            digits += 1;
+            if let Some(s) = &mut scale {
+                *s += 1;
+            }
+        } else if b == b'.' && scale.is_none() && digits > 0 {
+            scale = Some(0);
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let x = mantissa as f64 / POW10[scale.unwrap_or(0)];
+    Some(if negative { -x } else { x })
+}
+
+/// A cell as text (the reader checked every cell is UTF-8; anything else reads as blank).
+fn as_text(cell: &[u8]) -> &str {
+    std::str::from_utf8(cell).unwrap_or_default()
+}
+
+/// One value read for a numeric column.
+enum Value {
+    Int(i64),
+    Float(f64),
+    Not,
+}
+
+/// `007`, `60601`-style codes with a leading zero: all digits, more than one.
+fn leading_zero_code(cell: &[u8]) -> bool {
+    cell.len() > 1 && cell[0] == b'0' && cell.iter().all(u8::is_ascii_digit)
+}
+
+/// Exactly `YYYY-MM-DD` (the layout every column-order reading agrees on), as days since
+/// 1970-01-01; `None` for anything else or an impossible date.
+#[inline(always)]
+fn iso_date(cell: &[u8]) -> Option<i32> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = cell else { return None };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+    days_from_civil((n(y0, y1) * 100 + n(y2, y3)) as i32, n(m0, m1), n(d0, d1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The builder's column equals `infer_column` on the same cells.
+    fn same_as_infer(cells: &[&str]) {
+        let mut b = ColumnBuilder::new(false);
+        // Half the cells come with room after them (copied as 16-byte blocks), half without.
+        for (i, c) in cells.iter().enumerate() {
+            let padded = format!("{c}|padding-past-the-cell");
+            b.push(c.as_bytes(), if i % 2 == 0 { padded.as_bytes() } else { c.as_bytes() });
+        }
+        let (array, kind) = b.finish();
+        let text: StringArray = cells.iter().map(|s| (!s.is_empty()).then_some(*s)).collect();
+        let (want, want_kind) = infer_column(&text, false);
+        assert_eq!(kind, want_kind, "{cells:?}");
+        assert_eq!(&array, &want, "{cells:?}");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Columns mixing every kind of value type exactly as `infer_column` types them.
+        #[test]
+        fn types_random_columns_as_infer_column_does(
+            cells in proptest::collection::vec(proptest::sample::select(vec![
+                "", "", "0", "7", "-3", "12", "007", "-05", "4,568", "1.5", "-0.25", "5.", ".5", "6.4%", "$1,234", "(500)",
+                "1e3", "123456789012345678", "2021-05-01", "2021-02-30", "5/13/2021", "13/5/2021", "1.5.2021",
+                "yes", "NO", "true", "x", "N/A",
+            ]), 0..12),
+        ) {
+            same_as_infer(&cells);
+        }
+    }
+
+    #[test]
+    fn types_as_infer_column_does() {
+        for cells in [
+            &["1", "", "4,568"][..],
+            &["", "1", "2.5", ""],
+            &["3", "007"],
+            &["007", "3"],
+            &["1", "x"],
+            &["-05", "1"],
+            &["$1,234", "6.4%"],
+            &["2021-05-01", "", "2021-02-30"],
+            &["2021-05-01", "5/13/2021"],
+            &["13/5/2021", "2021-05-01"],
+            &["yes", "no"],
+            &["", ""],
+            &["12345678901234567", "1"],
+            &["1e3", "2"],
+            &["41.836669", "-87.540026", "", "5.", "-0.0", "0.1", "123456789012.345", "1234567890123456.5"],
+            &["0.30000000000000004", "9007199254740993", "1e-7"],
+        ] {
+            same_as_infer(cells);
+        }
+    }
+}
