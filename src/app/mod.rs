@@ -144,6 +144,8 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             }
             finish_reading(ctx);
             take_summary(ctx, name, summary);
+            // Ask for the analysis now: the worker computes it while the page draws the summary.
+            ctx.recompute();
         }
         Response::Indicators { name } => {
             finish_reading(ctx);

@@ -83,6 +83,8 @@ pub struct Ctx {
     pub distinct: RwSignal<HashMap<String, Vec<String>>>,
     /// Number of the last analysis asked of the worker (older answers are dropped).
     pub seq: StoredValue<u64>,
+    /// What the last analysis was asked for (view, file, areas), so it is not asked twice.
+    pub asked: StoredValue<Option<(View, usize, usize)>>,
     /// `performance.now()` at the file input's change event.
     pub t0: StoredValue<Option<f64>>,
     /// `performance.now()` when the analysis for the file arrived (rendering starts).
@@ -110,6 +112,7 @@ impl Ctx {
             points: RwSignal::new(Arc::new(Vec::new())),
             distinct: RwSignal::new(HashMap::new()),
             seq: StoredValue::new(0),
+            asked: StoredValue::new(None),
             t0: StoredValue::new(None),
             t_render: StoredValue::new(0.0),
             ready: StoredValue::new(false),
@@ -118,12 +121,20 @@ impl Ctx {
 
     /// Asks the engine worker to analyse the file for the current view (the answer sets
     /// [`Ctx::outcome`]); with no file or no areas, clears the outcome.
+    /// Asking again for what was asked last does nothing (a file that was just read is analysed
+    /// at once, before the page draws its summary, and the effect that follows finds it asked).
     pub fn recompute(&self) {
-        if self.areas.get_untracked().is_none() || self.file.get_untracked().is_none() {
+        let (Some(areas), Some(file)) = (self.areas.get_untracked(), self.file.get_untracked()) else {
+            self.asked.set_value(None);
             self.outcome.set(None);
             return;
-        }
+        };
         let view = self.view.get_untracked();
+        let key = Some((view.analysis_part(), Arc::as_ptr(&file) as usize, Arc::as_ptr(&areas) as usize));
+        if self.asked.with_value(|a| *a == key) {
+            return;
+        }
+        self.asked.set_value(key);
         let seq = self.seq.get_value() + 1;
         self.seq.set_value(seq);
         let bench = view.preset == "peer-bench";

@@ -350,6 +350,12 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut rows_per = vec![0usize; n_areas];
     let mut largest = vec![0.0f64; n_areas];
     let mut seen_ids: Vec<FastSet<IdKey>> = vec![FastSet::default(); n_areas];
+    // Whole-number ids are counted by sorting (area, id) pairs once, not by hashing each row.
+    let int_ids = match &id_col {
+        Some(Column::Int(a)) => Some(*a),
+        _ => None,
+    };
+    let mut id_pairs: Vec<(u32, i64)> = Vec::new();
     let mut unmatched_rows = Vec::new();
     let mut excluded_lines = Vec::new();
     let mut matched_rows = Vec::new();
@@ -381,14 +387,24 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
                 counts.matched += 1;
                 matched_rows.push((i, a as u32));
                 rows_per[a] += 1;
-                let v = match &id_col {
-                    Some(c) => f64::from(u8::from(seen_ids[a].insert(id_key(c, i)))),
-                    None => row_value(i),
+                let v = match (&id_col, int_ids) {
+                    (_, Some(ids)) if ids.is_valid(i) => {
+                        id_pairs.push((a as u32, ids.value(i)));
+                        continue;
+                    }
+                    (Some(c), _) => f64::from(u8::from(seen_ids[a].insert(id_key(c, i)))),
+                    (None, _) => row_value(i),
                 };
                 supply_per[a] += v;
                 largest[a] = largest[a].max(v);
             }
         }
+    }
+    id_pairs.sort_unstable();
+    id_pairs.dedup();
+    for &(a, _) in &id_pairs {
+        supply_per[a as usize] += 1.0;
+        largest[a as usize] = 1.0;
     }
     debug_assert_eq!(counts.rows_in, counts.rejected + counts.excluded + counts.unmatched + counts.matched);
 
@@ -536,7 +552,14 @@ pub fn filter_mask(table: &Table, f: &Filter) -> Result<Vec<bool>> {
         Filter::Equals { column, values } => {
             let c = table.column(column)?;
             let want: Vec<String> = values.iter().map(|v| v.trim().to_lowercase()).collect();
-            (0..n).map(|i| c.text(i).is_some_and(|t| want.iter().any(|w| t.trim().eq_ignore_ascii_case(w)))).collect()
+            let keep = |t: &str| {
+                let t = t.trim();
+                want.iter().any(|w| t == w || t.eq_ignore_ascii_case(w))
+            };
+            match c {
+                Column::Text(a) => a.iter().map(|t| t.is_some_and(keep)).collect(),
+                _ => (0..n).map(|i| c.text(i).is_some_and(|t| keep(&t))).collect(),
+            }
         }
         Filter::Since { column, date } | Filter::Until { column, date } => {
             let c = table.column(column)?;

@@ -20,7 +20,8 @@ pub(crate) struct ColumnBuilder {
     used: usize,
     offsets: Vec<i32>,
     /// Whether the text is left out: while every cell is blank or written exactly as its typed
-    /// value is written back (`123`, `2021-05-01`), the text can be rebuilt if it is ever needed.
+    /// value is written back (`123`, `41.8366`, `2021-05-01`), the text can be rebuilt if it is
+    /// ever needed.
     lazy: bool,
     rows: usize,
     /// Rows of the blank cells (most columns have few).
@@ -100,10 +101,18 @@ impl ColumnBuilder {
                     return;
                 }
             }
+            Typed::Float(v) if !self.decimal_comma => {
+                if let Some(x) = canonical_decimal(cell) {
+                    v.push(x);
+                    self.push_text(cell, tail);
+                    return;
+                }
+            }
             Typed::Unseen => {
                 self.typed = first(cell, row, self.decimal_comma);
                 let canonical = match self.typed {
                     Typed::Int(_) => canonical_int(cell).is_some(),
+                    Typed::Float(_) => !self.decimal_comma && canonical_decimal(cell).is_some(),
                     Typed::Date(_) => true,
                     _ => false,
                 };
@@ -183,8 +192,9 @@ impl ColumnBuilder {
             if blanks.next_if_eq(&(row as u32)).is_none() {
                 match &self.typed {
                     Typed::Int(v) => text.extend_from_slice(v[row].to_string().as_bytes()),
+                    Typed::Float(v) => text.extend_from_slice(v[row].to_string().as_bytes()),
                     Typed::Date(v) => text.extend_from_slice(format_date(v[row]).as_bytes()),
-                    _ => unreachable!("only whole numbers and ISO dates leave their text out"),
+                    _ => unreachable!("only numbers and ISO dates leave their text out"),
                 }
             }
             ends.push(text.len());
@@ -353,8 +363,30 @@ fn plain_decimal(cell: &[u8]) -> Option<f64> {
     if digits == 0 || digits > 15 {
         return None;
     }
-    let x = mantissa as f64 / POW10[scale.unwrap_or(0)];
+    let Some(scale) = scale else {
+        // Without a point, as `parse_number` reads it: a whole number (`-0` is 0, not -0).
+        let v = mantissa as i64;
+        return Some((if negative { -v } else { v }) as f64);
+    };
+    let x = mantissa as f64 / POW10[scale];
     Some(if negative { -x } else { x })
+}
+
+/// A decimal written exactly as Rust writes the number back (`{}`: the shortest text that reads
+/// back to the same number): `-?D+(.D+)?` with at most 15 digits, no leading zero before other
+/// digits and no trailing zero after the point. With at most 15 significant digits no shorter text
+/// reads back to the same `f64`, so the shortest is the cell itself.
+#[inline(always)]
+fn canonical_decimal(cell: &[u8]) -> Option<f64> {
+    let body = cell.strip_prefix(b"-").unwrap_or(cell);
+    let int_len = body.iter().position(|&b| b == b'.').unwrap_or(body.len());
+    let leading_zero = int_len > 1 && body[0] == b'0';
+    let bad_fraction = int_len < body.len() && (int_len + 1 == body.len() || body[body.len() - 1] == b'0');
+    if leading_zero || bad_fraction {
+        return None;
+    }
+    // `-0` reads as 0, written back `0`.
+    plain_decimal(cell).filter(|&x| !(x == 0.0 && cell[0] == b'-'))
 }
 
 /// A cell as text (the reader checked every cell is UTF-8; anything else reads as blank).
@@ -414,6 +446,7 @@ mod tests {
         fn types_random_columns_as_infer_column_does(
             cells in proptest::collection::vec(proptest::sample::select(vec![
                 "", "", "0", "7", "-3", "12", "007", "-05", "4,568", "1.5", "-0.25", "5.", ".5", "6.4%", "$1,234", "(500)",
+                "0.1", "41.836669", "-0", "-0.0", "100.50", "00.5", "123456789012.345",
                 "1e3", "123456789012345678", "2021-05-01", "2021-02-30", "5/13/2021", "13/5/2021", "1.5.2021",
                 "yes", "NO", "true", "x", "N/A",
             ]), 0..12),

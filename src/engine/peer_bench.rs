@@ -5,6 +5,8 @@
 //! sum of `capacity` and programs per 1,000 youth. Unjoined rows form one last group with no area.
 
 use std::borrow::Cow;
+
+use arrow_array::Array;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -13,7 +15,7 @@ use super::analysis::{id_key, IdKey};
 use super::error::Result;
 use super::fast_hash::{FastMap, FastSet};
 use super::region::Areas;
-use super::table::Table;
+use super::table::{Column, Table};
 use super::values::days_from_civil;
 
 /// One output row of the workload.
@@ -49,6 +51,12 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let n = areas.len();
     let mut rows = vec![0u64; n + 1];
     let mut ids: Vec<FastSet<IdKey>> = vec![FastSet::default(); n + 1];
+    // Whole-number ids are counted by sorting (group, id) pairs once, not by hashing each row.
+    let int_ids = match &pid {
+        Column::Int(a) => Some(*a),
+        _ => None,
+    };
+    let mut id_pairs: Vec<(u32, i64)> = Vec::new();
     let mut caps: Vec<Option<i64>> = vec![None; n + 1];
     // Each distinct name as written is upper-cased and looked up once.
     let mut group_of: FastMap<Cow<str>, usize> = FastMap::default();
@@ -68,12 +76,22 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
             },
         };
         rows[g] += 1;
-        if !pid.is_null(i) {
-            ids[g].insert(id_key(&pid, i));
+        match int_ids {
+            Some(a) if a.is_valid(i) => id_pairs.push((g as u32, a.value(i))),
+            _ if !pid.is_null(i) => {
+                ids[g].insert(id_key(&pid, i));
+            }
+            _ => {}
         }
         if let Some(c) = cap.number(i) {
             caps[g] = Some(caps[g].unwrap_or(0) + c as i64);
         }
+    }
+    id_pairs.sort_unstable();
+    id_pairs.dedup();
+    let mut distinct: Vec<u64> = ids.iter().map(|s| s.len() as u64).collect();
+    for &(g, _) in &id_pairs {
+        distinct[g as usize] += 1;
     }
     let youth = areas.indicator("youth_5_19")?;
     let mut order: Vec<usize> = (0..n).collect();
@@ -84,7 +102,7 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
         .filter(|&g| rows[g] > 0)
         .map(|g| {
             let a5 = if g < n { youth[g] } else { None };
-            let d = ids[g].len() as u64;
+            let d = distinct[g];
             BenchRow {
                 community_id: (g < n).then(|| areas.codes[g].parse().unwrap_or(0)),
                 community_area_name: (g < n).then(|| areas.names[g].trim().to_uppercase()),
