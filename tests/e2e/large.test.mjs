@@ -10,7 +10,7 @@ import { serve, launch, openPage, offsite, waitState, pickFile, shared, cli, ana
 
 const MCMF23 = path.join(shared, 'chicago/programs/mcmf_programs_2023.csv');
 const MCMF24 = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
-let server, browser, big;
+let server, browser, big, bigger;
 
 
 /** Records every text the status line shows. */
@@ -29,10 +29,19 @@ before(async () => {
   const body = text.slice(nl + 1);
   big = path.join(os.tmpdir(), `equimap-big-${process.pid}.csv`);
   fs.writeFileSync(big, text.slice(0, nl + 1) + body + body + body + body);
+  // Sixteen times over (270 MB) for the tests that must act while a read is still going: the
+  // reader does about 100 MB/s, so 67 MB may be read before the next action lands.
+  bigger = path.join(os.tmpdir(), `equimap-bigger-${process.pid}.csv`);
+  fs.writeFileSync(bigger, text.slice(0, nl + 1));
+  for (let i = 0; i < 16; i++) fs.appendFileSync(bigger, body);
   server = await serve();
   browser = await launch();
 });
-after(async () => { await browser?.close(); await server?.close(); if (big) fs.rmSync(big, { force: true }); });
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  for (const f of [big, bigger]) if (f) fs.rmSync(f, { force: true });
+});
 
 test('a large export streams through the worker with progress; figures equal the engine\'s', async () => {
   const page = await openPage(browser, server.base);
@@ -62,20 +71,21 @@ test('dropping another file stops the read in progress; so does "Stop reading"',
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
   await recordStatus(page);
-  await page.setInputFiles('[data-testid=file-input]', big);
+  await page.setInputFiles('[data-testid=file-input]', bigger);
   await page.waitForSelector('[data-testid=cancel]');
-  await pickFile(page, MCMF24);
+  // By path, so the drop lands at once (no copy of the bytes through the test driver).
+  await page.setInputFiles('[data-testid=file-input]', MCMF24);
   await waitState(page, ['done'], 120000);
   const want = cli('--region', 'chicago', '--programs', MCMF24);
   assert.deepEqual((await analysis(page)).rows, want.rows);
   // The second file's drop-to-table time is recorded although the first read was stopped.
   assert.equal(await page.evaluate(() => performance.getEntriesByName('equimap:total').length), 1);
   const seen = await page.evaluate(() => window.__statuses);
-  assert.ok(!seen.some((s) => s.startsWith('Read ') && s.includes('equimap-big')), seen.join(' | '));
+  assert.ok(!seen.some((s) => s.startsWith('Read ') && s.includes('equimap-bigger')), seen.join(' | '));
 
-  await page.setInputFiles('[data-testid=file-input]', big);
+  await page.setInputFiles('[data-testid=file-input]', bigger);
   await page.click('[data-testid=cancel]');
-  await page.waitForFunction(() => document.querySelector('[role=status]').textContent.startsWith('Stopped reading equimap-big'));
+  await page.waitForFunction(() => document.querySelector('[role=status]').textContent.startsWith('Stopped reading equimap-bigger'));
   assert.equal(await page.locator('[data-testid=equity-table]').count(), 0, 'no analysis of a stopped file');
   // The restarted engine still works.
   await pickFile(page, MCMF24);

@@ -1,3 +1,6 @@
+// Profiles the engine worker on one file with V8's sampling profiler (not a test; see BENCHMARKS.md):
+// `node tests/e2e/prof.mjs DIST FILE` writes /tmp/v8prof/*.log; `node --prof-process` on the
+// worker's log lists the hot wasm functions (build DIST with wasm-opt `-g` to keep their names).
 import { chromium } from 'playwright-core';
 import { serve } from './helpers.mjs';
 const dist = process.argv[2], file = process.argv[3];
