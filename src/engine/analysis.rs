@@ -349,13 +349,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut supply_per = vec![0.0f64; n_areas];
     let mut rows_per = vec![0usize; n_areas];
     let mut largest = vec![0.0f64; n_areas];
-    let mut seen_ids: Vec<FastSet<IdKey>> = vec![FastSet::default(); n_areas];
-    // Whole-number ids are counted by sorting (area, id) pairs once, not by hashing each row.
-    let int_ids = match &id_col {
-        Some(Column::Int(a)) => Some(*a),
-        _ => None,
-    };
-    let mut id_pairs: Vec<(u32, i64)> = Vec::new();
+    let mut ids = id_col.map(|c| DistinctIds::new(c, n_areas));
     let mut unmatched_rows = Vec::new();
     let mut excluded_lines = Vec::new();
     let mut matched_rows = Vec::new();
@@ -387,24 +381,22 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
                 counts.matched += 1;
                 matched_rows.push((i, a as u32));
                 rows_per[a] += 1;
-                let v = match (&id_col, int_ids) {
-                    (_, Some(ids)) if ids.is_valid(i) => {
-                        id_pairs.push((a as u32, ids.value(i)));
-                        continue;
-                    }
-                    (Some(c), _) => f64::from(u8::from(seen_ids[a].insert(id_key(c, i)))),
-                    (None, _) => row_value(i),
-                };
+                if let Some(ids) = &mut ids {
+                    ids.add(a, i);
+                    continue;
+                }
+                let v = row_value(i);
                 supply_per[a] += v;
                 largest[a] = largest[a].max(v);
             }
         }
     }
-    id_pairs.sort_unstable();
-    id_pairs.dedup();
-    for &(a, _) in &id_pairs {
-        supply_per[a as usize] += 1.0;
-        largest[a as usize] = 1.0;
+    if let Some(ids) = ids {
+        // Supply is the number of distinct programs; the largest one row adds is one program.
+        for (a, n) in ids.counts().into_iter().enumerate() {
+            supply_per[a] = n as f64;
+            largest[a] = if n > 0 { 1.0 } else { 0.0 };
+        }
     }
     debug_assert_eq!(counts.rows_in, counts.rejected + counts.excluded + counts.unmatched + counts.matched);
 
@@ -672,6 +664,42 @@ fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], metho
         out.push(flag);
     }
     out
+}
+
+/// Distinct program ids per group (area): whole-number ids are counted by sorting (group, id)
+/// pairs once, other ids by hashing; a blank id is its own program (see [`IdKey`]).
+pub(crate) struct DistinctIds<'a> {
+    column: Column<'a>,
+    pairs: Vec<(u32, i64)>,
+    sets: Vec<FastSet<IdKey<'a>>>,
+}
+
+impl<'a> DistinctIds<'a> {
+    /// Counting the ids of `column` in `groups` groups.
+    pub(crate) fn new(column: Column<'a>, groups: usize) -> Self {
+        DistinctIds { column, pairs: Vec::new(), sets: vec![FastSet::default(); groups] }
+    }
+
+    /// Counts row `row`'s id in `group`.
+    pub(crate) fn add(&mut self, group: usize, row: usize) {
+        match self.column {
+            Column::Int(a) if a.is_valid(row) => self.pairs.push((group as u32, a.value(row))),
+            c => {
+                self.sets[group].insert(id_key(&c, row));
+            }
+        }
+    }
+
+    /// Distinct ids in each group.
+    pub(crate) fn counts(mut self) -> Vec<u64> {
+        let mut counts: Vec<u64> = self.sets.iter().map(|s| s.len() as u64).collect();
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        for &(group, _) in &self.pairs {
+            counts[group as usize] += 1;
+        }
+        counts
+    }
 }
 
 /// A program id without copying it: text borrowed from the column, whole numbers as numbers, and a

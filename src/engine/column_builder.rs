@@ -9,7 +9,7 @@ use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
 use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 
 use super::infer::{infer_column, ColumnKind};
-use super::values::{days_from_civil, format_date, looks_integer, parse_bool, parse_date, parse_number, SlashOrder};
+use super::values::{format_date, iso_date, looks_integer, parse_bool, parse_date, parse_number, SlashOrder};
 
 /// Cells of one column, appended row by row.
 pub(crate) struct ColumnBuilder {
@@ -70,6 +70,13 @@ impl ColumnBuilder {
     pub(crate) fn push(&mut self, cell: &[u8], tail: &[u8]) {
         let row = self.rows;
         self.rows += 1;
+        if matches!(self.typed, Typed::Unseen) && !cell.is_empty() {
+            // The first value decides which type to try (the value itself is taken below).
+            self.typed = first(cell, row, self.decimal_comma);
+            if matches!(self.typed, Typed::Text | Typed::AtEnd) {
+                self.materialize(row);
+            }
+        }
         if cell.is_empty() {
             self.blanks.push(row as u32);
             match &mut self.typed {
@@ -108,20 +115,6 @@ impl ColumnBuilder {
                     return;
                 }
             }
-            Typed::Unseen => {
-                self.typed = first(cell, row, self.decimal_comma);
-                let canonical = match self.typed {
-                    Typed::Int(_) => canonical_int(cell).is_some(),
-                    Typed::Float(_) => !self.decimal_comma && canonical_decimal(cell).is_some(),
-                    Typed::Date(_) => true,
-                    _ => false,
-                };
-                if !canonical {
-                    self.materialize(row);
-                }
-                self.push_text(cell, tail);
-                return;
-            }
             _ => {}
         }
         // Any other value keeps its text, and the column needs the text of the rows before.
@@ -137,7 +130,7 @@ impl ColumnBuilder {
                 None => self.typed = Typed::Text,
             },
             Typed::Date(_) => self.typed = Typed::AtEnd,
-            Typed::Unseen | Typed::Text | Typed::AtEnd => {}
+            Typed::Unseen | Typed::Text | Typed::AtEnd => unreachable!("taken above"),
         }
     }
 
@@ -252,26 +245,22 @@ impl ColumnBuilder {
     }
 }
 
-/// The state after the first value of a column, `blanks` blank cells before it.
+/// The state a column starts in when its first value is `cell`, after `blanks` blank cells (the
+/// typed values of those blanks are there; `cell`'s is not).
 fn first(cell: &[u8], blanks: usize, decimal_comma: bool) -> Typed {
-    fn padded<T: Default + Clone>(blanks: usize, x: T) -> Vec<T> {
-        let mut v = vec![T::default(); blanks];
-        v.push(x);
-        v
-    }
     let text = as_text(cell);
     if parse_number(text, decimal_comma).is_some() {
         return match int(cell, decimal_comma) {
-            Value::Int(x) => Typed::Int(padded(blanks, x)),
-            Value::Float(x) => Typed::Float(padded(blanks, x)),
+            Value::Int(_) => Typed::Int(vec![0; blanks]),
+            Value::Float(_) => Typed::Float(vec![0.0; blanks]),
             Value::Not => Typed::Text,
         };
     }
     if parse_bool(text).is_some() {
         return Typed::AtEnd;
     }
-    if let Some(d) = iso_date(cell) {
-        return Typed::Date(padded(blanks, d));
+    if iso_date(cell).is_some() {
+        return Typed::Date(vec![0; blanks]);
     }
     if parse_date(text, SlashOrder::MonthFirst).is_some() || parse_date(text, SlashOrder::DayFirst).is_some() {
         return Typed::AtEnd;
@@ -304,14 +293,11 @@ fn widen(ints: Vec<i64>, value: Value) -> Typed {
 /// A value of a column typed whole numbers so far.
 #[inline]
 fn int(cell: &[u8], decimal_comma: bool) -> Value {
-    if cell.len() < 16 && cell.iter().all(u8::is_ascii_digit) {
-        if cell.len() > 1 && cell[0] == b'0' {
-            // A code with leading zeros: the column stays text as written.
-            return Value::Not;
-        }
-        return Value::Int(cell.iter().fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0')));
+    if let Some(x) = canonical_int(cell) {
+        return Value::Int(x);
     }
     if leading_zero_code(cell) {
+        // A code with leading zeros: the column stays text as written.
         return Value::Not;
     }
     let text = as_text(cell);
@@ -404,19 +390,6 @@ enum Value {
 /// `007`, `60601`-style codes with a leading zero: all digits, more than one.
 fn leading_zero_code(cell: &[u8]) -> bool {
     cell.len() > 1 && cell[0] == b'0' && cell.iter().all(u8::is_ascii_digit)
-}
-
-/// Exactly `YYYY-MM-DD` (the layout every column-order reading agrees on), as days since
-/// 1970-01-01; `None` for anything else or an impossible date.
-#[inline(always)]
-fn iso_date(cell: &[u8]) -> Option<i32> {
-    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = cell else { return None };
-    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
-    days_from_civil((n(y0, y1) * 100 + n(y2, y3)) as i32, n(m0, m1), n(d0, d1))
 }
 
 #[cfg(test)]

@@ -321,7 +321,8 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
     let sample = &text[..sample_len];
     let mut best = (b',', 0usize, 0usize);
     for d in [b',', b'\t', b';', b'|'] {
-        let mut r = RecordSplitter::new(sample, d);
+        // A buffer the sample's size, not the reader's default megabyte (four readers per file).
+        let mut r = RecordSplitter::with_buffer(sample, d, sample.len() + 1);
         let mut counts: Vec<usize> = Vec::new();
         while counts.len() < 50 && r.next_record().unwrap_or(false) {
             counts.push(r.len());

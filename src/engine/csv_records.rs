@@ -32,8 +32,6 @@ pub(crate) struct RecordSplitter<R> {
     delimiter: u8,
     /// Each byte's class: data (0), [`DELIMITER`], [`NEWLINE`] or [`OTHER`] (`"` and `\r`).
     special: [u8; 256],
-    /// The same four bytes, found eight at a time.
-    specials: Specials,
     /// Bytes read from the source; `buf[start..end]` is not consumed yet.
     buf: Vec<u8>,
     start: usize,
@@ -67,50 +65,40 @@ struct Record {
     unclosed: bool,
 }
 
-/// Finds the delimiter, `\n`, `"` and `\r` among sixteen bytes at once: with `simd128` vector
-/// compares in the browser, else eight bytes per 64-bit word (SWAR).
-struct Specials {
-    delimiter: u8,
+/// Bit `k` set when byte `k` of `c` is special (the delimiter, `\n`, `"` or `\r`): sixteen bytes
+/// at once with `simd128` vector compares in the browser.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn special_mask(c: &[u8; 16], delimiter: u8) -> u32 {
+    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+    let v = u8x16(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15]);
+    let delimiter_or_newline = v128_or(u8x16_eq(v, u8x16_splat(delimiter)), u8x16_eq(v, u8x16_splat(b'\n')));
+    let quote_or_return = v128_or(u8x16_eq(v, u8x16_splat(b'"')), u8x16_eq(v, u8x16_splat(b'\r')));
+    u32::from(u8x16_bitmask(v128_or(delimiter_or_newline, quote_or_return)))
 }
 
-impl Specials {
-    fn new(delimiter: u8) -> Self {
-        Specials { delimiter }
-    }
+/// Bit `k` set when byte `k` of `c` is special (the delimiter, `\n`, `"` or `\r`): eight bytes
+/// per 64-bit word (SWAR).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn special_mask(c: &[u8; 16], delimiter: u8) -> u32 {
+    let (lo, hi) = c.split_at(8);
+    let lo = word_mask(u64::from_le_bytes(lo.try_into().expect("eight bytes")), delimiter);
+    let hi = word_mask(u64::from_le_bytes(hi.try_into().expect("eight bytes")), delimiter);
+    lo | hi << 8
+}
 
-    /// Bit `k` set when byte `k` of `chunk` is special.
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    #[inline(always)]
-    fn mask(&self, c: &[u8; 16]) -> u32 {
-        use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
-        let v = u8x16(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15]);
-        let delimiter_or_newline = v128_or(u8x16_eq(v, u8x16_splat(self.delimiter)), u8x16_eq(v, u8x16_splat(b'\n')));
-        let quote_or_return = v128_or(u8x16_eq(v, u8x16_splat(b'"')), u8x16_eq(v, u8x16_splat(b'\r')));
-        u32::from(u8x16_bitmask(v128_or(delimiter_or_newline, quote_or_return)))
-    }
-
-    /// Bit `k` set when byte `k` of `chunk` is special.
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    #[inline(always)]
-    fn mask(&self, c: &[u8; 16]) -> u32 {
-        let (lo, hi) = c.split_at(8);
-        let lo = self.word(u64::from_le_bytes(lo.try_into().expect("eight bytes")));
-        let hi = self.word(u64::from_le_bytes(hi.try_into().expect("eight bytes")));
-        lo | hi << 8
-    }
-
-    /// Bit `k` set when byte `k` of the little-endian word `w` is special.
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    #[inline(always)]
-    fn word(&self, w: u64) -> u32 {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        let m = zeros(w ^ (ONES * u64::from(self.delimiter)))
-            | zeros(w ^ (ONES * u64::from(b'\n')))
-            | zeros(w ^ (ONES * u64::from(b'"')))
-            | zeros(w ^ (ONES * u64::from(b'\r')));
-        // Gather the eight flags (bit 7 of each byte) into the low eight bits, in byte order.
-        ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
-    }
+/// Bit `k` set when byte `k` of the little-endian word `w` is special.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn word_mask(w: u64, delimiter: u8) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let m = zeros(w ^ (ONES * u64::from(delimiter)))
+        | zeros(w ^ (ONES * u64::from(b'\n')))
+        | zeros(w ^ (ONES * u64::from(b'"')))
+        | zeros(w ^ (ONES * u64::from(b'\r')));
+    // Gather the eight flags (bit 7 of each byte) into the low eight bits, in byte order.
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
 }
 
 /// `0x80` in each byte of `x` that is zero, `0` in the others (exact: no carries between bytes).
@@ -148,9 +136,9 @@ impl<R: Read> RecordSplitter<R> {
         Self::with_buffer(source, delimiter, BUFFER_BYTES)
     }
 
-    /// [`Self::new`] reading `buffer` bytes at a time (tests use tiny buffers to cross every
-    /// boundary).
-    fn with_buffer(source: R, delimiter: u8, buffer: usize) -> Self {
+    /// [`Self::new`] reading `buffer` bytes at a time (a short text needs no more than its length
+    /// and one; tests use tiny buffers to cross every boundary).
+    pub(crate) fn with_buffer(source: R, delimiter: u8, buffer: usize) -> Self {
         let mut special = [0; 256];
         special[usize::from(b'"')] = OTHER;
         special[usize::from(b'\r')] = OTHER;
@@ -160,7 +148,6 @@ impl<R: Read> RecordSplitter<R> {
             source,
             delimiter,
             special,
-            specials: Specials::new(delimiter),
             buf: vec![0; buffer.max(1)],
             start: 0,
             end: 0,
@@ -238,7 +225,7 @@ impl<R: Read> RecordSplitter<R> {
         let mut line_end = None;
         // Sixteen bytes at a time: a mask of the special bytes among them, then each special byte.
         'words: while i + 16 <= data.len() {
-            let mut mask = self.specials.mask(data[i..i + 16].try_into().expect("sixteen bytes"));
+            let mut mask = special_mask(data[i..i + 16].try_into().expect("sixteen bytes"), self.delimiter);
             while mask != 0 {
                 let at = i + mask.trailing_zeros() as usize;
                 match self.special[data[at] as usize] {
@@ -321,7 +308,6 @@ impl<R: Read> RecordSplitter<R> {
             self.buf.copy_within(self.start..self.end, 0);
             self.before += self.start as u64;
             self.end -= self.start;
-            self.record.at = self.record.at.saturating_sub(self.start);
             self.start = 0;
         }
         if self.end == self.buf.len() {

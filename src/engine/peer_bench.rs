@@ -5,17 +5,15 @@
 //! sum of `capacity` and programs per 1,000 youth. Unjoined rows form one last group with no area.
 
 use std::borrow::Cow;
-
-use arrow_array::Array;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::analysis::{id_key, IdKey};
+use super::analysis::DistinctIds;
 use super::error::Result;
-use super::fast_hash::{FastMap, FastSet};
+use super::fast_hash::FastMap;
 use super::region::Areas;
-use super::table::{Column, Table};
+use super::table::Table;
 use super::values::days_from_civil;
 
 /// One output row of the workload.
@@ -50,13 +48,7 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let by_name: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, n)| (n.trim().to_uppercase(), i)).collect();
     let n = areas.len();
     let mut rows = vec![0u64; n + 1];
-    let mut ids: Vec<FastSet<IdKey>> = vec![FastSet::default(); n + 1];
-    // Whole-number ids are counted by sorting (group, id) pairs once, not by hashing each row.
-    let int_ids = match &pid {
-        Column::Int(a) => Some(*a),
-        _ => None,
-    };
-    let mut id_pairs: Vec<(u32, i64)> = Vec::new();
+    let mut ids = DistinctIds::new(pid, n + 1);
     let mut caps: Vec<Option<i64>> = vec![None; n + 1];
     // Each distinct name as written is upper-cased and looked up once.
     let mut group_of: FastMap<Cow<str>, usize> = FastMap::default();
@@ -76,23 +68,15 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
             },
         };
         rows[g] += 1;
-        match int_ids {
-            Some(a) if a.is_valid(i) => id_pairs.push((g as u32, a.value(i))),
-            _ if !pid.is_null(i) => {
-                ids[g].insert(id_key(&pid, i));
-            }
-            _ => {}
+        // COUNT(DISTINCT program_id): blank ids are not counted.
+        if !pid.is_null(i) {
+            ids.add(g, i);
         }
         if let Some(c) = cap.number(i) {
             caps[g] = Some(caps[g].unwrap_or(0) + c as i64);
         }
     }
-    id_pairs.sort_unstable();
-    id_pairs.dedup();
-    let mut distinct: Vec<u64> = ids.iter().map(|s| s.len() as u64).collect();
-    for &(g, _) in &id_pairs {
-        distinct[g as usize] += 1;
-    }
+    let distinct = ids.counts();
     let youth = areas.indicator("youth_5_19")?;
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| areas.codes[i].parse::<i64>().unwrap_or(i64::MAX));

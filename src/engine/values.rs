@@ -164,14 +164,9 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 /// assert_eq!(parse_date("1/5/2021", SlashOrder::DayFirst), parse_date("2021-05-01", SlashOrder::DayFirst));
 /// ```
 pub fn parse_date(text: &str, order: SlashOrder) -> Option<i32> {
-    // Fast path: exactly `YYYY-MM-DD`.
-    let b = text.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let n =
-            |r: std::ops::Range<usize>| b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')));
-        if let (Some(y), Some(m), Some(d)) = (n(0..4), n(5..7), n(8..10)) {
-            return days_from_civil(y as i32, m, d);
-        }
+    // Fast path: exactly `YYYY-MM-DD` (an impossible date falls through and fails below too).
+    if let Some(d) = iso_date(text.as_bytes()) {
+        return Some(d);
     }
     let s = text.trim();
     let s = match s.bytes().position(|b| b == b'T' || b == b' ') {
@@ -197,6 +192,19 @@ pub fn parse_date(text: &str, order: SlashOrder) -> Option<i32> {
         return None;
     }
     days_from_civil(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Exactly `YYYY-MM-DD` (the layout every column-order reading agrees on), as days since
+/// 1970-01-01; `None` for anything else or an impossible date.
+#[inline(always)]
+pub fn iso_date(cell: &[u8]) -> Option<i32> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = cell else { return None };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+    days_from_civil((n(y0, y1) * 100 + n(y2, y3)) as i32, n(m0, m1), n(d0, d1))
 }
 
 /// The first number of a slash date (`13` in `13/5/2021`), used to decide the column's order.
