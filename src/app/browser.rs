@@ -57,6 +57,10 @@ pub fn location_base() -> String {
 /// Replaces the address bar's query without reloading.
 pub fn replace_query(query: &str) {
     let w = gloo::utils::window();
+    // Replacing the address costs the browser a same-document navigation: only when it changes.
+    if w.location().search().is_ok_and(|s| s.strip_prefix('?').unwrap_or(&s) == query) {
+        return;
+    }
     let path = w.location().pathname().unwrap_or_default();
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}")));
@@ -165,7 +169,7 @@ pub fn watch_long_tasks() {
 }
 
 /// Sets `window.__equimap.info[key]` to the JSON value `json`.
-fn expose_info(key: &str, json: &str) {
+pub fn expose_info(key: &str, json: &str) {
     let info = object_at(&hook(), "info");
     let _ = js_sys::Reflect::set(&info, &JsValue::from_str(key), &js_sys::JSON::parse(json).unwrap_or(JsValue::NULL));
 }

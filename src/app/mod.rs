@@ -6,6 +6,7 @@ pub mod browser;
 pub mod input;
 pub mod map;
 pub mod protocol;
+pub mod rehearsal;
 pub mod report;
 pub mod share;
 pub mod state;
@@ -23,6 +24,9 @@ use crate::engine::{Analysis, View};
 use backend::AreaSource;
 use protocol::{Request, Response};
 use state::{Ctx, REGIONS, SAMPLES};
+
+/// Milliseconds the address bar waits for the view to settle.
+const URL_DELAY_MS: u32 = 200;
 
 /// Mounts the app on the page's `<body>`.
 pub fn mount() {
@@ -94,7 +98,8 @@ pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
     browser::set_state("busy");
     ctx.status.set(format!("Reading {name}…"));
     LAST_FILE.with_borrow_mut(|f| *f = data.clone());
-    backend::send(&Request::Read { name }, &data);
+    let then = ctx.ask_ahead();
+    backend::send(&Request::Read { name, then }, &data);
 }
 
 /// Stops reading the current file: the worker is restarted, so the previous file is gone too.
@@ -118,9 +123,12 @@ fn finish_reading(ctx: Ctx) {
 /// Applies an answer of the engine worker to the page.
 fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
     match resp {
-        Response::AreasSet => {
+        Response::AreasSet { rehearsal } => {
             if !ctx.ready.get_value() {
                 ctx.ready.set_value(true);
+                if let Some(summary) = rehearsal {
+                    rehearsal::rehearse(ctx, summary, &data.as_string().unwrap_or_default());
+                }
                 browser::measure("equimap:ready", 0.0);
                 browser::set_state("ready");
                 // A link to a bundled sample renders at once.
@@ -136,7 +144,8 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
                 ctx.status.set(format!("Reading {name}: {:.0} of {:.0} MB…", read / 1e6, total / 1e6));
             }
         }
-        Response::Read { name, summary, ms, io_ms } => {
+        Response::Read { name, summary, ms, io_ms, memory } => {
+            browser::expose_info("worker_memory_after_read", &memory.to_string());
             if let Some(t0) = ctx.t0.get_value() {
                 browser::measure("equimap:read", t0);
                 browser::measure("equimap:read:worker", browser::now() - ms);
@@ -144,17 +153,19 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             }
             finish_reading(ctx);
             take_summary(ctx, name, summary);
-            // Ask for the analysis now: the worker computes it while the page draws the summary.
-            ctx.recompute();
+            // The worker is analysing the file for the view it was read under; a view that
+            // changed with the file's columns is asked for now.
+            ctx.recompute_after_read();
         }
         Response::Indicators { name } => {
             finish_reading(ctx);
             leptos::task::spawn_local(join_indicators(ctx, name));
         }
-        Response::Analyzed { seq, points, bench, ms } => {
+        Response::Analyzed { seq, points, bench, ms, memory } => {
             if seq != ctx.seq.get_value() {
                 return;
             }
+            browser::expose_info("worker_memory_after_analysis", &memory.to_string());
             if ctx.t0.get_value().is_some() {
                 browser::measure("equimap:analyze:worker", browser::now() - ms);
                 ctx.t_render.set_value(browser::now());
@@ -340,10 +351,13 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    // Keep the URL equal to the view.
+    // Keep the URL equal to the view, a moment after it settles: replacing the address is a
+    // same-document navigation that costs the browser several milliseconds, so a burst of changes
+    // (a file read, then its analysis) makes one replacement, after the results are drawn.
+    let pending = StoredValue::new_local(None::<gloo::timers::callback::Timeout>);
     Effect::new(move |_| {
         let q = ctx.view.with(|v| v.to_query());
-        browser::replace_query(&q);
+        pending.set_value(Some(gloo::timers::callback::Timeout::new(URL_DELAY_MS, move || browser::replace_query(&q))));
     });
 
     // Ask for a new analysis whenever what it depends on changes (not for map styling).

@@ -26,6 +26,9 @@ pub enum Request {
     Read {
         /// The file's name.
         name: String,
+        /// Then, if it is a program file, analyse it for this view (saving the page a round
+        /// trip when the view it settles on after the read is the same).
+        then: Option<Ahead>,
     },
     /// Analyse the file for a view.
     Analyze {
@@ -48,12 +51,28 @@ pub enum Request {
     },
 }
 
+/// An analysis asked for together with a read (see [`Request::Read`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Ahead {
+    /// As in [`Request::Analyze`].
+    pub seq: u64,
+    /// The view.
+    pub view: View,
+    /// Also run the benchmark harness's fixed workload.
+    pub bench: bool,
+}
+
 /// From the worker to the page.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Response {
-    /// The areas of [`Request::SetAreas`] are in use.
-    AreasSet,
+    /// The areas of [`Request::SetAreas`] are in use. The first time, the worker has read and
+    /// analysed a small made-up export to warm up; `rehearsal` is its summary and `data` its
+    /// analysis as JSON, for the page to draw once out of sight.
+    AreasSet {
+        /// The made-up export's summary.
+        rehearsal: Option<FileSummary>,
+    },
     /// Bytes of the file read so far.
     Progress {
         /// The file's name.
@@ -73,6 +92,8 @@ pub enum Response {
         ms: f64,
         /// Of which waiting for the browser to hand over the file's bytes.
         io_ms: f64,
+        /// The worker's wasm memory afterwards, in bytes (it never shrinks: the peak so far).
+        memory: f64,
     },
     /// The file is area indicators (one row per area code): the worker joined them to its areas;
     /// the page joins the same file to its own.
@@ -90,6 +111,8 @@ pub enum Response {
         bench: Option<String>,
         /// Milliseconds the worker spent (analysis, benchmark workload, JSON).
         ms: f64,
+        /// The worker's wasm memory afterwards, in bytes (the peak so far).
+        memory: f64,
     },
     /// Distinct values of a column, most common first.
     Distinct {

@@ -85,6 +85,9 @@ pub struct Ctx {
     pub seq: StoredValue<u64>,
     /// What the last analysis was asked for (view, file, areas), so it is not asked twice.
     pub asked: StoredValue<Option<(View, usize, usize)>>,
+    /// The analysis asked for together with the read in progress (view, seq, areas), taken when
+    /// the read's answer arrives.
+    pub ahead: StoredValue<Option<(View, u64, usize)>>,
     /// `performance.now()` at the file input's change event.
     pub t0: StoredValue<Option<f64>>,
     /// `performance.now()` when the analysis for the file arrived (rendering starts).
@@ -113,6 +116,7 @@ impl Ctx {
             distinct: RwSignal::new(HashMap::new()),
             seq: StoredValue::new(0),
             asked: StoredValue::new(None),
+            ahead: StoredValue::new(None),
             t0: StoredValue::new(None),
             t_render: StoredValue::new(0.0),
             ready: StoredValue::new(false),
@@ -142,6 +146,32 @@ impl Ctx {
             &super::protocol::Request::Analyze { seq, view: view.analysis_part(), bench },
             &wasm_bindgen::JsValue::UNDEFINED,
         );
+    }
+
+    /// The analysis to ask for together with reading a file: the current view's, under a new
+    /// number (answers to older requests are dropped from now on).
+    pub fn ask_ahead(&self) -> Option<super::protocol::Ahead> {
+        let areas = self.areas.get_untracked()?;
+        let view = self.view.get_untracked();
+        let seq = self.seq.get_value() + 1;
+        self.seq.set_value(seq);
+        self.ahead.set_value(Some((view.analysis_part(), seq, Arc::as_ptr(&areas) as usize)));
+        Some(super::protocol::Ahead { seq, view: view.analysis_part(), bench: view.preset == "peer-bench" })
+    }
+
+    /// After a file was read: the analysis asked for with the read stands if the view, the
+    /// areas and the number are still the ones it was asked for; otherwise one is asked now.
+    pub fn recompute_after_read(&self) {
+        if let (Some((view, seq, areas_ptr)), Some(areas), Some(file)) =
+            (self.ahead.try_update_value(Option::take).flatten(), self.areas.get_untracked(), self.file.get_untracked())
+        {
+            let current = self.view.with_untracked(View::analysis_part);
+            if view == current && seq == self.seq.get_value() && areas_ptr == Arc::as_ptr(&areas) as usize {
+                self.asked.set_value(Some((current, Arc::as_ptr(&file) as usize, areas_ptr)));
+                return;
+            }
+        }
+        self.recompute();
     }
 
     /// The current analysis, if any.

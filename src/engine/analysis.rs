@@ -550,6 +550,11 @@ pub fn filter_mask(table: &Table, f: &Filter) -> Result<Vec<bool>> {
             };
             match c {
                 Column::Text(a) => a.iter().map(|t| t.is_some_and(keep)).collect(),
+                // Each distinct value is compared once.
+                Column::Dict(a, values) => {
+                    let keep_value: Vec<bool> = values.iter().map(|t| t.is_some_and(keep)).collect();
+                    a.keys().iter().map(|k| k.is_some_and(|k| keep_value[k as usize])).collect()
+                }
                 _ => (0..n).map(|i| c.text(i).is_some_and(|t| keep(&t))).collect(),
             }
         }
@@ -624,18 +629,15 @@ fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], metho
     let schema = table.batch.schema();
     let mut out = Vec::new();
     for (c, f) in schema.fields().iter().enumerate() {
-        if matches!(method, Method::Column(m) if m == f.name()) || f.data_type() != &arrow_schema::DataType::Utf8 {
+        if matches!(method, Method::Column(m) if m == f.name()) {
             continue;
         }
-        let Some(Column::Text(col)) = Column::of(table.batch.column(c)) else { continue };
+        let Some(col) = Column::of(table.batch.column(c)).filter(Column::is_text) else { continue };
         // Up to four distinct values (one more than a flag has), and per area a bit per value seen.
         let mut values: Vec<&str> = Vec::with_capacity(4);
         let mut seen_in = vec![0u8; codes.len()];
         for &(i, a) in matched {
-            if col.is_null(i) {
-                continue;
-            }
-            let v = col.value(i);
+            let Some(v) = col.str(i) else { continue };
             let k = match values.iter().position(|x| *x == v) {
                 Some(k) => k,
                 None => {
@@ -717,7 +719,7 @@ pub(crate) fn id_key<'a>(c: &Column<'a>, i: usize) -> IdKey<'a> {
         return IdKey::Row(i);
     }
     match c {
-        Column::Text(a) => IdKey::Text(a.value(i)),
+        Column::Text(_) | Column::Dict(..) => IdKey::Text(c.str(i).unwrap_or_default()),
         Column::Int(a) => IdKey::Int(a.value(i)),
         other => IdKey::Other(other.text(i).map(|s| s.into_owned()).unwrap_or_default()),
     }

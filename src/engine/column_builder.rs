@@ -2,13 +2,16 @@
 //! fits a number or ISO-date type, the typed values too, so typing needs no second pass. The result
 //! is exactly [`infer_column`]'s on the same cells (a property test below checks it); columns whose
 //! typing needs every value first (booleans, slash dates) are typed by [`infer_column`] at the end.
+//! A text column is kept as a dictionary (each distinct value once, a number per row) while at
+//! most half its cells are distinct values.
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray};
 use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 
 use super::infer::{infer_column, ColumnKind};
+use super::text_dictionary::{too_many, TextDictionary};
 use super::values::{format_date, iso_date, looks_integer, parse_bool, parse_date, parse_number, SlashOrder};
 
 /// Cells of one column, appended row by row.
@@ -24,6 +27,8 @@ pub(crate) struct ColumnBuilder {
     /// ever needed.
     lazy: bool,
     rows: usize,
+    /// Rows the whole column is expected to have (see [`ColumnBuilder::reserve`]).
+    expected_rows: usize,
     /// Rows of the blank cells (most columns have few).
     blanks: Vec<u32>,
     typed: Typed,
@@ -44,6 +49,9 @@ enum Typed {
     /// Some value fits no type: the column stays text.
     #[default]
     Text,
+    /// Text from the first value on, as a dictionary: the value number of every row (0 for a
+    /// blank) and the distinct values.
+    Dict(Vec<i32>, TextDictionary),
     /// Typed by [`infer_column`] on the whole column at the end.
     AtEnd,
 }
@@ -57,6 +65,7 @@ impl ColumnBuilder {
             offsets: vec![0],
             lazy: true,
             rows: 0,
+            expected_rows: 0,
             blanks: Vec::new(),
             typed: Typed::Unseen,
             decimal_comma,
@@ -72,8 +81,11 @@ impl ColumnBuilder {
         self.rows += 1;
         if matches!(self.typed, Typed::Unseen) && !cell.is_empty() {
             // The first value decides which type to try (the value itself is taken below).
-            self.typed = first(cell, row, self.decimal_comma);
-            if matches!(self.typed, Typed::Text | Typed::AtEnd) {
+            self.typed = match first(cell, row, self.decimal_comma) {
+                Typed::Text => Typed::Dict(vec![0; row], TextDictionary::default()),
+                typed => typed,
+            };
+            if matches!(self.typed, Typed::AtEnd) {
                 self.materialize(row);
             }
         }
@@ -83,6 +95,7 @@ impl ColumnBuilder {
                 Typed::Int(v) => v.push(0),
                 Typed::Float(v) => v.push(0.0),
                 Typed::Date(v) => v.push(0),
+                Typed::Dict(keys, _) => keys.push(0),
                 _ => {}
             }
             self.push_text(cell, tail);
@@ -90,6 +103,14 @@ impl ColumnBuilder {
         }
         // The common cases: a text column, or a value written as it would be written back.
         match &mut self.typed {
+            Typed::Dict(keys, dict) => {
+                let (k, new) = dict.key(cell, tail);
+                keys.push(k as i32);
+                if new && too_many(dict.len(), keys.len()) {
+                    self.undictionary();
+                }
+                return;
+            }
             Typed::Text | Typed::AtEnd => {
                 self.push_text(cell, tail);
                 return;
@@ -130,7 +151,7 @@ impl ColumnBuilder {
                 None => self.typed = Typed::Text,
             },
             Typed::Date(_) => self.typed = Typed::AtEnd,
-            Typed::Unseen | Typed::Text | Typed::AtEnd => unreachable!("taken above"),
+            Typed::Unseen | Typed::Text | Typed::AtEnd | Typed::Dict(..) => unreachable!("taken above"),
         }
     }
 
@@ -197,8 +218,28 @@ impl ColumnBuilder {
         self.offsets.extend(ends.iter().map(|&end| (base + end) as i32));
     }
 
+    /// Turns a dictionary column into plain text (too many distinct values to gain by it).
+    #[cold]
+    fn undictionary(&mut self) {
+        let Typed::Dict(keys, dict) = std::mem::take(&mut self.typed) else { return };
+        self.lazy = false;
+        let blanks = std::mem::take(&mut self.blanks);
+        let mut next_blank = blanks.iter().copied().peekable();
+        self.offsets.reserve(keys.capacity());
+        for (row, &k) in keys.iter().enumerate() {
+            if next_blank.next_if_eq(&(row as u32)).is_none() {
+                self.append(dict.value(k as u32));
+            }
+            self.offsets.push(self.used as i32);
+        }
+        self.blanks = blanks;
+        self.typed = Typed::Text;
+        self.reserve(self.expected_rows);
+    }
+
     /// Makes room for `rows` cells in all, with as many bytes per cell as the ones so far.
     pub(crate) fn reserve(&mut self, rows: usize) {
+        self.expected_rows = rows;
         let more = rows.saturating_sub(self.rows);
         if !self.lazy {
             let per_cell = self.used as f64 / self.rows.max(1) as f64;
@@ -212,6 +253,7 @@ impl ColumnBuilder {
             Typed::Int(v) => v.reserve_exact(more),
             Typed::Float(v) => v.reserve_exact(more),
             Typed::Date(v) => v.reserve_exact(more),
+            Typed::Dict(keys, _) => keys.reserve_exact(more),
             _ => {}
         }
     }
@@ -229,6 +271,11 @@ impl ColumnBuilder {
             Typed::Int(v) => (Arc::new(Int64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Integer),
             Typed::Float(v) => (Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Decimal),
             Typed::Date(v) => (Arc::new(Date32Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Date),
+            Typed::Dict(keys, dict) => {
+                let keys = Int32Array::new(ScalarBuffer::from(keys), nulls);
+                let dict = DictionaryArray::try_new(keys, Arc::new(dict.into_values())).expect("every key numbers a value");
+                (Arc::new(dict), ColumnKind::Text)
+            }
             Typed::Unseen | Typed::Text | Typed::AtEnd => {
                 self.materialize(rows);
                 let nulls = nulls.unwrap_or_else(|| NullBuffer::new_valid(rows));
@@ -408,7 +455,46 @@ mod tests {
         let text: StringArray = cells.iter().map(|s| (!s.is_empty()).then_some(*s)).collect();
         let (want, want_kind) = infer_column(&text, false);
         assert_eq!(kind, want_kind, "{cells:?}");
-        assert_eq!(&array, &want, "{cells:?}");
+        assert_eq!(&plain(&array), &want, "{cells:?}");
+    }
+
+    /// A dictionary column as the plain text column it stands for.
+    fn plain(array: &ArrayRef) -> ArrayRef {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::Int32Type;
+        match array.as_dictionary_opt::<Int32Type>() {
+            Some(d) => {
+                let values = d.values().as_string::<i32>();
+                Arc::new(d.keys().iter().map(|k| k.map(|k| values.value(k as usize))).collect::<StringArray>())
+            }
+            None => array.clone(),
+        }
+    }
+
+    #[test]
+    fn keeps_a_text_column_of_few_values_as_a_dictionary() {
+        let cells: Vec<String> = (0..5000).map(|i| if i % 7 == 0 { String::new() } else { format!("kind {}", i % 40) }).collect();
+        let mut b = ColumnBuilder::new(false);
+        cells.iter().for_each(|c| b.push(c.as_bytes(), c.as_bytes()));
+        let (array, kind) = b.finish();
+        assert_eq!(kind, ColumnKind::Text);
+        let d = array.as_any().downcast_ref::<DictionaryArray<arrow_array::types::Int32Type>>().expect("a dictionary");
+        // 40 values, each once, less the ones that only fall on blank rows (i % 7 == 0 never
+        // covers every i with a given i % 40).
+        assert_eq!(d.values().len(), 40);
+        let want: StringArray = cells.iter().map(|s| (!s.is_empty()).then_some(s.as_str())).collect();
+        assert_eq!(&plain(&array), &(Arc::new(want) as ArrayRef));
+    }
+
+    #[test]
+    fn turns_a_text_column_of_many_values_into_plain_text() {
+        let cells: Vec<String> = (0..70_000).map(|i| if i == 3 { String::new() } else { format!("name {}", i / 2) }).collect();
+        let mut b = ColumnBuilder::new(false);
+        cells.iter().for_each(|c| b.push(c.as_bytes(), c.as_bytes()));
+        let (array, _) = b.finish();
+        assert!(array.as_any().downcast_ref::<StringArray>().is_some(), "plain text");
+        let want: StringArray = cells.iter().map(|s| (!s.is_empty()).then_some(s.as_str())).collect();
+        assert_eq!(&array, &(Arc::new(want) as ArrayRef));
     }
 
     #[cfg(not(target_arch = "wasm32"))]

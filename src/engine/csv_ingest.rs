@@ -110,9 +110,31 @@ pub fn read_csv_stream(file: &str, size: u64, mut source: impl Read, head: usize
         }
     };
     let delimiter = sniff_delimiter(&head[skip..]);
-    let mut head = std::io::Cursor::new(head);
-    head.set_position(skip as u64);
-    parse(file, head.chain(source), size, encoding, delimiter)
+    parse(file, HeadThenRest { head, at: skip, rest: source }, size, encoding, delimiter)
+}
+
+/// The first bytes of a file, already read, then the rest; the first bytes are let go as soon as
+/// they are read (they are [`HEAD_BYTES`] long).
+struct HeadThenRest<R> {
+    head: Vec<u8>,
+    at: usize,
+    rest: R,
+}
+
+impl<R: Read> Read for HeadThenRest<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at < self.head.len() {
+            let n = buf.len().min(self.head.len() - self.at);
+            buf[..n].copy_from_slice(&self.head[self.at..self.at + n]);
+            self.at += n;
+            if self.at == self.head.len() {
+                self.head = Vec::new();
+                self.at = 0;
+            }
+            return Ok(n);
+        }
+        self.rest.read(buf)
+    }
 }
 
 /// Refuses inputs over [`MAX_INPUT_BYTES`] before reading them.

@@ -48,7 +48,7 @@ pub fn area_column(table: &Table, areas: &Areas) -> Option<String> {
         let name_hint =
             ["area", "community", "code", "district", "authority", "lad", "msoa", "neighbo"].iter().any(|h| loose(f.name()).contains(h));
         let ok_type = match f.data_type() {
-            DataType::Utf8 => true,
+            DataType::Utf8 | DataType::Dictionary(..) => true,
             DataType::Int64 => name_hint,
             _ => false,
         };

@@ -85,16 +85,21 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
             let c = table.column(col)?;
             let assigned: BTreeMap<String, usize> =
                 assignments.iter().filter_map(|(k, v)| areas.by_code(v).map(|i| (super::names::normalize(k), i))).collect();
+            let place = |v: &str| if v.trim().is_empty() { Err(Unmatched::Blank) } else { place_name(v, areas, &assigned) };
+            if let Column::Dict(a, values) = c {
+                // Each distinct name is placed once.
+                let placed: Vec<_> = values.iter().map(|v| place(v.unwrap_or_default())).collect();
+                return Ok(a.keys().iter().map(|k| k.map_or(Err(Unmatched::Blank), |k| placed[k as usize])).collect());
+            }
             let mut cache: super::fast_hash::FastMap<String, std::result::Result<u32, Unmatched>> = Default::default();
             Ok((0..table.num_rows())
                 .map(|i| match c.text(i) {
                     None => Err(Unmatched::Blank),
-                    Some(v) if v.trim().is_empty() => Err(Unmatched::Blank),
                     Some(v) => {
                         if let Some(hit) = cache.get(v.as_ref()) {
                             return *hit;
                         }
-                        let hit = place_name(&v, areas, &assigned);
+                        let hit = place(&v);
                         cache.insert(v.into_owned(), hit);
                         hit
                     }

@@ -23,6 +23,7 @@ pub mod region;
 pub mod session;
 pub mod table;
 pub mod text;
+mod text_dictionary;
 pub mod values;
 pub mod view;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -176,7 +176,7 @@ fn to_engine_type(pieces: &[&ArrayRef]) -> Option<(ArrayRef, ColumnKind)> {
             for p in pieces {
                 out.extend(strings(p)?);
             }
-            (Arc::new(StringArray::from(out)) as ArrayRef, ColumnKind::Text)
+            (super::text_dictionary::text_array(out.iter().map(Option::as_deref)), ColumnKind::Text)
         }
         _ => return None,
     })

@@ -7,13 +7,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use arrow_array::{Array, Int32Array};
 use serde::Serialize;
 
 use super::analysis::DistinctIds;
 use super::error::Result;
 use super::fast_hash::FastMap;
 use super::region::Areas;
-use super::table::Table;
+use super::table::{Column, Table};
 use super::values::days_from_civil;
 
 /// One output row of the workload.
@@ -35,6 +36,14 @@ pub struct BenchRow {
     pub programs_per_1000_youth: Option<f64>,
 }
 
+/// For a dictionary column, its value numbers and `f` of each distinct value.
+fn per_value<'a, T>(column: &Column<'a>, f: impl Fn(Option<&str>) -> T) -> Option<(&'a Int32Array, Vec<T>)> {
+    match column {
+        Column::Dict(a, values) => Some((a.keys(), values.iter().map(f).collect())),
+        _ => None,
+    }
+}
+
 /// Runs the workload on `table` against Chicago's `areas`.
 pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let (mt, sd, cn, pid, cap) = (
@@ -50,18 +59,34 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let mut rows = vec![0u64; n + 1];
     let mut ids = DistinctIds::new(pid, n + 1);
     let mut caps: Vec<Option<i64>> = vec![None; n + 1];
-    // Each distinct name as written is upper-cased and looked up once.
+    let group_of_name = |s: &str| by_name.get(&s.trim().to_uppercase()).copied().unwrap_or(n);
+    // Dictionary columns: each distinct value is compared or looked up once.
+    let face_to_face = |t: Option<&str>| t == Some("face_to_face");
+    let mt_keys = per_value(&mt, face_to_face);
+    let cn_keys = per_value(&cn, |t| t.map_or(n, group_of_name));
+    // Otherwise each distinct name as written is upper-cased and looked up once.
     let mut group_of: FastMap<Cow<str>, usize> = FastMap::default();
     for i in 0..table.num_rows() {
-        if mt.text(i).as_deref() != Some("face_to_face") || sd.date(i).is_none_or(|d| d < since) {
+        let kept = match &mt_keys {
+            Some((keys, keep)) => keys.is_valid(i) && keep[keys.value(i) as usize],
+            None => face_to_face(mt.text(i).as_deref()),
+        };
+        if !kept || sd.date(i).is_none_or(|d| d < since) {
             continue;
         }
-        let g = match cn.text(i) {
-            None => n,
-            Some(s) => match group_of.get(&s) {
+        let g = match (&cn_keys, cn.text(i)) {
+            (Some((keys, group)), _) => {
+                if keys.is_valid(i) {
+                    group[keys.value(i) as usize]
+                } else {
+                    n
+                }
+            }
+            (None, None) => n,
+            (None, Some(s)) => match group_of.get(&s) {
                 Some(&g) => g,
                 None => {
-                    let g = by_name.get(&s.trim().to_uppercase()).copied().unwrap_or(n);
+                    let g = group_of_name(&s);
                     group_of.insert(s, g);
                     g
                 }

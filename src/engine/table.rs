@@ -5,14 +5,15 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 
 use super::error::{EngineError, Result};
 use super::values::format_date;
 
-/// A file's rows as typed Arrow columns (Utf8, Int64, Float64, Boolean or Date32).
+/// A file's rows as typed Arrow columns (Utf8 or a Utf8 dictionary with Int32 keys, Int64,
+/// Float64, Boolean or Date32).
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The file's name as the user gave it (used in messages).
@@ -28,6 +29,8 @@ pub struct Table {
 pub enum Column<'a> {
     /// Text.
     Text(&'a arrow_array::StringArray),
+    /// Text as a dictionary: the value numbers, and the values.
+    Dict(&'a arrow_array::DictionaryArray<Int32Type>, &'a arrow_array::StringArray),
     /// Whole numbers.
     Int(&'a arrow_array::Int64Array),
     /// Decimal numbers.
@@ -43,6 +46,10 @@ impl<'a> Column<'a> {
     pub fn of(array: &'a ArrayRef) -> Option<Self> {
         Some(match array.data_type() {
             DataType::Utf8 => Column::Text(array.as_string::<i32>()),
+            DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+                let d = array.as_dictionary::<Int32Type>();
+                Column::Dict(d, d.values().as_string::<i32>())
+            }
             DataType::Int64 => Column::Int(array.as_primitive::<Int64Type>()),
             DataType::Float64 => Column::Float(array.as_primitive::<Float64Type>()),
             DataType::Boolean => Column::Bool(array.as_boolean()),
@@ -51,9 +58,24 @@ impl<'a> Column<'a> {
         })
     }
 
+    /// The cell as borrowed text for a text column (`None` when null or not text).
+    pub fn str(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Column::Text(a) => a.is_valid(i).then(|| a.value(i)),
+            Column::Dict(a, v) => a.is_valid(i).then(|| v.value(a.keys().value(i) as usize)),
+            _ => None,
+        }
+    }
+
+    /// Whether the column holds text.
+    pub fn is_text(&self) -> bool {
+        matches!(self, Column::Text(_) | Column::Dict(..))
+    }
+
     fn array(&self) -> &dyn Array {
         match self {
             Column::Text(a) => *a,
+            Column::Dict(a, _) => *a,
             Column::Int(a) => *a,
             Column::Float(a) => *a,
             Column::Bool(a) => *a,
@@ -73,6 +95,7 @@ impl<'a> Column<'a> {
         }
         Some(match self {
             Column::Text(a) => Cow::Borrowed(a.value(i)),
+            Column::Dict(a, v) => Cow::Borrowed(v.value(a.keys().value(i) as usize)),
             Column::Int(a) => Cow::Owned(a.value(i).to_string()),
             Column::Float(a) => Cow::Owned(a.value(i).to_string()),
             Column::Bool(a) => Cow::Borrowed(if a.value(i) { "true" } else { "false" }),
@@ -91,6 +114,7 @@ impl<'a> Column<'a> {
             Column::Float(a) => Some(a.value(i)),
             Column::Bool(a) => Some(if a.value(i) { 1.0 } else { 0.0 }),
             Column::Text(a) => super::values::parse_number(a.value(i), false),
+            Column::Dict(a, v) => super::values::parse_number(v.value(a.keys().value(i) as usize), false),
             Column::Date(_) => None,
         }
     }
@@ -103,6 +127,7 @@ impl<'a> Column<'a> {
         match self {
             Column::Date(a) => Some(a.value(i)),
             Column::Text(a) => super::values::parse_date(a.value(i), super::values::SlashOrder::MonthFirst),
+            Column::Dict(a, v) => super::values::parse_date(v.value(a.keys().value(i) as usize), super::values::SlashOrder::MonthFirst),
             _ => None,
         }
     }

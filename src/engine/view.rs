@@ -201,9 +201,12 @@ pub fn decode(s: &str) -> String {
 
 impl View {
     /// The view without its display-only choices (map layer, classes, palette, log scale,
-    /// selected area): two views with equal parts give the same analysis.
+    /// selected area) and without the name of the file to drop (the file itself is what is
+    /// analysed): two views with equal parts give the same analysis of the same file.
     pub fn analysis_part(&self) -> View {
         View {
+            file: String::new(),
+            sample: false,
             map: String::new(),
             classes: Classes::default(),
             k: 0,
