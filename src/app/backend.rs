@@ -42,6 +42,8 @@ thread_local! {
     static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
     static ON_CRASH: RefCell<Option<CrashHandler>> = const { RefCell::new(None) };
     static SOURCE: RefCell<Option<AreaSource>> = const { RefCell::new(None) };
+    /// Whether a worker was asked to warm up already.
+    static WARMED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Starts the worker. `on_response` gets every answer; `on_crash` the message of a worker that
@@ -126,7 +128,8 @@ fn send_areas(src: &AreaSource) {
         data.push(&js_sys::Uint8Array::from(b.as_slice()));
     }
     let extras = src.extras.iter().map(|(n, _)| n.clone()).collect();
-    send(&Request::SetAreas { manifest: src.manifest.clone(), level: src.level.clone(), extras }, &data);
+    let warm_up = !WARMED.replace(true);
+    send(&Request::SetAreas { manifest: src.manifest.clone(), level: src.level.clone(), extras, warm_up }, &data);
 }
 
 /// Gives the worker a level's areas (and remembers them for a restart).

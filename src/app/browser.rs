@@ -168,6 +168,12 @@ pub fn watch_long_tasks() {
     cb.forget();
 }
 
+/// Bytes of this wasm instance's memory (the page's or the worker's; it never shrinks).
+pub fn wasm_memory() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
 /// Sets `window.__equimap.info[key]` to the JSON value `json`.
 pub fn expose_info(key: &str, json: &str) {
     let info = object_at(&hook(), "info");

@@ -127,7 +127,9 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             if !ctx.ready.get_value() {
                 ctx.ready.set_value(true);
                 if let Some(summary) = rehearsal {
+                    let t = browser::now();
                     rehearsal::rehearse(ctx, summary, &data.as_string().unwrap_or_default());
+                    browser::measure("equimap:ready:rehearsal", t);
                 }
                 browser::measure("equimap:ready", 0.0);
                 browser::set_state("ready");
@@ -379,6 +381,7 @@ pub fn App() -> impl IntoView {
                     gloo::timers::callback::Timeout::new(0, move || {
                         browser::measure("equimap:render", ctx.t_render.get_value());
                         browser::measure("equimap:total", t0);
+                        browser::expose_info("page_memory", &browser::wasm_memory().to_string());
                         browser::set_state("done");
                     })
                     .forget();

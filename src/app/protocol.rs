@@ -21,6 +21,9 @@ pub enum Request {
         level: String,
         /// Names of indicator files joined to the level, in order.
         extras: Vec<String>,
+        /// Warm the engine up first (only the first worker of the page: a worker restarted to
+        /// cancel a read runs the module the first one has already compiled).
+        warm_up: bool,
     },
     /// Read a file. `data`: the `File` (read in chunks) or its bytes.
     Read {
@@ -66,8 +69,8 @@ pub struct Ahead {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Response {
-    /// The areas of [`Request::SetAreas`] are in use. The first time, the worker has read and
-    /// analysed a small made-up export to warm up; `rehearsal` is its summary and `data` its
+    /// The areas of [`Request::SetAreas`] are in use. When asked to warm up, the worker has read
+    /// and analysed a small made-up export; `rehearsal` is its summary and `data` its
     /// analysis as JSON, for the page to draw once out of sight.
     AreasSet {
         /// The made-up export's summary.

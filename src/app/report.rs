@@ -32,7 +32,7 @@ pub fn MatchReport() -> impl IntoView {
                 let values = a.unmatched_values.clone();
                 let total_values = values.len();
                 view! {
-                    <section class="panel deferred" data-testid="match-report" aria-label="Match report">
+                    <section class="panel" data-testid="match-report" aria-label="Match report">
                         <h2>"Match report"</h2>
                         <p class="counts">
                             <span data-testid="rows-in">{r.rows_in}</span>" rows = "

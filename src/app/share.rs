@@ -60,7 +60,7 @@ pub fn SharePanel() -> impl IntoView {
         )
     };
     view! {
-        <section class="panel deferred" aria-label="Share">
+        <section class="panel" aria-label="Share">
             <h2>"Share this view"</h2>
             <div class="fields">
                 <input class="link" type="text" readonly data-testid="share-link" aria-label="Link to this view" prop:value=link/>

@@ -166,7 +166,7 @@ pub fn QuintileTable() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     view! {
         {move || ctx.analysis().map(|a| view! {
-            <section class="panel deferred" aria-label="Need quintiles">
+            <section class="panel" aria-label="Need quintiles">
                 <h2>{format!("By need quintile ({})", label_of(ctx, &a.resolved.need))}</h2>
                 <table class="data" data-testid="quintile-table">
                     <thead><tr><th>"Quintile"</th><th>"Areas"</th><th>"Share of people"</th><th>"Share of supply"</th><th>"Rate per 1,000"</th></tr></thead>
@@ -240,7 +240,7 @@ pub fn EquityTable() -> impl IntoView {
             let grouped = a.areas.iter().any(|r| r.group.is_some());
             let s = &a.summary;
             view! {
-                <section class="panel deferred" aria-label="Equity table">
+                <section class="panel" aria-label="Equity table">
                     <h2>"Equity table"</h2>
                     <p class="downloads">
                         <button type="button" data-testid="download-table" on:click=move |_| browser::download("equimap-table.csv", "text/csv", areas_csv(&a1).as_bytes())>"Table (CSV)"</button>

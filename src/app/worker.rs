@@ -8,6 +8,7 @@ use std::io::Read;
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::browser::wasm_memory;
 use super::protocol::{message, open, Ahead, Request, Response};
 use crate::engine::csv_ingest::HEAD_BYTES;
 use crate::engine::region::{Areas, Manifest};
@@ -55,9 +56,9 @@ pub fn handle(msg: JsValue) {
     };
     let t0 = now();
     SESSION.with_borrow_mut(|s| match req {
-        Request::SetAreas { manifest, level, extras } => match set_areas(s, &manifest, &level, &extras, &data) {
+        Request::SetAreas { manifest, level, extras, warm_up: warm } => match set_areas(s, &manifest, &level, &extras, &data) {
             Ok(()) => {
-                let rehearsal = s.areas().and_then(|a| warm_up(a));
+                let rehearsal = if warm { s.areas().and_then(|a| warm_up(a)) } else { None };
                 match rehearsal {
                     Some((summary, json)) => post(&Response::AreasSet { rehearsal: Some(summary) }, &JsValue::from_str(&json)),
                     None => post(&Response::AreasSet { rehearsal: None }, &JsValue::UNDEFINED),
@@ -115,17 +116,11 @@ fn analyze(s: &mut Session, seq: u64, view: &crate::engine::View, bench: bool, t
 /// Rows of the warm-up export (about 0.6 MB).
 const WARM_UP_ROWS: usize = 8_000;
 
-/// Runs the reader and the analysis once on a small made-up export (the first time only), so the
-/// browser has compiled their hot loops to optimised code before the person's first file: a
+/// Runs the reader and the analysis once on a small made-up export (asked by the page once), so
+/// the browser has compiled their hot loops to optimised code before the person's first file: a
 /// fresh wasm function starts in the browser's baseline compiler, several times slower. Returns
 /// the export's summary and its analysis as JSON, for the page to rehearse drawing them.
 fn warm_up(areas: &Areas) -> Option<(crate::engine::session::FileSummary, String)> {
-    thread_local! {
-        static WARM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if WARM.with(|w| w.replace(true)) {
-        return None;
-    }
     let mut csv =
         String::from("program_id,program_name,meeting_type,price,capacity,min_age,start_date,community_name,latitude,longitude\n");
     for i in 0..WARM_UP_ROWS {
@@ -242,12 +237,6 @@ impl Read for BlobReader {
         self.at += n;
         Ok(n as usize)
     }
-}
-
-/// Bytes of this instance's wasm memory.
-fn wasm_memory() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
 /// The worker's `performance.now()`.
