@@ -93,3 +93,35 @@ fn hostile_names_render_as_text() {
     assert!(host.text_content().unwrap().contains("<img src=x onerror="));
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn an_engine_error_stays_when_the_file_is_gone() {
+    let ctx = Ctx::new(View::default(), vec![]);
+    ctx.areas.set(Some(Arc::new(chicago())));
+    ctx.outcome.set(Some(Outcome { result: Err("the engine stopped".into()) }));
+    ctx.recompute();
+    assert_eq!(ctx.outcome.get_untracked().map(|o| o.result.err()), Some(Some("the engine stopped".to_string())));
+    // An analysis of a file that is gone is cleared.
+    show(&ctx, read_csv("e.csv", EXPORT.as_bytes()).unwrap(), &View::default());
+    ctx.file.set(None);
+    ctx.recompute();
+    assert!(ctx.outcome.get_untracked().is_none());
+}
+
+#[wasm_bindgen_test]
+fn the_analysis_asked_with_a_read_is_not_asked_again() {
+    let ctx = Ctx::new(View::default(), vec![]);
+    ctx.areas.set(Some(Arc::new(chicago())));
+    let summary = Arc::new(summarise(&read_csv("e.csv", EXPORT.as_bytes()).unwrap()));
+    // The view did not change with the file: the number of the last request stays that of the read.
+    let ahead = ctx.ask_ahead().unwrap();
+    ctx.file.set(Some(summary.clone()));
+    ctx.recompute_after_read();
+    assert_eq!(ctx.seq.get_value(), ahead.seq);
+    // The view changed while the file was read: a new analysis is asked for.
+    let ahead = ctx.ask_ahead().unwrap();
+    ctx.edit(|v| v.exclude_top = 1);
+    ctx.file.set(Some(summary));
+    ctx.recompute_after_read();
+    assert_eq!(ctx.seq.get_value(), ahead.seq + 1);
+}

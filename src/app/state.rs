@@ -130,7 +130,10 @@ impl Ctx {
     pub fn recompute(&self) {
         let (Some(areas), Some(file)) = (self.areas.get_untracked(), self.file.get_untracked()) else {
             self.asked.set_value(None);
-            self.outcome.set(None);
+            // A message of why there is no file (the engine stopped) stays on screen.
+            if self.outcome.with_untracked(|o| o.as_ref().is_some_and(|o| o.result.is_ok())) {
+                self.outcome.set(None);
+            }
             return;
         };
         let view = self.view.get_untracked();
