@@ -189,9 +189,9 @@ pub struct Analysis {
     /// Lines of the rows excluded by a filter (for the excluded-rows download; not in the JSON).
     #[serde(skip, default)]
     pub excluded_lines: Vec<u64>,
-    /// Table row index and area code of every matched row (for the matched-rows download; not in the JSON).
+    /// Table row index and area index of every matched row (for the matched-rows download; not in the JSON).
     #[serde(skip, default)]
-    pub matched_rows: Vec<(usize, u32)>,
+    pub matched_rows: Vec<(u32, u32)>,
     /// Unmatched rows grouped by value, with suggestions.
     pub unmatched_values: Vec<UnmatchedValue>,
     /// Excluded rows per filter.
@@ -349,10 +349,12 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let mut supply_per = vec![0.0f64; n_areas];
     let mut rows_per = vec![0usize; n_areas];
     let mut largest = vec![0.0f64; n_areas];
-    let mut ids = id_col.map(|c| DistinctIds::new(c, n_areas));
+    // Sized once: at 1M rows these lists are megabytes, and growing one copies it.
+    let n_excluded = excluded.iter().filter(|&&e| e).count();
+    let mut ids = id_col.map(|c| DistinctIds::new(c, n_areas, excluded.len() - n_excluded));
     let mut unmatched_rows = Vec::new();
-    let mut excluded_lines = Vec::new();
-    let mut matched_rows = Vec::new();
+    let mut excluded_lines = Vec::with_capacity(n_excluded);
+    let mut matched_rows = Vec::with_capacity(excluded.len() - n_excluded);
     let mut groups: HashMap<(String, Unmatched), usize> = HashMap::new();
     let area_text = |i: usize| -> String {
         match &prepared.method {
@@ -379,7 +381,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
             Ok(a) => {
                 let a = a as usize;
                 counts.matched += 1;
-                matched_rows.push((i, a as u32));
+                matched_rows.push((i as u32, a as u32));
                 rows_per[a] += 1;
                 if let Some(ids) = &mut ids {
                     ids.add(a, i);
@@ -625,7 +627,7 @@ fn group_rows(rows: &[AreaRow]) -> Vec<GroupRow> {
 }
 
 /// Text columns with two or three distinct values among matched rows, summarised per area.
-fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], method: &Method) -> Vec<FlagColumn> {
+fn flag_columns(table: &Table, matched: &[(u32, u32)], codes: &[String], method: &Method) -> Vec<FlagColumn> {
     let schema = table.batch.schema();
     let mut out = Vec::new();
     for (c, f) in schema.fields().iter().enumerate() {
@@ -637,7 +639,7 @@ fn flag_columns(table: &Table, matched: &[(usize, u32)], codes: &[String], metho
         let mut values: Vec<&str> = Vec::with_capacity(4);
         let mut seen_in = vec![0u8; codes.len()];
         for &(i, a) in matched {
-            let Some(v) = col.str(i) else { continue };
+            let Some(v) = col.str(i as usize) else { continue };
             let k = match values.iter().position(|x| *x == v) {
                 Some(k) => k,
                 None => {
@@ -677,9 +679,10 @@ pub(crate) struct DistinctIds<'a> {
 }
 
 impl<'a> DistinctIds<'a> {
-    /// Counting the ids of `column` in `groups` groups.
-    pub(crate) fn new(column: Column<'a>, groups: usize) -> Self {
-        DistinctIds { column, pairs: Vec::new(), sets: vec![FastSet::default(); groups] }
+    /// Counting the ids of `column` in `groups` groups, for at most `rows` rows.
+    pub(crate) fn new(column: Column<'a>, groups: usize, rows: usize) -> Self {
+        let pairs = if matches!(column, Column::Int(_)) { Vec::with_capacity(rows) } else { Vec::new() };
+        DistinctIds { column, pairs, sets: vec![FastSet::default(); groups] }
     }
 
     /// Counts row `row`'s id in `group`.

@@ -57,7 +57,7 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let by_name: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, n)| (n.trim().to_uppercase(), i)).collect();
     let n = areas.len();
     let mut rows = vec![0u64; n + 1];
-    let mut ids = DistinctIds::new(pid, n + 1);
+    let mut ids = DistinctIds::new(pid, n + 1, 0);
     let mut caps: Vec<Option<i64>> = vec![None; n + 1];
     let group_of_name = |s: &str| by_name.get(&s.trim().to_uppercase()).copied().unwrap_or(n);
     // Dictionary columns: each distinct value is compared or looked up once.

@@ -155,7 +155,7 @@ impl Session {
         let (Some(a), Some(f)) = (&self.last, &self.file) else { return vec![] };
         let Method::Points { lat, lon } = &a.resolved.method else { return vec![] };
         let (Ok(la), Ok(lo)) = (f.table.column(lat), f.table.column(lon)) else { return vec![] };
-        a.matched_rows.iter().filter_map(|&(i, _)| Some((lo.number(i)?, la.number(i)?))).take(MAX_POINTS).collect()
+        a.matched_rows.iter().filter_map(|&(i, _)| Some((lo.number(i as usize)?, la.number(i as usize)?))).take(MAX_POINTS).collect()
     }
 
     /// The matched rows of the last analysis as CSV (line, area code and name, every column).
