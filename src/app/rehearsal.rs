@@ -21,7 +21,7 @@ pub fn rehearse(ctx: Ctx, summary: FileSummary, json: &str) {
     let Ok(parent) = gloo::utils::document().create_element("div") else { return };
     let (manifest, areas) = (ctx.manifest.get_untracked(), ctx.areas.get_untracked());
     let mut view = ctx.view.get_untracked();
-    view.area_column = "community_name".into();
+    view.area_column = super::worker::WARM_UP_AREA_COLUMN.into();
     let handle = leptos::mount::mount_to(parent.unchecked_into(), move || {
         // A state of its own, disposed with the rehearsal: the page's state is not touched.
         let stage = Ctx::new(view, vec![]);

@@ -10,6 +10,8 @@ use crate::engine::region::{Areas, Manifest};
 use crate::engine::session::FileSummary;
 use crate::engine::{Analysis, View};
 
+use super::protocol::Ahead;
+
 /// Regions the site serves.
 pub const REGIONS: &[(&str, &str)] = &[("chicago", "Chicago"), ("west-midlands", "West Midlands")];
 
@@ -37,9 +39,9 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
         "v=1&r=west-midlands&preset=wm-arts&file=arts-council-investment-programme.csv&s=1&ac=Local+authority&w=ONS+region~West+Midlands&sup=sum%3A2023-26+Annual+Funding+%28Offered+4+Nov+2022%29&map=rate&grp=wmca_group",
     ),
     (
-        "peer-bench",
+        crate::engine::peer_bench::PRESET_ID,
         "Benchmark workload (shared/bench): in-person programs since May 2021 per 1,000 youth",
-        "v=1&r=chicago&preset=peer-bench&ac=community_name&w=meeting_type~face_to_face&since=start_date~2021-05-01&sup=programs",
+        crate::engine::peer_bench::PRESET_QUERY,
     ),
 ];
 
@@ -142,24 +144,24 @@ impl Ctx {
             return;
         }
         self.asked.set_value(key);
-        let seq = self.seq.get_value() + 1;
-        self.seq.set_value(seq);
-        let bench = view.preset == "peer-bench";
-        super::backend::send(
-            &super::protocol::Request::Analyze { seq, view: view.analysis_part(), bench },
-            &wasm_bindgen::JsValue::UNDEFINED,
-        );
+        let Ahead { seq, view, bench } = self.next_request(&view);
+        super::backend::send(&super::protocol::Request::Analyze { seq, view, bench }, &wasm_bindgen::JsValue::UNDEFINED);
     }
 
-    /// The analysis to ask for together with reading a file: the current view's, under a new
-    /// number (answers to older requests are dropped from now on).
-    pub fn ask_ahead(&self) -> Option<super::protocol::Ahead> {
-        let areas = self.areas.get_untracked()?;
-        let view = self.view.get_untracked();
+    /// An analysis request for `view` under a new number (answers to older requests are dropped
+    /// from now on).
+    fn next_request(&self, view: &View) -> Ahead {
         let seq = self.seq.get_value() + 1;
         self.seq.set_value(seq);
-        self.ahead.set_value(Some((view.analysis_part(), seq, Arc::as_ptr(&areas) as usize)));
-        Some(super::protocol::Ahead { seq, view: view.analysis_part(), bench: view.preset == "peer-bench" })
+        Ahead { seq, view: view.analysis_part(), bench: view.preset == crate::engine::peer_bench::PRESET_ID }
+    }
+
+    /// The analysis to ask for together with reading a file: the current view's.
+    pub fn ask_ahead(&self) -> Option<Ahead> {
+        let areas = self.areas.get_untracked()?;
+        let ahead = self.next_request(&self.view.get_untracked());
+        self.ahead.set_value(Some((ahead.view.clone(), ahead.seq, Arc::as_ptr(&areas) as usize)));
+        Some(ahead)
     }
 
     /// After a file was read: the analysis asked for with the read stands if the view, the

@@ -116,6 +116,9 @@ fn analyze(s: &mut Session, seq: u64, view: &crate::engine::View, bench: bool, t
 /// Rows of the warm-up export (about 0.6 MB).
 const WARM_UP_ROWS: usize = 8_000;
 
+/// The warm-up export's column of area names.
+pub(crate) const WARM_UP_AREA_COLUMN: &str = "community_name";
+
 /// Runs the reader and the analysis once on a small made-up export (asked by the page once), so
 /// the browser has compiled their hot loops to optimised code before the person's first file: a
 /// fresh wasm function starts in the browser's baseline compiler, several times slower. Returns
@@ -144,7 +147,7 @@ fn warm_up(areas: &Areas) -> Option<(crate::engine::session::FileSummary, String
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
     let ing = read("warm-up.csv", &blob.into()).ok()?;
     let view = crate::engine::View {
-        area_column: "community_name".into(),
+        area_column: WARM_UP_AREA_COLUMN.into(),
         filters: vec![
             crate::engine::view::Filter::Equals { column: "meeting_type".into(), values: vec!["face_to_face".into()] },
             crate::engine::view::Filter::Since { column: "start_date".into(), date: "2024-03-01".into() },
@@ -179,6 +182,7 @@ fn set_areas(s: &mut Session, manifest: &str, level: &str, extras: &[String], da
 /// Reads the file in `data`: a `File` in chunks (Parquet whole: its footer comes last), or bytes.
 fn read(name: &str, data: &JsValue) -> Result<Ingested, EngineError> {
     let unreadable = |e: JsValue| EngineError::Unreadable { file: name.into(), reason: js_text(&e) };
+    let unreadable_io = |e: std::io::Error| EngineError::Unreadable { file: name.into(), reason: e.to_string() };
     let Some(blob) = data.dyn_ref::<web_sys::Blob>() else {
         return read_any(name, Uint8Array::new(data).to_vec());
     };
@@ -187,11 +191,11 @@ fn read(name: &str, data: &JsValue) -> Result<Ingested, EngineError> {
     let mut source =
         BlobReader { blob: blob.clone(), name: name.into(), sync, pos: 0.0, size, chunk: Uint8Array::new_with_length(0), at: 0 };
     // The first chunk tells a Parquet file (read whole: its footer comes last) from a CSV.
-    source.next_chunk().map_err(|e| EngineError::Unreadable { file: name.into(), reason: e.to_string() })?;
+    source.next_chunk().map_err(unreadable_io)?;
     let head = source.chunk.subarray(0, source.chunk.length().min(4)).to_vec();
     if is_parquet(name, &head) {
         let mut bytes = Vec::with_capacity(size as usize);
-        source.read_to_end(&mut bytes).map_err(|e| EngineError::Unreadable { file: name.into(), reason: e.to_string() })?;
+        source.read_to_end(&mut bytes).map_err(unreadable_io)?;
         return read_any(name, bytes);
     }
     read_csv_stream(name, size as u64, source, HEAD_BYTES)

@@ -550,13 +550,12 @@ pub fn filter_mask(table: &Table, f: &Filter) -> Result<Vec<bool>> {
                 let t = t.trim();
                 want.iter().any(|w| t == w || t.eq_ignore_ascii_case(w))
             };
+            // Each distinct value of a dictionary column is compared once.
+            if let Some((keys, keep_value)) = c.per_value(|t| t.is_some_and(keep)) {
+                return Ok(keys.iter().map(|k| k.is_some_and(|k| keep_value[k as usize])).collect());
+            }
             match c {
                 Column::Text(a) => a.iter().map(|t| t.is_some_and(keep)).collect(),
-                // Each distinct value is compared once.
-                Column::Dict(a, values) => {
-                    let keep_value: Vec<bool> = values.iter().map(|t| t.is_some_and(keep)).collect();
-                    a.keys().iter().map(|k| k.is_some_and(|k| keep_value[k as usize])).collect()
-                }
                 _ => (0..n).map(|i| c.text(i).is_some_and(|t| keep(&t))).collect(),
             }
         }

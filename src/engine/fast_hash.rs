@@ -18,10 +18,16 @@ pub struct FxHasher {
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
+/// One step of the Fx hash: the hash so far `h` with the 8-byte word `word` mixed in.
+#[inline(always)]
+pub(crate) fn fx_mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(5) ^ word).wrapping_mul(SEED)
+}
+
 impl FxHasher {
     #[inline]
     fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+        self.hash = fx_mix(self.hash, word);
     }
 }
 

@@ -86,10 +86,9 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
             let assigned: BTreeMap<String, usize> =
                 assignments.iter().filter_map(|(k, v)| areas.by_code(v).map(|i| (super::names::normalize(k), i))).collect();
             let place = |v: &str| if v.trim().is_empty() { Err(Unmatched::Blank) } else { place_name(v, areas, &assigned) };
-            if let Column::Dict(a, values) = c {
-                // Each distinct name is placed once.
-                let placed: Vec<_> = values.iter().map(|v| place(v.unwrap_or_default())).collect();
-                return Ok(a.keys().iter().map(|k| k.map_or(Err(Unmatched::Blank), |k| placed[k as usize])).collect());
+            // Each distinct name of a dictionary column is placed once.
+            if let Some((keys, placed)) = c.per_value(|v| place(v.unwrap_or_default())) {
+                return Ok(keys.iter().map(|k| k.map_or(Err(Unmatched::Blank), |k| placed[k as usize])).collect());
             }
             let mut cache: super::fast_hash::FastMap<String, std::result::Result<u32, Unmatched>> = Default::default();
             Ok((0..table.num_rows())

@@ -7,15 +7,23 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use arrow_array::{Array, Int32Array};
+use arrow_array::Array;
 use serde::Serialize;
 
 use super::analysis::DistinctIds;
 use super::error::Result;
 use super::fast_hash::FastMap;
 use super::region::Areas;
-use super::table::{Column, Table};
+use super::table::Table;
 use super::values::days_from_civil;
+
+/// The preset view (`index.html?preset=peer-bench`) whose analysis is the workload's: the same
+/// filters, areas by `community_name`, distinct programs counted.
+pub const PRESET_QUERY: &str =
+    "v=1&r=chicago&preset=peer-bench&ac=community_name&w=meeting_type~face_to_face&since=start_date~2021-05-01&sup=programs";
+
+/// The preset's id: a view with it also runs the workload.
+pub const PRESET_ID: &str = "peer-bench";
 
 /// One output row of the workload.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,14 +44,6 @@ pub struct BenchRow {
     pub programs_per_1000_youth: Option<f64>,
 }
 
-/// For a dictionary column, its value numbers and `f` of each distinct value.
-fn per_value<'a, T>(column: &Column<'a>, f: impl Fn(Option<&str>) -> T) -> Option<(&'a Int32Array, Vec<T>)> {
-    match column {
-        Column::Dict(a, values) => Some((a.keys(), values.iter().map(f).collect())),
-        _ => None,
-    }
-}
-
 /// Runs the workload on `table` against Chicago's `areas`.
 pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let (mt, sd, cn, pid, cap) = (
@@ -62,8 +62,8 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let group_of_name = |s: &str| by_name.get(&s.trim().to_uppercase()).copied().unwrap_or(n);
     // Dictionary columns: each distinct value is compared or looked up once.
     let face_to_face = |t: Option<&str>| t == Some("face_to_face");
-    let mt_keys = per_value(&mt, face_to_face);
-    let cn_keys = per_value(&cn, |t| t.map_or(n, group_of_name));
+    let mt_keys = mt.per_value(face_to_face);
+    let cn_keys = cn.per_value(|t| t.map_or(n, group_of_name));
     // Otherwise each distinct name as written is upper-cased and looked up once.
     let mut group_of: FastMap<Cow<str>, usize> = FastMap::default();
     for i in 0..table.num_rows() {

@@ -67,6 +67,15 @@ impl<'a> Column<'a> {
         }
     }
 
+    /// For a dictionary column, its value numbers and `f` of each distinct value (`None` for a
+    /// null value), so per-row work can be done once per value; `None` for any other column.
+    pub fn per_value<T>(&self, f: impl FnMut(Option<&str>) -> T) -> Option<(&'a arrow_array::Int32Array, Vec<T>)> {
+        match self {
+            Column::Dict(a, values) => Some((a.keys(), values.iter().map(f).collect())),
+            _ => None,
+        }
+    }
+
     /// Whether the column holds text.
     pub fn is_text(&self) -> bool {
         matches!(self, Column::Text(_) | Column::Dict(..))
@@ -94,8 +103,7 @@ impl<'a> Column<'a> {
             return None;
         }
         Some(match self {
-            Column::Text(a) => Cow::Borrowed(a.value(i)),
-            Column::Dict(a, v) => Cow::Borrowed(v.value(a.keys().value(i) as usize)),
+            Column::Text(_) | Column::Dict(..) => Cow::Borrowed(self.str(i)?),
             Column::Int(a) => Cow::Owned(a.value(i).to_string()),
             Column::Float(a) => Cow::Owned(a.value(i).to_string()),
             Column::Bool(a) => Cow::Borrowed(if a.value(i) { "true" } else { "false" }),
@@ -113,8 +121,7 @@ impl<'a> Column<'a> {
             Column::Int(a) => Some(a.value(i) as f64),
             Column::Float(a) => Some(a.value(i)),
             Column::Bool(a) => Some(if a.value(i) { 1.0 } else { 0.0 }),
-            Column::Text(a) => super::values::parse_number(a.value(i), false),
-            Column::Dict(a, v) => super::values::parse_number(v.value(a.keys().value(i) as usize), false),
+            Column::Text(_) | Column::Dict(..) => super::values::parse_number(self.str(i)?, false),
             Column::Date(_) => None,
         }
     }
@@ -126,8 +133,7 @@ impl<'a> Column<'a> {
         }
         match self {
             Column::Date(a) => Some(a.value(i)),
-            Column::Text(a) => super::values::parse_date(a.value(i), super::values::SlashOrder::MonthFirst),
-            Column::Dict(a, v) => super::values::parse_date(v.value(a.keys().value(i) as usize), super::values::SlashOrder::MonthFirst),
+            Column::Text(_) | Column::Dict(..) => super::values::parse_date(self.str(i)?, super::values::SlashOrder::MonthFirst),
             _ => None,
         }
     }

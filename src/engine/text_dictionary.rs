@@ -7,6 +7,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, DictionaryArray, Int32Array, StringArray};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 
+use super::fast_hash::fx_mix as mix;
+
 /// Distinct byte strings numbered 0, 1, 2… in the order first seen.
 #[derive(Default)]
 pub(crate) struct TextDictionary {
@@ -55,7 +57,7 @@ impl TextDictionary {
         let n = text.len();
         let short = (n <= 16).then(|| words16(text, room));
         let h = match short {
-            Some((lo, hi)) => finish(mix(mix(mix(0, n as u64), lo), hi)),
+            Some(words) => hash_short(n, words),
             None => hash_long(text),
         };
         let mask = self.slots.len() - 1;
@@ -150,12 +152,6 @@ pub(crate) fn text_array<'a>(cells: impl ExactSizeIterator<Item = Option<&'a str
     Arc::new(DictionaryArray::try_new(keys, Arc::new(dict.into_values())).expect("every key numbers a value"))
 }
 
-/// One step of rustc's Fx hash.
-#[inline(always)]
-fn mix(h: u64, w: u64) -> u64 {
-    (h.rotate_left(5) ^ w).wrapping_mul(SEED)
-}
-
 /// The low 32 bits of a hash with the high ones folded in.
 #[inline(always)]
 fn finish(h: u64) -> u32 {
@@ -168,11 +164,16 @@ fn finish(h: u64) -> u32 {
 #[cfg(test)]
 fn hash(text: &[u8]) -> u32 {
     if text.len() <= 16 {
-        let (lo, hi) = words16(text, text);
-        finish(mix(mix(mix(0, text.len() as u64), lo), hi))
+        hash_short(text.len(), words16(text, text))
     } else {
         hash_long(text)
     }
+}
+
+/// [`hash`] of a text of `n` ≤ 16 bytes, given as its two words ([`words16`]).
+#[inline(always)]
+fn hash_short(n: usize, (lo, hi): (u64, u64)) -> u32 {
+    finish(mix(mix(mix(0, n as u64), lo), hi))
 }
 
 /// [`hash`] of a text of more than 16 bytes.
@@ -234,9 +235,6 @@ fn word(text: &[u8], at: usize) -> u64 {
 fn short(text: &[u8]) -> u64 {
     text.iter().enumerate().fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i))
 }
-
-/// The multiplier of rustc's Fx hash.
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 #[cfg(test)]
 mod tests {
