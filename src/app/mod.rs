@@ -22,7 +22,7 @@ use crate::engine::region::{Areas, Manifest};
 use crate::engine::session::FileSummary;
 use crate::engine::{Analysis, View};
 use backend::AreaSource;
-use protocol::{Request, Response};
+use protocol::Response;
 use state::{Ctx, REGIONS, SAMPLES};
 
 /// Milliseconds the address bar waits for the view to settle.
@@ -99,7 +99,7 @@ pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
     ctx.status.set(format!("Reading {name}…"));
     LAST_FILE.with_borrow_mut(|f| *f = data.clone());
     let then = ctx.ask_ahead();
-    backend::send(&Request::Read { name, then }, &data);
+    backend::send_read(name, then, &data);
 }
 
 /// Stops reading the current file: the worker is restarted, so the previous file is gone too.
@@ -133,6 +133,8 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
                 }
                 browser::measure("equimap:ready", 0.0);
                 browser::set_state("ready");
+                // The second worker for large files starts once the page is ready.
+                backend::spawn_helper();
                 // A link to a bundled sample renders at once.
                 let (file, sample) = ctx.view.with_untracked(|v| (v.file.clone(), v.sample));
                 if sample && SAMPLES.iter().any(|s| s.0 == file) {
@@ -146,8 +148,9 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
                 ctx.status.set(format!("Reading {name}: {:.0} of {:.0} MB…", read / 1e6, total / 1e6));
             }
         }
-        Response::Read { name, summary, ms, io_ms, memory } => {
+        Response::Read { name, summary, ms, io_ms, memory, how } => {
             browser::expose_info("worker_memory_after_read", &memory.to_string());
+            browser::expose_info("read_by", &serde_json::Value::String(how).to_string());
             if let Some(t0) = ctx.t0.get_value() {
                 browser::measure("equimap:read", t0);
                 browser::measure("equimap:read:worker", browser::now() - ms);
@@ -197,6 +200,8 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             }
             browser::set_state("error");
         }
+        // Handled by the backend (the helper's part goes to the engine worker).
+        Response::PartRead { .. } => {}
         Response::Distinct { column, values } => ctx.distinct.update(|d| {
             d.insert(column, values);
         }),

@@ -32,6 +32,25 @@ pub enum Request {
         /// Then, if it is a program file, analyse it for this view (saving the page a round
         /// trip when the view it settles on after the read is the same).
         then: Option<Ahead>,
+        /// Another worker reads the file from the first line at or after this offset
+        /// ([`Request::ReadPart`]): pause there and wait for its part ([`Request::JoinPart`]).
+        split: Option<Split>,
+    },
+    /// Read a file's rows from the first line at or after `from` to its end, for another worker
+    /// to join to its own reading of the start ([`Response::PartRead`]). `data`: the `File`.
+    ReadPart {
+        /// The file's name.
+        name: String,
+        /// Where the split is.
+        split: Split,
+    },
+    /// A piece of the part read by the other worker (`None` when it failed: read the rest
+    /// yourself). `data`: its buffers, as [`Response::PartRead`].
+    JoinPart {
+        /// The split it belongs to.
+        id: u64,
+        /// What travels as JSON.
+        part: Option<PartMeta>,
     },
     /// Analyse the file for a view.
     Analyze {
@@ -52,6 +71,57 @@ pub enum Request {
         /// Which rows.
         what: String,
     },
+}
+
+/// A file read by two workers at once (see [`crate::engine::csv_split`]).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Split {
+    /// Numbers the split, so a part is only joined to the read it was made for.
+    pub id: u64,
+    /// File offset from which the second worker reads.
+    pub from: f64,
+}
+
+/// A [`crate::engine::FilePart`] but its buffers (sent beside it, in order: the lines, then each
+/// column's, see [`PartShape`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartMeta {
+    /// As in `FilePart`.
+    pub start: u64,
+    /// As in `FilePart`.
+    pub first: Option<(u64, u64)>,
+    /// As in `FilePart`: `None` for the last piece.
+    pub next: Option<(u64, u64)>,
+    /// As in `FilePart`.
+    pub delimiter: u8,
+    /// As in `FilePart`.
+    pub width: usize,
+    /// As in `FilePart`.
+    pub rows_in: usize,
+    /// As in `FilePart`.
+    pub blank_rows: usize,
+    /// As in `FilePart`.
+    pub rejected: Vec<crate::engine::csv_ingest::RejectedRow>,
+    /// Each column's kind of cells.
+    pub columns: Vec<PartShape>,
+}
+
+/// How a column of a part travels: which buffers follow.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartShape {
+    /// This many blank cells (no buffer).
+    Blank(usize),
+    /// `BigInt64Array` values, `Uint32Array` blank rows.
+    Int,
+    /// `Float64Array` values, `Uint32Array` blank rows.
+    Float,
+    /// `Int32Array` days, `Uint32Array` blank rows.
+    Date,
+    /// `Int32Array` keys, `Uint8Array` values, `Int32Array` value ends, `Uint32Array` blank rows.
+    Dict,
+    /// `Uint8Array` text, `Int32Array` offsets, `Uint32Array` blank rows.
+    Text,
 }
 
 /// An analysis asked for together with a read (see [`Request::Read`]).
@@ -97,6 +167,16 @@ pub enum Response {
         io_ms: f64,
         /// The worker's wasm memory afterwards, in bytes (it never shrinks: the peak so far).
         memory: f64,
+        /// Which workers read it: `one worker`, `two workers`, or two and then one (with why).
+        how: String,
+    },
+    /// A piece of the part of [`Request::ReadPart`] (the last has no `next`). `data`: an array of
+    /// its buffers (see [`PartMeta`]).
+    PartRead {
+        /// The split it belongs to.
+        id: u64,
+        /// What travels as JSON.
+        part: PartMeta,
     },
     /// The file is area indicators (one row per area code): the worker joined them to its areas;
     /// the page joins the same file to its own.

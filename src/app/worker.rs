@@ -9,19 +9,40 @@ use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::browser::wasm_memory;
-use super::protocol::{message, open, Ahead, Request, Response};
+use super::protocol::{message, open, Ahead, PartMeta, PartShape, Request, Response, Split};
 use crate::engine::csv_ingest::HEAD_BYTES;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::session::{Loaded, Session};
-use crate::engine::{is_parquet, read_any, read_csv_stream, EngineError, Ingested};
+use crate::engine::{is_parquet, read_any, read_csv_part, read_csv_until, ColumnPart, EngineError, FilePart, Ingested, PausedRead};
 
-/// Bytes read from the `File` at a time.
-const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+/// Bytes read from the `File` at a time (the browser hands over a large slice much faster per
+/// byte than several small ones: 121 MB in 213 ms in 32 MiB slices, 298 ms in 8 MiB ones).
+const CHUNK_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Bytes read at a time past the point where another worker takes over (only the record that
+/// straddles it is needed).
+const TAIL_CHUNK_BYTES: f64 = 64.0 * 1024.0;
+
+/// Bytes of text in each piece of a part read for another worker (sent on as soon as it is read,
+/// so this worker's memory holds one piece at a time).
+const PIECE_BYTES: u64 = 8 << 20;
+
+/// A read paused at the split, waiting for the other worker's part.
+struct Pending {
+    id: u64,
+    name: String,
+    blob: web_sys::Blob,
+    paused: PausedRead,
+    then: Option<Ahead>,
+    /// When the read began.
+    t0: f64,
+}
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
     /// Milliseconds spent waiting for the browser to hand over file bytes, for the current read.
     static IO_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
 }
 
 /// Runs `f`, adding its duration to [`IO_MS`].
@@ -41,6 +62,15 @@ fn post(resp: &Response, data: &JsValue) {
     let json = serde_json::to_string(resp).unwrap_or_default();
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let _ = scope.post_message(&message(&json, data));
+}
+
+/// Posts `resp` with `buffers`, handing the buffers over (not copying them).
+fn post_transfer(resp: &Response, buffers: &js_sys::Array) {
+    let json = serde_json::to_string(resp).unwrap_or_default();
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let transfer: js_sys::Array =
+        buffers.iter().map(|b| js_sys::Reflect::get(&b, &"buffer".into()).unwrap_or(JsValue::UNDEFINED)).collect();
+    let _ = scope.post_message_with_transfer(&message(&json, buffers), &transfer);
 }
 
 fn fail(seq: Option<u64>, stage: &str, message: String) {
@@ -66,19 +96,60 @@ pub fn handle(msg: JsValue) {
             }
             Err(e) => fail(None, "areas", e.to_string()),
         },
-        Request::Read { name, then } => match read(&name, &data) {
-            Ok(ing) => match s.load(ing) {
-                Loaded::Programs(summary) => {
-                    let io_ms = IO_MS.with(|t| t.replace(0.0));
-                    post(&Response::Read { name, summary, ms: now() - t0, io_ms, memory: wasm_memory() }, &JsValue::UNDEFINED);
-                    if let Some(Ahead { seq, view, bench }) = then {
-                        analyze(s, seq, &view, bench, now());
-                    }
+        Request::Read { name, then, split } => {
+            PENDING.with_borrow_mut(|p| *p = None);
+            match read(&name, &data, split) {
+                Ok(Reading::Whole(ing)) => loaded(s, name, ing, then, t0, "one worker".into()),
+                Ok(Reading::Paused(paused)) => {
+                    let blob: web_sys::Blob = data.unchecked_into();
+                    let id = split.map_or(0, |x| x.id);
+                    PENDING.with_borrow_mut(|p| *p = Some(Pending { id, name, blob, paused, then, t0 }));
                 }
-                Loaded::Indicators(_) => post(&Response::Indicators { name }, &JsValue::UNDEFINED),
-            },
-            Err(e) => fail(None, "read", e.to_string()),
-        },
+                Err(e) => fail(None, "read", e.to_string()),
+            }
+        }
+        Request::JoinPart { id, part } => {
+            let Some(mut p) = PENDING.with_borrow_mut(|p| p.take_if(|p| p.id == id)) else { return };
+            let part = part.map(|meta| (part_from_js(&meta, &data), meta));
+            let misfit = match &part {
+                Some((part, _)) => p.paused.misfit(part),
+                None => Some("the other worker failed".into()),
+            };
+            let (read, how) = match (part, misfit) {
+                (Some((part, meta)), None) => match p.paused.append(part, columns_from_js(&meta, &data)) {
+                    Ok(true) => (p.paused.finish(), "two workers".to_string()),
+                    Ok(false) => return PENDING.with_borrow_mut(|slot| *slot = Some(p)),
+                    Err(e) => (Err(e), String::new()),
+                },
+                // The part does not fit, or the other worker failed: read the rest here.
+                (_, why) => {
+                    let from = p.paused.offset() as f64;
+                    let read = BlobReader::new(&p.blob, &p.name, from, f64::INFINITY).and_then(|r| p.paused.resume(r));
+                    (read, format!("two workers, then one from byte {from}: {}", why.unwrap_or_default()))
+                }
+            };
+            match read {
+                Ok(ing) => loaded(s, p.name, ing, p.then, p.t0, how),
+                Err(e) => fail(None, "read", e.to_string()),
+            }
+        }
+        Request::ReadPart { name, split } => {
+            let part = data
+                .dyn_ref::<web_sys::Blob>()
+                .ok_or_else(|| EngineError::Unreadable { file: name.clone(), reason: "not a file".into() })
+                .and_then(|blob| {
+                    let from = split.from.max(1.0);
+                    let reader = BlobReader::new(blob, &name, from - 1.0, f64::INFINITY)?;
+                    read_csv_part(&name, from as u64, blob.size() as u64, reader, PIECE_BYTES, |piece| {
+                        let (meta, buffers) = part_to_js(piece);
+                        post_transfer(&Response::PartRead { id: split.id, part: meta }, &buffers);
+                        Ok(())
+                    })
+                });
+            if let Err(e) = part {
+                fail(None, "part", e.to_string());
+            }
+        }
         Request::Analyze { seq, view, bench } => analyze(s, seq, &view, bench, t0),
         Request::Distinct { column } => {
             let values = s.distinct(&column, 30);
@@ -95,6 +166,134 @@ pub fn handle(msg: JsValue) {
             }
         }
     });
+}
+
+/// Keeps a read file in the session and says so (then analyses it for the view asked with it).
+/// `how`: which workers read it.
+fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<Ahead>, t0: f64, how: String) {
+    match s.load(ing) {
+        Loaded::Programs(summary) => {
+            let io_ms = IO_MS.with(|t| t.replace(0.0));
+            post(&Response::Read { name, summary, ms: now() - t0, io_ms, memory: wasm_memory(), how }, &JsValue::UNDEFINED);
+            if let Some(Ahead { seq, view, bench }) = then {
+                analyze(s, seq, &view, bench, now());
+            }
+        }
+        Loaded::Indicators(_) => post(&Response::Indicators { name }, &JsValue::UNDEFINED),
+    }
+}
+
+/// A part's buffers as JS typed arrays (copied out of wasm memory, so they can be transferred).
+fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
+    let out = js_sys::Array::new();
+    out.push(&js_sys::BigUint64Array::from(part.lines.as_slice()));
+    let blanks = |b: &[u32]| js_sys::Uint32Array::from(b);
+    let mut shapes = Vec::with_capacity(part.columns.len());
+    for column in &part.columns {
+        let shape = match column {
+            ColumnPart::Blank(n) => PartShape::Blank(*n),
+            ColumnPart::Int(v, b) => {
+                out.push(&js_sys::BigInt64Array::from(v.as_slice()));
+                out.push(&blanks(b));
+                PartShape::Int
+            }
+            ColumnPart::Float(v, b) => {
+                out.push(&js_sys::Float64Array::from(v.as_slice()));
+                out.push(&blanks(b));
+                PartShape::Float
+            }
+            ColumnPart::Date(v, b) => {
+                out.push(&js_sys::Int32Array::from(v.as_slice()));
+                out.push(&blanks(b));
+                PartShape::Date
+            }
+            ColumnPart::Dict { keys, values, ends, blanks: b } => {
+                out.push(&js_sys::Int32Array::from(keys.as_slice()));
+                out.push(&Uint8Array::from(values.as_slice()));
+                out.push(&js_sys::Int32Array::from(ends.as_slice()));
+                out.push(&blanks(b));
+                PartShape::Dict
+            }
+            ColumnPart::Text { data, offsets, blanks: b } => {
+                out.push(&Uint8Array::from(data.as_slice()));
+                out.push(&js_sys::Int32Array::from(offsets.as_slice()));
+                out.push(&blanks(b));
+                PartShape::Text
+            }
+        };
+        shapes.push(shape);
+    }
+    let meta = PartMeta {
+        start: part.start,
+        first: part.first,
+        next: part.next,
+        delimiter: part.delimiter,
+        width: part.width,
+        rows_in: part.rows_in,
+        blank_rows: part.blank_rows,
+        rejected: part.rejected,
+        columns: shapes,
+    };
+    (meta, out)
+}
+
+/// The part sent as [`part_to_js`] sends it, but its columns (see [`column_from_js`]).
+fn part_from_js(meta: &PartMeta, data: &JsValue) -> FilePart {
+    let lines = js_sys::Reflect::get_u32(data, 0).map(|l| js_sys::BigUint64Array::new(&l).to_vec()).unwrap_or_default();
+    let _ = js_sys::Reflect::set_u32(data, 0, &JsValue::UNDEFINED);
+    FilePart {
+        start: meta.start,
+        first: meta.first,
+        next: meta.next,
+        delimiter: meta.delimiter,
+        width: meta.width,
+        rows_in: meta.rows_in,
+        blank_rows: meta.blank_rows,
+        rejected: meta.rejected.clone(),
+        lines,
+        columns: vec![],
+    }
+}
+
+/// The part's columns as [`part_to_js`] sends them, each copied into wasm memory only when it is
+/// asked for.
+fn columns_from_js<'a>(meta: &'a PartMeta, data: &'a JsValue) -> impl ExactSizeIterator<Item = ColumnPart> + 'a {
+    let data: js_sys::Array = data.clone().unchecked_into();
+    let mut at = 1;
+    // Each buffer is let go as soon as it is copied (and the collector nudged), so the part is
+    // not held twice while it is joined.
+    let mut next = move || {
+        at += 1;
+        let buffer = data.get(at - 1);
+        data.set(at - 1, JsValue::UNDEFINED);
+        buffer
+    };
+    meta.columns.iter().map(move |shape| {
+        nudge_collector();
+        column_from_js(shape, &mut next)
+    })
+}
+
+/// One column of a part, its buffers taken from `next`.
+fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> ColumnPart {
+    let u32s = |v: JsValue| js_sys::Uint32Array::new(&v).to_vec();
+    match shape {
+        PartShape::Blank(n) => ColumnPart::Blank(*n),
+        PartShape::Int => ColumnPart::Int(js_sys::BigInt64Array::new(&next()).to_vec(), u32s(next())),
+        PartShape::Float => ColumnPart::Float(js_sys::Float64Array::new(&next()).to_vec(), u32s(next())),
+        PartShape::Date => ColumnPart::Date(js_sys::Int32Array::new(&next()).to_vec(), u32s(next())),
+        PartShape::Dict => ColumnPart::Dict {
+            keys: js_sys::Int32Array::new(&next()).to_vec(),
+            values: Uint8Array::new(&next()).to_vec(),
+            ends: js_sys::Int32Array::new(&next()).to_vec(),
+            blanks: u32s(next()),
+        },
+        PartShape::Text => ColumnPart::Text {
+            data: Uint8Array::new(&next()).to_vec(),
+            offsets: js_sys::Int32Array::new(&next()).to_vec(),
+            blanks: u32s(next()),
+        },
+    }
 }
 
 /// Analyses the loaded file for `view` and posts the result (`t0`: when the request began).
@@ -145,7 +344,7 @@ fn warm_up(areas: &Areas) -> Option<(crate::engine::session::FileSummary, String
     // Through a Blob, as a dropped file goes: the same reader code, not a copy made for byte slices.
     let parts = js_sys::Array::of1(&Uint8Array::from(csv.as_bytes()));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
-    let ing = read("warm-up.csv", &blob.into()).ok()?;
+    let Ok(Reading::Whole(ing)) = read("warm-up.csv", &blob.into(), None) else { return None };
     let view = crate::engine::View {
         area_column: WARM_UP_AREA_COLUMN.into(),
         filters: vec![
@@ -179,26 +378,35 @@ fn set_areas(s: &mut Session, manifest: &str, level: &str, extras: &[String], da
     Ok(())
 }
 
+/// What [`read`] gives.
+enum Reading {
+    /// The whole file, read.
+    Whole(Ingested),
+    /// Paused at the split for the other worker's part.
+    Paused(PausedRead),
+}
+
 /// Reads the file in `data`: a `File` in chunks (Parquet whole: its footer comes last), or bytes.
-fn read(name: &str, data: &JsValue) -> Result<Ingested, EngineError> {
-    let unreadable = |e: JsValue| EngineError::Unreadable { file: name.into(), reason: js_text(&e) };
+/// With `split`, a CSV read as it streams pauses at the first record at or after the split.
+fn read(name: &str, data: &JsValue, split: Option<Split>) -> Result<Reading, EngineError> {
     let unreadable_io = |e: std::io::Error| EngineError::Unreadable { file: name.into(), reason: e.to_string() };
     let Some(blob) = data.dyn_ref::<web_sys::Blob>() else {
-        return read_any(name, Uint8Array::new(data).to_vec());
+        return read_any(name, Uint8Array::new(data).to_vec()).map(Reading::Whole);
     };
     let size = blob.size();
-    let sync = web_sys::FileReaderSync::new().map_err(unreadable)?;
-    let mut source =
-        BlobReader { blob: blob.clone(), name: name.into(), sync, pos: 0.0, size, chunk: Uint8Array::new_with_length(0), at: 0 };
+    let stop = split.map(|x| x.from);
+    let mut source = BlobReader::new(blob, name, 0.0, stop.unwrap_or(f64::INFINITY))?;
     // The first chunk tells a Parquet file (read whole: its footer comes last) from a CSV.
-    source.next_chunk().map_err(unreadable_io)?;
     let head = source.chunk.subarray(0, source.chunk.length().min(4)).to_vec();
     if is_parquet(name, &head) {
         let mut bytes = Vec::with_capacity(size as usize);
         source.read_to_end(&mut bytes).map_err(unreadable_io)?;
-        return read_any(name, bytes);
+        return read_any(name, bytes).map(Reading::Whole);
     }
-    read_csv_stream(name, size as u64, source, HEAD_BYTES)
+    Ok(match read_csv_until(name, size as u64, source, HEAD_BYTES, stop.map(|s| s as u64))? {
+        Ok(ing) => Reading::Whole(ing),
+        Err(paused) => Reading::Paused(paused),
+    })
 }
 
 /// `Read` over a `Blob`, one [`CHUNK_BYTES`] slice at a time, posting progress after each.
@@ -206,24 +414,59 @@ struct BlobReader {
     blob: web_sys::Blob,
     name: String,
     sync: web_sys::FileReaderSync,
+    /// Where the reader started, where the next slice starts, and the blob's size.
+    from: f64,
     pos: f64,
     size: f64,
+    /// Past this offset, slices of [`TAIL_CHUNK_BYTES`].
+    slow_after: f64,
     /// The slice read last, and how much of it was handed out.
     chunk: Uint8Array,
     at: u32,
 }
 
 impl BlobReader {
+    /// A reader of `blob` from offset `from`, with its first slice read.
+    fn new(blob: &web_sys::Blob, name: &str, from: f64, slow_after: f64) -> Result<Self, EngineError> {
+        let sync = web_sys::FileReaderSync::new().map_err(|e| EngineError::Unreadable { file: name.into(), reason: js_text(&e) })?;
+        let mut r = BlobReader {
+            blob: blob.clone(),
+            name: name.into(),
+            sync,
+            from,
+            pos: from,
+            size: blob.size(),
+            slow_after,
+            chunk: Uint8Array::new_with_length(0),
+            at: 0,
+        };
+        r.next_chunk().map_err(|e| EngineError::Unreadable { file: name.into(), reason: e.to_string() })?;
+        Ok(r)
+    }
+
     /// Reads the next slice of the file (posting progress).
     fn next_chunk(&mut self) -> std::io::Result<()> {
-        let end = (self.pos + CHUNK_BYTES).min(self.size);
+        let step = if self.pos >= self.slow_after { TAIL_CHUNK_BYTES } else { CHUNK_BYTES };
+        nudge_collector();
+        let end = (self.pos + step).min(self.size);
         let part = timed_io(|| self.blob.slice_with_f64_and_f64(self.pos, end).and_then(|b| self.sync.read_as_array_buffer(&b)))
             .map_err(|e| std::io::Error::other(js_text(&e)))?;
         self.chunk = Uint8Array::new(&part);
         self.at = 0;
         self.pos = end;
-        post(&Response::Progress { name: self.name.clone(), read: self.pos, total: self.size }, &JsValue::UNDEFINED);
+        post(&Response::Progress { name: self.name.clone(), read: self.pos - self.from, total: self.size }, &JsValue::UNDEFINED);
         Ok(())
+    }
+}
+
+/// Makes about 2 MB of short-lived JS garbage, so that the worker's young-generation collector
+/// runs and frees the file slices already copied into wasm memory. Each slice is a large buffer
+/// held by a small JS object; the worker makes almost no other JS garbage, so without this the
+/// slices pile up until their total triggers a full collection (measured: 96 MiB read in 16 MiB
+/// slices left the process 49–53 MiB larger without, 18 MiB with).
+fn nudge_collector() {
+    for _ in 0..64 {
+        let _ = js_sys::Array::new_with_length(4096);
     }
 }
 

@@ -292,6 +292,175 @@ impl ColumnBuilder {
     }
 }
 
+/// The cells of one column read by another reader (another worker), in a form that travels as
+/// plain buffers, to be appended to the column read so far ([`ColumnBuilder::append_part`]).
+/// Every variant gives back each cell's text exactly as read (trimmed), a blank cell as empty.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnPart {
+    /// This many blank cells.
+    Blank(usize),
+    /// Whole numbers written as they are written back (`123`), 0 for a blank.
+    Int(Vec<i64>, Vec<u32>),
+    /// Numbers written as they are written back (`41.8366`), 0 for a blank.
+    Float(Vec<f64>, Vec<u32>),
+    /// `YYYY-MM-DD` dates as days since 1970-01-01, 0 for a blank.
+    Date(Vec<i32>, Vec<u32>),
+    /// Text as value numbers (`keys`, 0 for a blank) into distinct `values` back to back, value
+    /// `k` ending at `ends[k]`.
+    Dict {
+        /// The value number of each cell.
+        keys: Vec<i32>,
+        /// The distinct values' bytes.
+        values: Vec<u8>,
+        /// Where each value ends in `values`.
+        ends: Vec<i32>,
+        /// Rows of the blank cells, ascending.
+        blanks: Vec<u32>,
+    },
+    /// The cells' text back to back, cell `r` from `offsets[r]` to `offsets[r + 1]`.
+    Text {
+        /// The bytes.
+        data: Vec<u8>,
+        /// One more than the cells, from 0.
+        offsets: Vec<i32>,
+        /// Rows of the blank cells, ascending.
+        blanks: Vec<u32>,
+    },
+}
+
+impl ColumnPart {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnPart::Blank(n) => *n,
+            ColumnPart::Int(v, _) => v.len(),
+            ColumnPart::Float(v, _) => v.len(),
+            ColumnPart::Date(v, _) => v.len(),
+            ColumnPart::Dict { keys, .. } => keys.len(),
+            ColumnPart::Text { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
+    /// Whether there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows of the blank cells, ascending.
+    fn blanks(&self) -> &[u32] {
+        match self {
+            ColumnPart::Blank(_) => &[],
+            ColumnPart::Int(_, b) | ColumnPart::Float(_, b) | ColumnPart::Date(_, b) => b,
+            ColumnPart::Dict { blanks, .. } | ColumnPart::Text { blanks, .. } => blanks,
+        }
+    }
+
+    /// Calls `f` with the text of every cell in order (empty for a blank).
+    fn for_each_cell(&self, mut f: impl FnMut(&[u8])) {
+        let mut blanks = self.blanks().iter().copied().peekable();
+        let mut text = String::new();
+        for row in 0..self.len() {
+            if matches!(self, ColumnPart::Blank(_)) || blanks.next_if_eq(&(row as u32)).is_some() {
+                f(b"");
+                continue;
+            }
+            text.clear();
+            match self {
+                ColumnPart::Int(v, _) => text.push_str(&v[row].to_string()),
+                ColumnPart::Float(v, _) => text.push_str(&v[row].to_string()),
+                ColumnPart::Date(v, _) => text.push_str(&format_date(v[row])),
+                ColumnPart::Dict { keys, values, ends, .. } => {
+                    let k = keys[row] as usize;
+                    let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+                    f(&values[start..ends[k] as usize]);
+                    continue;
+                }
+                ColumnPart::Text { data, offsets, .. } => {
+                    f(&data[offsets[row] as usize..offsets[row + 1] as usize]);
+                    continue;
+                }
+                ColumnPart::Blank(_) => unreachable!("handled above"),
+            }
+            f(text.as_bytes());
+        }
+    }
+}
+
+impl ColumnBuilder {
+    /// The cells so far, to travel to another reader.
+    pub(crate) fn into_part(mut self) -> ColumnPart {
+        let blanks = std::mem::take(&mut self.blanks);
+        match std::mem::take(&mut self.typed) {
+            Typed::Unseen => ColumnPart::Blank(self.rows),
+            Typed::Int(v) if self.lazy => ColumnPart::Int(v, blanks),
+            Typed::Float(v) if self.lazy => ColumnPart::Float(v, blanks),
+            Typed::Date(v) if self.lazy => ColumnPart::Date(v, blanks),
+            Typed::Dict(keys, dict) => {
+                let (values, ends) = dict.into_parts();
+                ColumnPart::Dict { keys, values, ends, blanks }
+            }
+            _ => {
+                // Every other state keeps the text of every cell.
+                self.data.truncate(self.used);
+                ColumnPart::Text { data: self.data, offsets: self.offsets, blanks }
+            }
+        }
+    }
+
+    /// Appends cells read by another reader, with the result of pushing each of them in turn
+    /// (the same values; a text column may end as a dictionary where pushing would have written
+    /// it out as plain text, or the other way round).
+    pub(crate) fn append_part(&mut self, part: ColumnPart) {
+        let base = self.rows as u32;
+        let n = part.len();
+        match (&mut self.typed, part) {
+            (Typed::Int(v), ColumnPart::Int(values, blanks)) if self.lazy => {
+                v.extend_from_slice(&values);
+                self.blanks.extend(blanks.iter().map(|&b| b + base));
+            }
+            (Typed::Float(v), ColumnPart::Float(values, blanks)) if self.lazy => {
+                v.extend_from_slice(&values);
+                self.blanks.extend(blanks.iter().map(|&b| b + base));
+            }
+            (Typed::Date(v), ColumnPart::Date(values, blanks)) if self.lazy => {
+                v.extend_from_slice(&values);
+                self.blanks.extend(blanks.iter().map(|&b| b + base));
+            }
+            (Typed::Dict(keys, dict), ColumnPart::Dict { keys: theirs, values, ends, blanks }) => {
+                let mut ours = Vec::with_capacity(ends.len());
+                let mut start = 0;
+                for &end in &ends {
+                    let text = &values[start..end as usize];
+                    ours.push(dict.key(text, text).0 as i32);
+                    start = end as usize;
+                }
+                keys.extend(theirs.iter().map(|&k| ours[k as usize]));
+                for &b in &blanks {
+                    keys[(base + b) as usize] = 0;
+                }
+                self.blanks.extend(blanks.iter().map(|&b| b + base));
+                self.rows += n;
+                if too_many(dict.len(), keys.len()) {
+                    self.undictionary();
+                }
+                return;
+            }
+            (Typed::Text | Typed::AtEnd, ColumnPart::Text { data, offsets, blanks }) if !self.lazy => {
+                let at = self.used as i32;
+                self.append(&data);
+                self.offsets.extend(offsets[1..].iter().map(|&o| o + at));
+                self.blanks.extend(blanks.iter().map(|&b| b + base));
+            }
+            (_, part) => {
+                // Any other pair: each cell as the reader would have taken it.
+                part.for_each_cell(|cell| self.push(cell, cell));
+                return;
+            }
+        }
+        self.rows += n;
+    }
+}
+
 /// The state a column starts in when its first value is `cell`, after `blanks` blank cells (the
 /// typed values of those blanks are there; `cell`'s is not).
 fn first(cell: &[u8], blanks: usize, decimal_comma: bool) -> Typed {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::column_builder::ColumnBuilder;
 use super::csv_records::RecordSplitter;
+use super::csv_split::PausedRead;
 use super::error::{EngineError, Result};
 use super::infer::ColumnKind;
 use super::table::Table;
@@ -90,14 +91,30 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
 /// when the file is at most `head` bytes long or UTF-8; a longer file whose head is not UTF-8
 /// (UTF-16, Windows-1252) is read whole and then parsed. `size` only sizes buffers and enforces
 /// [`MAX_INPUT_BYTES`].
-pub fn read_csv_stream(file: &str, size: u64, mut source: impl Read, head: usize) -> Result<Ingested> {
+pub fn read_csv_stream(file: &str, size: u64, source: impl Read, head: usize) -> Result<Ingested> {
+    match read_csv_until(file, size, source, head, None)? {
+        Ok(ingested) => Ok(ingested),
+        Err(_) => unreachable!("a read without a stop runs to the end"),
+    }
+}
+
+/// [`read_csv_stream`], pausing (when `stop` is given and the file is read as it streams: UTF-8,
+/// longer than `head`) at the first data record that starts at or after file offset `stop`, for
+/// the rest to be read by another reader (see [`crate::engine::csv_split`]).
+pub fn read_csv_until(
+    file: &str,
+    size: u64,
+    mut source: impl Read,
+    head: usize,
+    stop: Option<u64>,
+) -> Result<std::result::Result<Ingested, PausedRead>> {
     check_size(file, size)?;
     let io = |e: std::io::Error| EngineError::Unreadable { file: file.into(), reason: e.to_string() };
     let head_len = head.max(1);
     let mut head = Vec::with_capacity((size as usize).min(head_len));
     (&mut source).take(head_len as u64).read_to_end(&mut head).map_err(io)?;
     if head.len() < head_len {
-        return read_csv(file, &head);
+        return read_csv(file, &head).map(Ok);
     }
     check_text(file, &head)?;
     let encoding = decode(&head).1;
@@ -106,19 +123,26 @@ pub fn read_csv_stream(file: &str, size: u64, mut source: impl Read, head: usize
         Encoding::Utf8Bom => 3,
         _ => {
             source.read_to_end(&mut head).map_err(io)?;
-            return read_csv(file, &head);
+            return read_csv(file, &head).map(Ok);
         }
     };
     let delimiter = sniff_delimiter(&head[skip..]);
-    parse(file, HeadThenRest { head, at: skip, rest: source }, size, encoding, delimiter)
+    let mut rows = Rows::new(delimiter, size);
+    let mut rec = RecordSplitter::new(HeadThenRest { head, at: skip, rest: source }, delimiter);
+    // Offsets in the text are file offsets less the byte-order mark.
+    let skip = skip as u64;
+    match read_rows(file, &mut rows, &mut rec, stop.map(|s| s.saturating_sub(skip)))? {
+        Some((offset, line)) => Ok(Err(PausedRead { file: file.into(), encoding, delimiter, rows, offset: offset + skip, line })),
+        None => rows.finish(file, encoding, delimiter).map(Ok),
+    }
 }
 
 /// The first bytes of a file, already read, then the rest; the first bytes are let go as soon as
 /// they are read (they are [`HEAD_BYTES`] long).
-struct HeadThenRest<R> {
-    head: Vec<u8>,
-    at: usize,
-    rest: R,
+pub(super) struct HeadThenRest<R> {
+    pub(super) head: Vec<u8>,
+    pub(super) at: usize,
+    pub(super) rest: R,
 }
 
 impl<R: Read> Read for HeadThenRest<R> {
@@ -169,70 +193,112 @@ const SIZING_ROWS: usize = 1000;
 /// Reads every record of UTF-8 `text` (about `size` bytes), rejecting the unusable ones, and types
 /// the columns while reading.
 fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
-    let decimal_comma = delimiter == b';';
-    let mut rec = RecordSplitter::new(text, delimiter);
-    let mut rows = Rows { decimal_comma, size, ..Rows::default() };
+    let mut rows = Rows::new(delimiter, size);
+    read_rows(file, &mut rows, &mut RecordSplitter::new(text, delimiter), None)?;
+    rows.finish(file, encoding, delimiter)
+}
+
+/// Takes records from `rec` into `rows` until the text ends, or (with `stop`) until a record that
+/// starts at or after that text offset; that record is not taken and its offset and line are
+/// returned.
+pub(super) fn read_rows<R: Read>(
+    file: &str,
+    rows: &mut Rows,
+    rec: &mut RecordSplitter<R>,
+    stop: Option<u64>,
+) -> Result<Option<(u64, u64)>> {
+    let stop = stop.unwrap_or(u64::MAX);
     while rec.next_record().map_err(|e| EngineError::Unreadable { file: file.into(), reason: e.to_string() })? {
-        rows.take(&rec);
+        if rec.offset() >= stop && rows.header.is_some() {
+            return Ok(Some((rec.offset(), rec.line())));
+        }
+        rows.take(rec);
     }
-    let Rows { header, cells, lines, rejected, blank_rows, rows_in, .. } = rows;
-    let Some(header) = header else {
-        return Err(EngineError::EmptyInput { file: file.into(), what: "the file holds no header row".into() });
-    };
-    if rows_in == 0 {
-        return Err(EngineError::EmptyInput {
-            file: file.into(),
-            what: format!("only a header row ({} columns), no data rows", header.len()),
-        });
-    }
-    let mut fields = Vec::with_capacity(header.len());
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
-    let mut columns = Vec::with_capacity(header.len());
-    for (name, values) in header.into_iter().zip(cells) {
-        let (array, kind) = values.finish();
-        fields.push(Field::new(&name, array.data_type().clone(), true));
-        arrays.push(array);
-        columns.push(ColumnInfo { name, kind });
-    }
-    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| EngineError::BadOption(format!("{file}: {e}")))?;
-    Ok(Ingested {
-        table: Table::new(file, batch, lines),
-        report: IngestReport {
-            file: file.into(),
-            encoding: Encoding::label(encoding).into(),
-            delimiter: delimiter_name(delimiter).into(),
-            decimal_comma,
-            rows_in,
-            blank_rows,
-            rejected,
-            columns,
-        },
-    })
+    Ok(None)
 }
 
 /// What the reader has gathered so far.
 #[derive(Default)]
-struct Rows {
-    decimal_comma: bool,
-    /// The file's size in bytes (sizes the buffers).
-    size: u64,
-    header: Option<Vec<String>>,
-    cells: Vec<ColumnBuilder>,
-    lines: Vec<u64>,
-    rejected: Vec<RejectedRow>,
-    blank_rows: usize,
-    rows_in: usize,
+pub(super) struct Rows {
+    pub(super) decimal_comma: bool,
+    /// The text's size in bytes (sizes the buffers).
+    pub(super) size: u64,
+    pub(super) header: Option<Vec<String>>,
+    pub(super) cells: Vec<ColumnBuilder>,
+    /// File line of each accepted row.
+    pub(super) lines: Vec<u64>,
+    pub(super) rejected: Vec<RejectedRow>,
+    pub(super) blank_rows: usize,
+    pub(super) rows_in: usize,
+    /// Added to the reader's line numbers (the text starts at line `line_shift + 1` of the file).
+    pub(super) line_shift: u64,
 }
 
 impl Rows {
+    /// Nothing read yet of a text of `size` bytes whose first record is the header.
+    pub(super) fn new(delimiter: u8, size: u64) -> Self {
+        Rows { decimal_comma: delimiter == b';', size, ..Rows::default() }
+    }
+
+    /// Nothing read yet of a text of `size` bytes from the middle of a file of `width` columns:
+    /// every record is data.
+    pub(super) fn headless(delimiter: u8, size: u64, width: usize) -> Self {
+        let decimal_comma = delimiter == b';';
+        Rows {
+            decimal_comma,
+            size,
+            header: Some(vec![String::new(); width]),
+            cells: (0..width).map(|_| ColumnBuilder::new(decimal_comma)).collect(),
+            ..Rows::default()
+        }
+    }
+
+    /// The rows as a table and the report of their reading.
+    pub(super) fn finish(self, file: &str, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
+        let Rows { header, cells, lines, rejected, blank_rows, rows_in, decimal_comma, .. } = self;
+        let Some(header) = header else {
+            return Err(EngineError::EmptyInput { file: file.into(), what: "the file holds no header row".into() });
+        };
+        if rows_in == 0 {
+            return Err(EngineError::EmptyInput {
+                file: file.into(),
+                what: format!("only a header row ({} columns), no data rows", header.len()),
+            });
+        }
+        let mut fields = Vec::with_capacity(header.len());
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
+        let mut columns = Vec::with_capacity(header.len());
+        for (name, values) in header.into_iter().zip(cells) {
+            let (array, kind) = values.finish();
+            fields.push(Field::new(&name, array.data_type().clone(), true));
+            arrays.push(array);
+            columns.push(ColumnInfo { name, kind });
+        }
+        let batch =
+            RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| EngineError::BadOption(format!("{file}: {e}")))?;
+        Ok(Ingested {
+            table: Table::new(file, batch, lines),
+            report: IngestReport {
+                file: file.into(),
+                encoding: Encoding::label(encoding).into(),
+                delimiter: delimiter_name(delimiter).into(),
+                decimal_comma,
+                rows_in,
+                blank_rows,
+                rejected,
+                columns,
+            },
+        })
+    }
+
     /// Takes one record: the header, a blank line, a rejected row or a row of cells.
     ///
     /// Kept out of line on purpose: a browser runs a long-running WebAssembly function in its
     /// baseline tier until it returns (there is no on-stack replacement), so the per-record work
     /// must be a function that is called, and so optimised, many times.
     #[inline(never)]
-    fn take<R: Read>(&mut self, rec: &RecordSplitter<R>) {
-        let line = rec.line();
+    pub(super) fn take<R: Read>(&mut self, rec: &RecordSplitter<R>) {
+        let line = rec.line() + self.line_shift;
         if rec.fields().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             self.blank_rows += 1;
             return;
@@ -338,6 +404,12 @@ fn make_header<'a>(fields: impl Iterator<Item = &'a [u8]>) -> Vec<String> {
 /// Picks the delimiter among `, \t ; |` that splits the first records into the most consistent,
 /// widest rows.
 pub fn sniff_delimiter(text: &[u8]) -> u8 {
+    sniff(text).0
+}
+
+/// [`sniff_delimiter`], with the number of fields of most of the first records it splits (0 when
+/// no delimiter splits them into two or more).
+pub(super) fn sniff(text: &[u8]) -> (u8, usize) {
     let sample_len = text.len().min(64 * 1024);
     let truncated = sample_len < text.len();
     let sample = &text[..sample_len];
@@ -367,7 +439,7 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
             best = (d, agree, width);
         }
     }
-    best.0
+    (best.0, best.2)
 }
 
 fn delimiter_name(d: u8) -> &'static str {

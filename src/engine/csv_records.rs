@@ -54,6 +54,8 @@ pub(crate) struct RecordSplitter<R> {
 struct Record {
     /// 1-based line of the record's first byte.
     line: u64,
+    /// Bytes of text before the record's first byte.
+    offset: u64,
     /// Field byte ranges (the first `fields`; the vector only grows): in `buf` from `at` when
     /// `quoted` is false, else in `scratch`.
     ranges: Vec<(u32, u32)>,
@@ -160,6 +162,13 @@ impl<R: Read> RecordSplitter<R> {
         }
     }
 
+    /// The same splitter for text that starts in the middle of a file: a byte-order mark at its
+    /// start is data, not skipped.
+    pub(crate) fn without_bom(mut self) -> Self {
+        self.began = true;
+        self
+    }
+
     /// Moves to the next record; `false` at the end of the text. Errors are the source's.
     ///
     /// Out of line for the browser's sake (see `csv_ingest`'s `Rows::take`): called once per
@@ -183,7 +192,9 @@ impl<R: Read> RecordSplitter<R> {
                 }
                 return Ok(false);
             }
+            let offset = self.before + self.start as u64;
             if self.split_plain() || self.split_quoted() {
+                self.record.offset = offset;
                 return Ok(true);
             }
             // The record runs past the bytes read so far.
@@ -331,6 +342,11 @@ impl<R: Read> RecordSplitter<R> {
     /// Bytes of text consumed so far (the current record included).
     pub(crate) fn position(&self) -> u64 {
         self.before + self.start as u64
+    }
+
+    /// Bytes of text before the current record's first byte (line ends before it are skipped).
+    pub(crate) fn offset(&self) -> u64 {
+        self.record.offset
     }
 
     /// 1-based line where the current record starts.

@@ -7,6 +7,7 @@ pub mod classify;
 mod column_builder;
 pub mod csv_ingest;
 mod csv_records;
+pub mod csv_split;
 pub mod detect;
 pub mod error;
 pub mod export;
@@ -28,7 +29,9 @@ pub mod values;
 pub mod view;
 
 pub use analysis::{analyze, Analysis};
-pub use csv_ingest::{read_csv, read_csv_stream, Ingested};
+pub use column_builder::ColumnPart;
+pub use csv_ingest::{read_csv, read_csv_stream, read_csv_until, Ingested};
+pub use csv_split::{read_csv_part, FilePart, PausedRead};
 pub use error::{EngineError, Result};
 pub use region::{Areas, Manifest};
 pub use view::View;

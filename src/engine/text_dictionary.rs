@@ -109,6 +109,12 @@ impl TextDictionary {
         self.slots = slots;
     }
 
+    /// The values back to back, and where each ends (value `k` ends at `ends[k]`).
+    pub(crate) fn into_parts(mut self) -> (Vec<u8>, Vec<i32>) {
+        self.data.truncate(self.data.len().saturating_sub(PAD));
+        (self.data, self.ends)
+    }
+
     /// The values as an Arrow string array (key `k` is row `k`). The bytes must be UTF-8.
     pub(crate) fn into_values(mut self) -> StringArray {
         self.data.truncate(self.data.len().saturating_sub(PAD));

@@ -1,5 +1,5 @@
-// End-to-end, large exports: the file is read by the engine's Web Worker in chunks (progress shown,
-// the page's figures equal `equimap analyze` on the same file), and a read in progress stops when
+// End-to-end, large exports: the file is read by the engine's Web Workers in chunks, two halves at
+// once (progress shown, the page's figures equal `equimap analyze` on the same file), and a read in progress stops when
 // the person drops another file or presses "Stop reading".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,6 +54,8 @@ test('a large export streams through the worker with progress; figures equal the
   assert.deepEqual(got.rows, want.rows);
   assert.deepEqual(got.areas, want.areas);
   assert.deepEqual(got.summary, want.summary);
+  // Two workers read it, each half (the page's figures above equal the one-pass engine's).
+  assert.match(await page.evaluate(() => window.__equimap.info.read_by), /^two workers/);
   const mb = Math.round(fs.statSync(big).size / 1e6);
   const seen = await page.evaluate(() => window.__statuses);
   assert.ok(seen.some((s) => new RegExp(`Reading equimap-big-\\d+\\.csv: \\d+ of ${mb} MB`).test(s)), seen.join(' | '));

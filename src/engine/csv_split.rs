@@ -1,0 +1,228 @@
+//! Reading one large CSV file as two parts at once (in the browser: two workers, one core each).
+//!
+//! The first reader reads from the start and pauses at the first record that starts at or after a
+//! split offset ([`crate::engine::csv_ingest::read_csv_stream`]'s reading, stopped: a
+//! [`PausedRead`]). The second reads from the first line after that offset to the end
+//! ([`read_csv_part`]), not knowing the header, in pieces. Each piece is joined
+//! ([`PausedRead::append`]) only
+//! when it fits ([`PausedRead::misfit`]): its first record is the very record the first reader
+//! stopped at (so the split did not fall inside a quoted field) and both split records alike (same
+//! delimiter and number of columns). Otherwise the first reader reads the rest itself
+//! ([`PausedRead::resume`]), also when the second reader fails part of the way. Either way the result has the values, rows, line numbers, rejected
+//! rows and column types of reading the file in one pass (a text column may be kept as a
+//! dictionary where one pass writes it out as plain text, or the other way round).
+
+use std::io::Read;
+
+use super::column_builder::ColumnPart;
+use super::csv_ingest::{read_rows, sniff, HeadThenRest, Ingested, RejectedRow, Rows};
+use super::csv_records::RecordSplitter;
+use super::error::{EngineError, Result};
+use super::text::Encoding;
+
+/// Bytes after the split point read to guess the delimiter and the number of columns.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// A read of a file's first part, paused at a record boundary so that the rest can come from
+/// another reader.
+pub struct PausedRead {
+    pub(super) file: String,
+    pub(super) encoding: Encoding,
+    pub(super) delimiter: u8,
+    pub(super) rows: Rows,
+    /// File offset and line of the first record not taken.
+    pub(super) offset: u64,
+    pub(super) line: u64,
+}
+
+/// Rows of a file from a line start to its end (or to the start of the next piece), read without
+/// its header by another reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilePart {
+    /// File offset where the part starts (just after a `\n`).
+    pub start: u64,
+    /// Offset from `start` and line (1 for the line at `start`) of the part's first record, if it
+    /// has one.
+    pub first: Option<(u64, u64)>,
+    /// The same for the record that follows the part, when the part is a piece that does not
+    /// reach the end of the file.
+    pub next: Option<(u64, u64)>,
+    /// The delimiter the part was split with (guessed from its first records).
+    pub delimiter: u8,
+    /// Number of columns the part's records were checked against.
+    pub width: usize,
+    /// Data rows (accepted and rejected; blank lines not counted).
+    pub rows_in: usize,
+    /// Lines that held only empty fields.
+    pub blank_rows: usize,
+    /// Rows that could not be read, lines counted from the part's start.
+    pub rejected: Vec<RejectedRow>,
+    /// Line of each accepted row, counted from the part's start.
+    pub lines: Vec<u64>,
+    /// Each column's cells.
+    pub columns: Vec<ColumnPart>,
+}
+
+/// Reads a file's rows from the first line that starts at or after file offset `from` (at least 1)
+/// to its end, handing them to `on_piece` in pieces of about `piece_bytes` bytes of text each (so
+/// that a piece can be sent on while the next is read, and the reader's memory is reused);
+/// `source` yields the file's bytes from offset `from - 1`, and `size` is the file's size (it sizes
+/// buffers). The delimiter and number of columns are guessed from the first records; every record
+/// is data. A part without any record is one piece whose `first` is `None`.
+pub fn read_csv_part(
+    file: &str,
+    from: u64,
+    size: u64,
+    mut source: impl Read,
+    piece_bytes: u64,
+    mut on_piece: impl FnMut(FilePart) -> Result<()>,
+) -> Result<()> {
+    let io = |e: std::io::Error| EngineError::Unreadable { file: file.into(), reason: e.to_string() };
+    let mut start = from.saturating_sub(1);
+    let mut buf = vec![0u8; SNIFF_BYTES as usize];
+    let mut head = loop {
+        let n = source.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            return on_piece(FilePart::empty(start));
+        }
+        match buf[..n].iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                start += i as u64 + 1;
+                break buf[i + 1..n].to_vec();
+            }
+            None => start += n as u64,
+        }
+    };
+    drop(buf);
+    let wanted = SNIFF_BYTES.saturating_sub(head.len() as u64);
+    (&mut source).take(wanted).read_to_end(&mut head).map_err(io)?;
+    let (delimiter, width) = sniff(&head);
+    let rest = size.saturating_sub(start);
+    let piece_bytes = piece_bytes.max(1);
+    let fresh = || Rows::headless(delimiter, piece_bytes.min(rest), width);
+    let mut rows = fresh();
+    let mut rec = RecordSplitter::new(HeadThenRest { head, at: 0, rest: source }, delimiter).without_bom();
+    let Some(mut first) = read_rows(file, &mut rows, &mut rec, Some(0))? else {
+        return on_piece(FilePart { delimiter, width, ..FilePart::empty(start) });
+    };
+    loop {
+        // The piece's first record is the splitter's current one.
+        rows.take(&rec);
+        let next = read_rows(file, &mut rows, &mut rec, Some(first.0.saturating_add(piece_bytes)))?;
+        let Rows { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(&mut rows, fresh());
+        on_piece(FilePart {
+            start,
+            first: Some(first),
+            next,
+            delimiter,
+            width,
+            rows_in,
+            blank_rows,
+            rejected,
+            lines,
+            columns: cells.into_iter().map(|c| c.into_part()).collect(),
+        })?;
+        match next {
+            Some(at) => first = at,
+            None => return Ok(()),
+        }
+    }
+}
+
+impl FilePart {
+    /// A part without records, starting at `start`.
+    fn empty(start: u64) -> Self {
+        FilePart {
+            start,
+            first: None,
+            next: None,
+            delimiter: b',',
+            width: 0,
+            rows_in: 0,
+            blank_rows: 0,
+            rejected: vec![],
+            lines: vec![],
+            columns: vec![],
+        }
+    }
+}
+
+impl PausedRead {
+    /// File offset of the first record not taken: the rest of the file is read from here.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Why `part` does not continue this read exactly, or `None` when it does.
+    pub fn misfit(&self, part: &FilePart) -> Option<String> {
+        let width = self.rows.header.as_ref().map_or(0, Vec::len);
+        match part.first {
+            None => Some("the second part holds no record".into()),
+            Some((at, _)) if part.start + at != self.offset => Some(format!(
+                "the second part's first record starts at byte {} and the first part stopped at a record starting at byte {} (the split fell inside a quoted field)",
+                part.start + at,
+                self.offset
+            )),
+            Some(_) if part.delimiter != self.delimiter => Some("the second part guessed another delimiter".into()),
+            Some(_) if part.width != width => {
+                Some(format!("the second part guessed {} columns, the header has {width}", part.width))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Appends `part`, which must fit (see [`Self::misfit`]), and finishes the read if it was the
+    /// last piece; otherwise the read waits for the next piece.
+    pub fn join(mut self, mut part: FilePart) -> Result<std::result::Result<Ingested, PausedRead>> {
+        let columns = std::mem::take(&mut part.columns);
+        if self.append(part, columns)? {
+            self.finish().map(Ok)
+        } else {
+            Ok(Err(self))
+        }
+    }
+
+    /// Appends `part` (which must fit: see [`Self::misfit`]), its columns given one at a time (each
+    /// can be made just before it is appended, so only one column is held twice; `part.columns` is
+    /// not used). `true` when the part reaches the end of the file: the read can be finished.
+    pub fn append(&mut self, part: FilePart, columns: impl IntoIterator<Item = ColumnPart>) -> Result<bool> {
+        let columns = columns.into_iter();
+        let why = self.misfit(&part).or_else(|| (columns.size_hint().0 != part.width).then(|| "a column is missing".into()));
+        let (Some((_, first_line)), None) = (part.first, why.as_ref()) else {
+            let why = why.unwrap_or_default();
+            return Err(EngineError::BadOption(format!("{}: the two parts of the file cannot be joined: {why}", self.file)));
+        };
+        // Lines of the part count from 1 at its start; its first record is on line `self.line`.
+        let shift = self.line - first_line;
+        let rows = &mut self.rows;
+        rows.rows_in += part.rows_in;
+        rows.blank_rows += part.blank_rows;
+        rows.rejected.extend(part.rejected.into_iter().map(|r| RejectedRow { line: r.line + shift, ..r }));
+        rows.lines.extend(part.lines.iter().map(|l| l + shift));
+        for (cells, more) in rows.cells.iter_mut().zip(columns) {
+            cells.append_part(more);
+        }
+        match part.next {
+            Some((at, line)) => {
+                self.offset = part.start + at;
+                self.line = line + shift;
+                Ok(false)
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// The rows read and joined so far, as a table.
+    pub fn finish(self) -> Result<Ingested> {
+        self.rows.finish(&self.file, self.encoding, self.delimiter)
+    }
+
+    /// Reads the rest of the file itself from `source`, which yields the file's bytes from
+    /// [`Self::offset`] on, and finishes the read.
+    pub fn resume(mut self, source: impl Read) -> Result<Ingested> {
+        self.rows.line_shift = self.line - 1;
+        let mut rec = RecordSplitter::new(source, self.delimiter).without_bom();
+        read_rows(&self.file, &mut self.rows, &mut rec, None)?;
+        self.rows.finish(&self.file, self.encoding, self.delimiter)
+    }
+}
