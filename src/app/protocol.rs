@@ -122,6 +122,10 @@ pub enum PartShape {
     Dict,
     /// `Uint8Array` text, `Int32Array` offsets, `Uint32Array` blank rows.
     Text,
+    /// As `Text`, then a `BigInt64Array` of the numbers.
+    IntText,
+    /// As `Text`, then a `Float64Array` of the numbers.
+    FloatText,
 }
 
 /// An analysis asked for together with a read (see [`Request::Read`]).

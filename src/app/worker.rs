@@ -13,7 +13,9 @@ use super::protocol::{message, open, Ahead, PartMeta, PartShape, Request, Respon
 use crate::engine::csv_ingest::HEAD_BYTES;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::session::{Loaded, Session};
-use crate::engine::{is_parquet, read_any, read_csv_part, read_csv_until, ColumnPart, EngineError, FilePart, Ingested, PausedRead};
+use crate::engine::{
+    is_parquet, read_any, read_csv_part, read_csv_until, ColumnPart, EngineError, FilePart, Ingested, Numbers, PausedRead,
+};
 
 /// Bytes read from the `File` at a time (the browser hands over a large slice much faster per
 /// byte than several small ones: 121 MB in 213 ms in 32 MiB slices, 298 ms in 8 MiB ones).
@@ -110,6 +112,8 @@ pub fn handle(msg: JsValue) {
         }
         Request::JoinPart { id, part } => {
             let Some(mut p) = PENDING.with_borrow_mut(|p| p.take_if(|p| p.id == id)) else { return };
+            // The previous piece's buffers, copied into wasm memory, are garbage now.
+            nudge_collector();
             let part = part.map(|meta| (part_from_js(&meta, &data), meta));
             let misfit = match &part {
                 Some((part, _)) => p.paused.misfit(part),
@@ -214,11 +218,21 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
                 out.push(&blanks(b));
                 PartShape::Dict
             }
-            ColumnPart::Text { data, offsets, blanks: b } => {
+            ColumnPart::Text { data, offsets, blanks: b, numbers } => {
                 out.push(&Uint8Array::from(data.as_slice()));
                 out.push(&js_sys::Int32Array::from(offsets.as_slice()));
                 out.push(&blanks(b));
-                PartShape::Text
+                match numbers {
+                    None => PartShape::Text,
+                    Some(Numbers::Int(v)) => {
+                        out.push(&js_sys::BigInt64Array::from(v.as_slice()));
+                        PartShape::IntText
+                    }
+                    Some(Numbers::Float(v)) => {
+                        out.push(&js_sys::Float64Array::from(v.as_slice()));
+                        PartShape::FloatText
+                    }
+                }
             }
         };
         shapes.push(shape);
@@ -260,18 +274,14 @@ fn part_from_js(meta: &PartMeta, data: &JsValue) -> FilePart {
 fn columns_from_js<'a>(meta: &'a PartMeta, data: &'a JsValue) -> impl ExactSizeIterator<Item = ColumnPart> + 'a {
     let data: js_sys::Array = data.clone().unchecked_into();
     let mut at = 1;
-    // Each buffer is let go as soon as it is copied (and the collector nudged), so the part is
-    // not held twice while it is joined.
+    // Each buffer is let go as soon as it is copied, so the piece is not held twice.
     let mut next = move || {
         at += 1;
         let buffer = data.get(at - 1);
         data.set(at - 1, JsValue::UNDEFINED);
         buffer
     };
-    meta.columns.iter().map(move |shape| {
-        nudge_collector();
-        column_from_js(shape, &mut next)
-    })
+    meta.columns.iter().map(move |shape| column_from_js(shape, &mut next))
 }
 
 /// One column of a part, its buffers taken from `next`.
@@ -288,11 +298,15 @@ fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> Colum
             ends: js_sys::Int32Array::new(&next()).to_vec(),
             blanks: u32s(next()),
         },
-        PartShape::Text => ColumnPart::Text {
-            data: Uint8Array::new(&next()).to_vec(),
-            offsets: js_sys::Int32Array::new(&next()).to_vec(),
-            blanks: u32s(next()),
-        },
+        PartShape::Text | PartShape::IntText | PartShape::FloatText => {
+            let (data, offsets, blanks) = (Uint8Array::new(&next()).to_vec(), js_sys::Int32Array::new(&next()).to_vec(), u32s(next()));
+            let numbers = match shape {
+                PartShape::IntText => Some(Numbers::Int(js_sys::BigInt64Array::new(&next()).to_vec())),
+                PartShape::FloatText => Some(Numbers::Float(js_sys::Float64Array::new(&next()).to_vec())),
+                _ => None,
+            };
+            ColumnPart::Text { data, offsets, blanks, numbers }
+        }
     }
 }
 
@@ -313,7 +327,7 @@ fn analyze(s: &mut Session, seq: u64, view: &crate::engine::View, bench: bool, t
 }
 
 /// Rows of the warm-up export (about 0.6 MB).
-const WARM_UP_ROWS: usize = 8_000;
+const WARM_UP_ROWS: usize = 30_000;
 
 /// The warm-up export's column of area names.
 pub(crate) const WARM_UP_AREA_COLUMN: &str = "community_name";
@@ -336,7 +350,7 @@ fn warm_up(areas: &Areas) -> Option<(crate::engine::session::FileSummary, String
             i % 18,
             i % 12 + 1,
             i % 28 + 1,
-            if i % 50 == 0 { "Nowhere" } else { area },
+            if i % 10 == 0 { "Nowhere" } else { area },
             41.8 + (i % 100) as f64 * 1e-3,
             -87.7 + (i % 100) as f64 * 1e-3
         ));
