@@ -24,8 +24,9 @@ const SPLIT_BYTES: f64 = 24.0 * 1024.0 * 1024.0;
 /// they arrive once its own share is read.
 const SPLIT_AT: f64 = 0.45;
 
-/// Milliseconds after a helper's part is handed over before a fresh helper is started.
-const HELPER_RESTART_MS: u32 = 3000;
+/// Milliseconds after a helper's part is handed over before a fresh helper is started (a starting
+/// worker takes a core and memory; a large file starts one at once).
+const HELPER_START_MS: u32 = 2000;
 
 /// A level's data as fetched, kept so a restarted worker gets the same areas.
 #[derive(Clone, Default)]
@@ -109,6 +110,14 @@ fn spawn() -> Result<(), String> {
                     SPLIT.set((id, read, theirs));
                     handler(Response::Progress { name, read: (read + theirs).min(total), total }, data)
                 }
+                Response::PartRefused => replace_helper_later(),
+                Response::Failed { seq, stage, message } => {
+                    if stage == "read" {
+                        // The helper may be reading the second half of the file for nothing.
+                        replace_helper_later();
+                    }
+                    handler(Response::Failed { seq, stage, message }, data)
+                }
                 resp => handler(resp, data),
             }
         },
@@ -173,7 +182,12 @@ fn replace_helper_later() {
     if let Some(old) = HELPER.with_borrow_mut(|h| h.take()) {
         old.worker.terminate();
     }
-    gloo::timers::callback::Timeout::new(HELPER_RESTART_MS, || {
+    spawn_helper_later();
+}
+
+/// Starts a helper in [`HELPER_START_MS`], unless one is running by then.
+fn spawn_helper_later() {
+    gloo::timers::callback::Timeout::new(HELPER_START_MS, || {
         if HELPER.with_borrow(Option::is_none) {
             spawn_helper();
         }
@@ -187,7 +201,8 @@ pub fn send_read(name: String, then: Option<Ahead>, data: &JsValue) {
     let size = data.dyn_ref::<web_sys::Blob>().map_or(0.0, |b| b.size());
     let csv = !name.to_ascii_lowercase().ends_with(".parquet");
     let id = SPLIT.get().0 + 1;
-    let split = (csv && size >= SPLIT_BYTES).then(|| Split { id, from: (size * SPLIT_AT).floor() });
+    let fits = size <= crate::engine::csv_ingest::MAX_INPUT_BYTES as f64;
+    let split = (csv && fits && size >= SPLIT_BYTES).then(|| Split { id, from: (size * SPLIT_AT).floor() });
     if split.is_some() && HELPER.with_borrow(Option::is_none) {
         // Its messages wait in order while it starts.
         spawn_helper();

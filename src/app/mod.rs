@@ -201,7 +201,7 @@ fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             browser::set_state("error");
         }
         // Handled by the backend (the helper's part goes to the engine worker).
-        Response::PartRead { .. } => {}
+        Response::PartRead { .. } | Response::PartRefused => {}
         Response::Distinct { column, values } => ctx.distinct.update(|d| {
             d.insert(column, values);
         }),

@@ -182,6 +182,9 @@ pub enum Response {
         /// What travels as JSON.
         part: PartMeta,
     },
+    /// A piece of the helper's part did not fit (or the helper failed): the engine worker reads
+    /// the rest of the file alone, so the helper can stop.
+    PartRefused,
     /// The file is area indicators (one row per area code): the worker joined them to its areas;
     /// the page joins the same file to its own.
     Indicators {

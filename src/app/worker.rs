@@ -127,6 +127,7 @@ pub fn handle(msg: JsValue) {
                 },
                 // The part does not fit, or the other worker failed: read the rest here.
                 (_, why) => {
+                    post(&Response::PartRefused, &JsValue::UNDEFINED);
                     let from = p.paused.offset() as f64;
                     let read = BlobReader::new(&p.blob, &p.name, from, f64::INFINITY).and_then(|r| p.paused.resume(r));
                     (read, format!("two workers, then one from byte {from}: {}", why.unwrap_or_default()))

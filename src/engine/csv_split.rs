@@ -1,16 +1,15 @@
 //! Reading one large CSV file as two parts at once (in the browser: two workers, one core each).
 //!
 //! The first reader reads from the start and pauses at the first record that starts at or after a
-//! split offset ([`crate::engine::csv_ingest::read_csv_stream`]'s reading, stopped: a
-//! [`PausedRead`]). The second reads from the first line after that offset to the end
-//! ([`read_csv_part`]), not knowing the header, in pieces. Each piece is joined
-//! ([`PausedRead::append`]) only
-//! when it fits ([`PausedRead::misfit`]): its first record is the very record the first reader
-//! stopped at (so the split did not fall inside a quoted field) and both split records alike (same
-//! delimiter and number of columns). Otherwise the first reader reads the rest itself
-//! ([`PausedRead::resume`]), also when the second reader fails part of the way. Either way the result has the values, rows, line numbers, rejected
-//! rows and column types of reading the file in one pass (a text column may be kept as a
-//! dictionary where one pass writes it out as plain text, or the other way round).
+//! split offset ([`crate::engine::read_csv_until`]: a [`PausedRead`]). The second reads from the
+//! first line after that offset to the end ([`read_csv_part`]), not knowing the header, in pieces.
+//! Each piece is joined ([`PausedRead::append`]) only when it fits ([`PausedRead::misfit`]): its
+//! first record is the very record the first reader stopped at (so the split did not fall inside a
+//! quoted field) and both split records alike (same delimiter and number of columns). Otherwise
+//! the first reader reads the rest itself ([`PausedRead::resume`]), also when the second reader
+//! fails part of the way. Either way the result has the values, rows, line numbers, rejected rows
+//! and column types of reading the file in one pass (a text column may be kept as a dictionary
+//! where one pass writes it out as plain text, or the other way round).
 
 use std::io::Read;
 
@@ -168,17 +167,6 @@ impl PausedRead {
                 Some(format!("the second part guessed {} columns, the header has {width}", part.width))
             }
             Some(_) => None,
-        }
-    }
-
-    /// Appends `part`, which must fit (see [`Self::misfit`]), and finishes the read if it was the
-    /// last piece; otherwise the read waits for the next piece.
-    pub fn join(mut self, mut part: FilePart) -> Result<std::result::Result<Ingested, PausedRead>> {
-        let columns = std::mem::take(&mut part.columns);
-        if self.append(part, columns)? {
-            self.finish().map(Ok)
-        } else {
-            Ok(Err(self))
         }
     }
 
