@@ -237,7 +237,7 @@ fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
     }
     ctx.distinct.set(Default::default());
     ctx.file.set(Some(Arc::new(summary)));
-    ctx.status.set(format!("Read {n} rows of {name}."));
+    ctx.status.set(format!("Read {} rows of {name}.", table::fmt(n as f64, 0)));
 }
 
 /// The engine found the file is area indicators keyed by code: join the same file to the page's

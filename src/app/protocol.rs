@@ -66,7 +66,8 @@ pub enum Request {
         /// Column name.
         column: String,
     },
-    /// A download the page cannot build (it needs the rows): `matched` or `excluded`.
+    /// A download the page cannot build (it needs the rows): `matched`, `unmatched`, `rejected`
+    /// or `excluded`.
     Export {
         /// Which rows.
         what: String,
@@ -191,7 +192,8 @@ pub enum Response {
         /// The file's name.
         name: String,
     },
-    /// An analysis. `data`: its JSON text (the CLI's `analyze` output).
+    /// An analysis. `data`: its JSON text (the CLI's `analyze` output without the unmatched rows
+    /// and with the first 50 rejected rows: see `PageAnalysis`).
     Analyzed {
         /// The request's number.
         seq: u64,

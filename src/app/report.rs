@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::browser;
 use super::state::Ctx;
-use crate::engine::export::{rejected_csv, unmatched_csv};
+use crate::engine::analysis::PAGE_REJECTED_ROWS;
 use crate::engine::matching::Unmatched;
 
 /// Asks the engine worker for a download that needs the rows (`matched` or `excluded`).
@@ -27,8 +26,6 @@ pub fn MatchReport() -> impl IntoView {
             Err(e) => view! { <div class="panel error" role="alert" data-testid="error">{e}</div> }.into_any(),
             Ok(a) => {
                 let r = a.rows;
-                let a2 = a.clone();
-                let a3 = a.clone();
                 let values = a.unmatched_values.clone();
                 let total_values = values.len();
                 view! {
@@ -92,14 +89,14 @@ pub fn MatchReport() -> impl IntoView {
                             </p>
                         </Show>
                         <p class="downloads">
-                            <button type="button" data-testid="download-unmatched" on:click=move |_| browser::download("unmatched.csv", "text/csv", unmatched_csv(&a2).as_bytes())>"Unmatched rows (CSV)"</button>
-                            <button type="button" on:click=move |_| browser::download("rejected.csv", "text/csv", rejected_csv(&a3).as_bytes())>"Rejected rows (CSV)"</button>
+                            <button type="button" data-testid="download-unmatched" on:click=move |_| export("unmatched")>"Unmatched rows (CSV)"</button>
+                            <button type="button" data-testid="download-rejected" on:click=move |_| export("rejected")>"Rejected rows (CSV)"</button>
                             <button type="button" on:click=move |_| export("excluded")>"Excluded rows (CSV)"</button>
                             <button type="button" data-testid="download-matched" on:click=move |_| export("matched")>"Matched rows (CSV)"</button>
                         </p>
                         {(!a.rejected_rows.is_empty()).then(|| view! {
-                            <details><summary>{format!("{} rejected rows", a.rejected_rows.len())}</summary>
-                                <ul class="small">{a.rejected_rows.iter().take(50).map(|r| view! { <li>{format!("line {}: {}", r.line, r.reason)}</li> }).collect::<Vec<_>>()}</ul>
+                            <details><summary>{format!("{} rejected rows", a.rows.rejected)}</summary>
+                                <ul class="small">{a.rejected_rows.iter().take(PAGE_REJECTED_ROWS).map(|r| view! { <li>{format!("line {}: {}", r.line, r.reason)}</li> }).collect::<Vec<_>>()}</ul>
                             </details>
                         })}
                         {a.notes.iter().map(|n| view! { <p class="note">{n.clone()}</p> }).collect::<Vec<_>>()}

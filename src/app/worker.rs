@@ -163,6 +163,8 @@ pub fn handle(msg: JsValue) {
         Request::Export { what } => {
             let out = match what.as_str() {
                 "matched" => s.matched_csv(),
+                "unmatched" => s.unmatched_csv(),
+                "rejected" => s.rejected_csv(),
                 _ => s.excluded_csv(),
             };
             match out {
@@ -315,7 +317,8 @@ fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> Colum
 fn analyze(s: &mut Session, seq: u64, view: &crate::engine::View, bench: bool, t0: f64) {
     match s.analyze(view) {
         Ok(a) => {
-            let json = serde_json::to_string(a.as_ref()).unwrap_or_else(|_| "null".into());
+            // The page draws figures; the row lists stay here for the downloads.
+            let json = serde_json::to_string(&a.for_page()).unwrap_or_else(|_| "null".into());
             let bench = bench.then(|| match s.peer_bench() {
                 Ok(rows) => serde_json::to_string(&rows).unwrap_or_default(),
                 Err(e) => serde_json::to_string(&serde_json::json!({ "error": e.to_string() })).unwrap_or_default(),

@@ -212,6 +212,71 @@ pub struct Analysis {
     pub flags: Vec<FlagColumn>,
 }
 
+/// Rejected rows the page lists (the rest are downloaded from the engine).
+pub const PAGE_REJECTED_ROWS: usize = 50;
+
+/// An [`Analysis`] as the page gets it from the engine worker: every figure, without the per-row
+/// lists it does not draw — no unmatched rows and the first [`PAGE_REJECTED_ROWS`] rejected rows
+/// (both are downloaded from the engine, which keeps them). Its JSON reads back as an `Analysis`.
+#[derive(Debug, Serialize)]
+pub struct PageAnalysis<'a> {
+    rows: &'a RowCounts,
+    areas: &'a [AreaRow],
+    quintiles: &'a [QuintileRow],
+    summary: &'a Summary,
+    unmatched_rows: &'a [UnmatchedRow],
+    rejected_rows: &'a [RejectedRow],
+    unmatched_values: &'a [UnmatchedValue],
+    excluded_by: &'a [ExcludedBy],
+    resolved: &'a Resolved,
+    region: &'a str,
+    level: &'a str,
+    notes: &'a [String],
+    groups: &'a [GroupRow],
+    flags: &'a [FlagColumn],
+}
+
+impl Analysis {
+    /// The analysis without the row lists the page does not draw (see [`PageAnalysis`]).
+    pub fn for_page(&self) -> PageAnalysis<'_> {
+        // Every field named, so a new field of `Analysis` cannot be left out unnoticed.
+        let Analysis {
+            rows,
+            areas,
+            quintiles,
+            summary,
+            unmatched_rows: _,
+            rejected_rows,
+            excluded_lines: _,
+            matched_rows: _,
+            unmatched_values,
+            excluded_by,
+            resolved,
+            region,
+            level,
+            notes,
+            groups,
+            flags,
+        } = self;
+        PageAnalysis {
+            rows,
+            areas,
+            quintiles,
+            summary,
+            unmatched_rows: &[],
+            rejected_rows: &rejected_rows[..rejected_rows.len().min(PAGE_REJECTED_ROWS)],
+            unmatched_values,
+            excluded_by,
+            resolved,
+            region,
+            level,
+            notes,
+            groups,
+            flags,
+        }
+    }
+}
+
 /// Totals of one group of areas.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GroupRow {

@@ -12,7 +12,7 @@ use super::analysis::{analyze_prepared, prepare, Analysis, Prepared};
 use super::csv_ingest::{IngestReport, Ingested};
 use super::detect;
 use super::error::{EngineError, Result};
-use super::export::{excluded_csv, matched_csv};
+use super::export::{excluded_csv, matched_csv, rejected_csv, unmatched_csv};
 use super::matching::Method;
 use super::peer_bench::{peer_bench, BenchRow};
 use super::region::{Areas, ExtraIndicators};
@@ -169,6 +169,16 @@ impl Session {
     /// The lines of the rows the last analysis's filters excluded, as CSV.
     pub fn excluded_csv(&self) -> Result<String> {
         self.last.as_ref().map(|a| excluded_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
+    }
+
+    /// The last analysis's unmatched rows (line, value, reason), as CSV.
+    pub fn unmatched_csv(&self) -> Result<String> {
+        self.last.as_ref().map(|a| unmatched_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
+    }
+
+    /// The last analysis's rejected rows (line, reason), as CSV.
+    pub fn rejected_csv(&self) -> Result<String> {
+        self.last.as_ref().map(|a| rejected_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
     }
 
     /// The benchmark harness's fixed workload on the program file (see [`peer_bench`]).

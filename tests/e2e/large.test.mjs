@@ -64,6 +64,11 @@ test('a large export streams through the worker with progress; figures equal the
   assert.equal(dl.suggestedFilename(), 'matched.csv');
   const csv = fs.readFileSync(await dl.path(), 'utf8');
   assert.ok(csv.startsWith('line,area_code,area_name,'), csv.slice(0, 80));
+  // So do the unmatched rows (the page gets only their count and values).
+  const [dlu] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-unmatched]')]);
+  const unmatched = fs.readFileSync(await dlu.path(), 'utf8').trim().split('\n');
+  assert.equal(unmatched[0], 'line,value,reason');
+  assert.equal(unmatched.length - 1, want.rows.unmatched);
   assert.deepEqual(offsite(page), []);
   assert.deepEqual(page.errors, []);
   await page.close();
