@@ -198,9 +198,9 @@ fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: 
     rows.finish(file, encoding, delimiter)
 }
 
-/// Takes records from `rec` into `rows` until the text ends, or (with `stop`) until a record that
-/// starts at or after that text offset; that record is not taken and its offset and line are
-/// returned.
+/// Takes records from `rec` into `rows` until the text ends, or (with `stop`) until a data record
+/// that starts at or after that text offset (the header is always taken); that record is not
+/// taken and its offset and line are returned.
 pub(super) fn read_rows<R: Read>(
     file: &str,
     rows: &mut Rows,
