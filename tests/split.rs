@@ -38,10 +38,10 @@ fn read_split_in_pieces(bytes: &[u8], head: usize, from: usize, piece: u64, lost
         Ok(())
     })
     .unwrap();
-    assert!(pieces.iter().rev().skip(1).all(|p| p.next.is_some()) && pieces.last().unwrap().next.is_none());
+    assert!(pieces.iter().rev().skip(1).all(|p| p.head.next.is_some()) && pieces.last().unwrap().head.next.is_none());
     pieces.truncate(lost.unwrap_or(usize::MAX));
     for mut p in pieces {
-        if paused.misfit(&p).is_some() {
+        if paused.misfit(&p.head).is_some() {
             break;
         }
         let columns = std::mem::take(&mut p.columns);
@@ -87,6 +87,16 @@ fn assert_same(one: &Ingested, two: &Ingested, what: &str) {
     }
 }
 
+/// Reads `text` split at `from` (the first `head` bytes read whole) and asserts that the read took
+/// `path` and equals one pass; returns the split read.
+fn split_as_one_pass(text: &str, head: usize, from: usize, path: Path, what: &str) -> Ingested {
+    let whole = one_pass(text.as_bytes(), head);
+    let (split, took) = read_split(text.as_bytes(), head, from);
+    assert_eq!(took, path, "{what}");
+    assert_same(&whole, &split, what);
+    split
+}
+
 /// One pass, as the browser reads a file in one worker.
 fn one_pass(bytes: &[u8], head: usize) -> Ingested {
     read_csv_stream("f.csv", bytes.len() as u64, bytes, head).unwrap()
@@ -130,13 +140,9 @@ fn a_split_inside_a_quoted_field_is_noticed_and_read_on() {
     for i in 0..40 {
         text.push_str(&format!("{i},\"line one\nline two of {i}\",{i}\n"));
     }
-    let bytes = text.as_bytes();
-    let whole = one_pass(bytes, 16);
     // Just after a `\n` inside the quotes of a record.
     let from = text.find("line two of 20").unwrap();
-    let (split, path) = read_split(bytes, 16, from);
-    assert_eq!(path, Path::Resumed);
-    assert_same(&whole, &split, "quoted");
+    let split = split_as_one_pass(&text, 16, from, Path::Resumed, "quoted");
     // Hand-checked: record i starts on line 2 + 2i.
     assert_eq!(split.table.lines[25], 52);
 }
@@ -155,12 +161,8 @@ fn types_that_change_after_the_split_are_those_of_one_pass() {
         let e = if i > 160 { format!("0{i}") } else { i.to_string() };
         text.push_str(&format!("{a},{b},{c},{d},{e},{i}.10,\"1,{i:03}\"\n"));
     }
-    let bytes = text.as_bytes();
-    let whole = one_pass(bytes, 64);
     let from = text.find("\n100,").unwrap() + 3;
-    let (split, path) = read_split(bytes, 64, from);
-    assert_eq!(path, Path::Joined);
-    assert_same(&whole, &split, "types");
+    let split = split_as_one_pass(&text, 64, from, Path::Joined, "types");
     let kinds: Vec<_> = split.report.columns.iter().map(|c| format!("{:?}", c.kind)).collect();
     assert_eq!(kinds, ["Decimal", "Date", "Text", "Text", "Text", "Decimal", "Integer"], "hand-checked types");
 }
@@ -176,12 +178,8 @@ fn rejected_rows_blank_lines_and_crlf_after_the_split_keep_their_lines() {
             _ => text.push_str(&format!("{i},name {i},{}\r\n", i * 2)),
         }
     }
-    let bytes = text.as_bytes();
-    let whole = one_pass(bytes, 32);
     let from = text.find("15,name").unwrap();
-    let (split, path) = read_split(bytes, 32, from);
-    assert_eq!(path, Path::Joined);
-    assert_same(&whole, &split, "crlf");
+    let split = split_as_one_pass(&text, 32, from, Path::Joined, "crlf");
     // Hand-checked: the header is line 1, record i line i + 1 up to 22, which is two lines.
     assert_eq!(split.report.rejected.len(), 1);
     assert_eq!(split.report.rejected[0].line, 21);

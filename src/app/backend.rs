@@ -145,7 +145,7 @@ pub fn spawn_helper() {
             Response::PartRead { id, part } => {
                 // The engine worker joins each piece; after the last, the helper's memory is given
                 // back at once.
-                let last = part.next.is_none();
+                let last = part.head.next.is_none();
                 let buffers: js_sys::Array = data.clone().unchecked_into();
                 send_transfer(&Request::JoinPart { id, part: Some(part) }, &data, &buffers);
                 if last {

@@ -87,22 +87,8 @@ pub struct Split {
 /// column's, see [`PartShape`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartMeta {
-    /// As in `FilePart`.
-    pub start: u64,
-    /// As in `FilePart`.
-    pub first: Option<(u64, u64)>,
-    /// As in `FilePart`: `None` for the last piece.
-    pub next: Option<(u64, u64)>,
-    /// As in `FilePart`.
-    pub delimiter: u8,
-    /// As in `FilePart`.
-    pub width: usize,
-    /// As in `FilePart`.
-    pub rows_in: usize,
-    /// As in `FilePart`.
-    pub blank_rows: usize,
-    /// As in `FilePart`.
-    pub rejected: Vec<crate::engine::csv_ingest::RejectedRow>,
+    /// Where the part is and what was counted.
+    pub head: crate::engine::PartHead,
     /// Each column's kind of cells.
     pub columns: Vec<PartShape>,
 }

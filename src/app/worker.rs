@@ -114,17 +114,19 @@ pub fn handle(msg: JsValue) {
             let Some(mut p) = PENDING.with_borrow_mut(|p| p.take_if(|p| p.id == id)) else { return };
             // The previous piece's buffers, copied into wasm memory, are garbage now.
             nudge_collector();
-            let part = part.map(|meta| (part_from_js(&meta, &data), meta));
             let misfit = match &part {
-                Some((part, _)) => p.paused.misfit(part),
+                Some(meta) => p.paused.misfit(&meta.head),
                 None => Some("the other worker failed".into()),
             };
             let (read, how) = match (part, misfit) {
-                (Some((part, meta)), None) => match p.paused.append(part, columns_from_js(&meta, &data)) {
-                    Ok(true) => (p.paused.finish(), "two workers".to_string()),
-                    Ok(false) => return PENDING.with_borrow_mut(|slot| *slot = Some(p)),
-                    Err(e) => (Err(e), String::new()),
-                },
+                (Some(PartMeta { head, columns }), None) => {
+                    let part = FilePart { head, lines: lines_from_js(&data), columns: vec![] };
+                    match p.paused.append(part, columns_from_js(&columns, &data)) {
+                        Ok(true) => (p.paused.finish(), "two workers".to_string()),
+                        Ok(false) => return PENDING.with_borrow_mut(|slot| *slot = Some(p)),
+                        Err(e) => (Err(e), String::new()),
+                    }
+                }
                 // The part does not fit, or the other worker failed: read the rest here.
                 (_, why) => {
                     post(&Response::PartRefused, &JsValue::UNDEFINED);
@@ -240,41 +242,20 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
         };
         shapes.push(shape);
     }
-    let meta = PartMeta {
-        start: part.start,
-        first: part.first,
-        next: part.next,
-        delimiter: part.delimiter,
-        width: part.width,
-        rows_in: part.rows_in,
-        blank_rows: part.blank_rows,
-        rejected: part.rejected,
-        columns: shapes,
-    };
+    let meta = PartMeta { head: part.head, columns: shapes };
     (meta, out)
 }
 
-/// The part sent as [`part_to_js`] sends it, but its columns (see [`column_from_js`]).
-fn part_from_js(meta: &PartMeta, data: &JsValue) -> FilePart {
+/// The lines of the part sent as [`part_to_js`] sends it (its columns: [`columns_from_js`]).
+fn lines_from_js(data: &JsValue) -> Vec<u64> {
     let lines = js_sys::Reflect::get_u32(data, 0).map(|l| js_sys::BigUint64Array::new(&l).to_vec()).unwrap_or_default();
     let _ = js_sys::Reflect::set_u32(data, 0, &JsValue::UNDEFINED);
-    FilePart {
-        start: meta.start,
-        first: meta.first,
-        next: meta.next,
-        delimiter: meta.delimiter,
-        width: meta.width,
-        rows_in: meta.rows_in,
-        blank_rows: meta.blank_rows,
-        rejected: meta.rejected.clone(),
-        lines,
-        columns: vec![],
-    }
+    lines
 }
 
 /// The part's columns as [`part_to_js`] sends them, each copied into wasm memory only when it is
 /// asked for.
-fn columns_from_js<'a>(meta: &'a PartMeta, data: &'a JsValue) -> impl ExactSizeIterator<Item = ColumnPart> + 'a {
+fn columns_from_js<'a>(shapes: &'a [PartShape], data: &'a JsValue) -> impl ExactSizeIterator<Item = ColumnPart> + 'a {
     let data: js_sys::Array = data.clone().unchecked_into();
     let mut at = 1;
     // Each buffer is let go as soon as it is copied, so the piece is not held twice.
@@ -284,7 +265,7 @@ fn columns_from_js<'a>(meta: &'a PartMeta, data: &'a JsValue) -> impl ExactSizeI
         data.set(at - 1, JsValue::UNDEFINED);
         buffer
     };
-    meta.columns.iter().map(move |shape| column_from_js(shape, &mut next))
+    shapes.iter().map(move |shape| column_from_js(shape, &mut next))
 }
 
 /// One column of a part, its buffers taken from `next`.
@@ -465,7 +446,11 @@ impl BlobReader {
     /// Reads the next slice of the file (posting progress).
     fn next_chunk(&mut self) -> std::io::Result<()> {
         let step = if self.pos >= self.slow_after { TAIL_CHUNK_BYTES } else { CHUNK_BYTES };
-        nudge_collector();
+        if self.chunk.length() > 0 {
+            // The slice before, copied into wasm memory, is garbage now (a file read in one slice
+            // makes none: no nudge on a small file's path).
+            nudge_collector();
+        }
         let end = (self.pos + step).min(self.size);
         let part = timed_io(|| self.blob.slice_with_f64_and_f64(self.pos, end).and_then(|b| self.sync.read_as_array_buffer(&b)))
             .map_err(|e| std::io::Error::other(js_text(&e)))?;

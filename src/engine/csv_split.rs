@@ -13,6 +13,8 @@
 
 use std::io::Read;
 
+use serde::{Deserialize, Serialize};
+
 use super::column_builder::ColumnPart;
 use super::csv_ingest::{read_rows, sniff, HeadThenRest, Ingested, RejectedRow, Rows};
 use super::csv_records::RecordSplitter;
@@ -38,6 +40,17 @@ pub struct PausedRead {
 /// its header by another reader.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilePart {
+    /// Where the part is and what was counted (all but the rows' buffers).
+    pub head: PartHead,
+    /// Line of each accepted row, counted from the part's start.
+    pub lines: Vec<u64>,
+    /// Each column's cells.
+    pub columns: Vec<ColumnPart>,
+}
+
+/// A [`FilePart`] but its buffers: what travels as JSON between workers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartHead {
     /// File offset where the part starts (just after a `\n`).
     pub start: u64,
     /// Offset from `start` and line (1 for the line at `start`) of the part's first record, if it
@@ -56,10 +69,6 @@ pub struct FilePart {
     pub blank_rows: usize,
     /// Rows that could not be read, lines counted from the part's start.
     pub rejected: Vec<RejectedRow>,
-    /// Line of each accepted row, counted from the part's start.
-    pub lines: Vec<u64>,
-    /// Each column's cells.
-    pub columns: Vec<ColumnPart>,
 }
 
 /// Reads a file's rows from the first line that starts at or after file offset `from` (at least 1)
@@ -102,7 +111,9 @@ pub fn read_csv_part(
     let mut rows = fresh();
     let mut rec = RecordSplitter::new(HeadThenRest { head, at: 0, rest: source }, delimiter).without_bom();
     let Some(mut first) = read_rows(file, &mut rows, &mut rec, Some(0))? else {
-        return on_piece(FilePart { delimiter, width, ..FilePart::empty(start) });
+        let mut empty = FilePart::empty(start);
+        (empty.head.delimiter, empty.head.width) = (delimiter, width);
+        return on_piece(empty);
     };
     loop {
         // The piece's first record is the splitter's current one.
@@ -110,14 +121,7 @@ pub fn read_csv_part(
         let next = read_rows(file, &mut rows, &mut rec, Some(first.0.saturating_add(piece_bytes)))?;
         let Rows { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(&mut rows, fresh());
         on_piece(FilePart {
-            start,
-            first: Some(first),
-            next,
-            delimiter,
-            width,
-            rows_in,
-            blank_rows,
-            rejected,
+            head: PartHead { start, first: Some(first), next, delimiter, width, rows_in, blank_rows, rejected },
             lines,
             columns: cells.into_iter().map(|c| c.into_part()).collect(),
         })?;
@@ -132,14 +136,7 @@ impl FilePart {
     /// A part without records, starting at `start`.
     fn empty(start: u64) -> Self {
         FilePart {
-            start,
-            first: None,
-            next: None,
-            delimiter: b',',
-            width: 0,
-            rows_in: 0,
-            blank_rows: 0,
-            rejected: vec![],
+            head: PartHead { start, first: None, next: None, delimiter: b',', width: 0, rows_in: 0, blank_rows: 0, rejected: vec![] },
             lines: vec![],
             columns: vec![],
         }
@@ -152,8 +149,8 @@ impl PausedRead {
         self.offset
     }
 
-    /// Why `part` does not continue this read exactly, or `None` when it does.
-    pub fn misfit(&self, part: &FilePart) -> Option<String> {
+    /// Why the part of `part` does not continue this read exactly, or `None` when it does.
+    pub fn misfit(&self, part: &PartHead) -> Option<String> {
         let width = self.rows.header.as_ref().map_or(0, Vec::len);
         match part.first {
             None => Some("the second part holds no record".into()),
@@ -175,6 +172,7 @@ impl PausedRead {
     /// not used). `true` when the part reaches the end of the file: the read can be finished.
     pub fn append(&mut self, part: FilePart, columns: impl IntoIterator<Item = ColumnPart>) -> Result<bool> {
         let columns = columns.into_iter();
+        let FilePart { head: part, lines, .. } = part;
         let why = self.misfit(&part).or_else(|| (columns.size_hint().0 != part.width).then(|| "a column is missing".into()));
         let (Some((_, first_line)), None) = (part.first, why.as_ref()) else {
             let why = why.unwrap_or_default();
@@ -186,7 +184,7 @@ impl PausedRead {
         rows.rows_in += part.rows_in;
         rows.blank_rows += part.blank_rows;
         rows.rejected.extend(part.rejected.into_iter().map(|r| RejectedRow { line: r.line + shift, ..r }));
-        rows.lines.extend(part.lines.iter().map(|l| l + shift));
+        rows.lines.extend(lines.iter().map(|l| l + shift));
         for (cells, more) in rows.cells.iter_mut().zip(columns) {
             cells.append_part(more);
         }

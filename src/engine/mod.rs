@@ -31,7 +31,7 @@ pub mod view;
 pub use analysis::{analyze, Analysis};
 pub use column_builder::{ColumnPart, Numbers};
 pub use csv_ingest::{read_csv, read_csv_stream, read_csv_until, Ingested};
-pub use csv_split::{read_csv_part, FilePart, PausedRead};
+pub use csv_split::{read_csv_part, FilePart, PartHead, PausedRead};
 pub use error::{EngineError, Result};
 pub use region::{Areas, Manifest};
 pub use view::View;
