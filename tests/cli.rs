@@ -4,8 +4,10 @@
 
 use std::process::Command;
 
+mod common;
+
 fn equimap(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_equimap")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_equimap")).args(args).current_dir(common::repo()).output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -101,7 +103,7 @@ fn a_category_dummy_filters_like_an_independent_count() {
     let (code, out, err) = equimap(&["analyze", "--region", "chicago", "--programs", file, "--where", "leisure_arts_dum=1"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let mut r = csv::Reader::from_path(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let mut r = csv::Reader::from_path(common::repo().join(file)).unwrap();
     let col = r.headers().unwrap().iter().position(|h| h == "leisure_arts_dum").unwrap();
     let kept = r.records().map(Result::unwrap).filter(|rec| rec[col].parse::<f64>().ok() == Some(1.0)).count();
     assert!(kept > 1000);

@@ -1,6 +1,7 @@
 //! The browser boundary: fetching the site's own files, reading dropped files, downloads, the URL,
 //! User Timing measures and the `window.__equimap` hook. Engine errors become text here.
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Fetches a file of the site itself (a path relative to the page, so the site works under any
@@ -69,7 +70,6 @@ pub fn replace_query(query: &str) {
 
 /// Renders an SVG document to a PNG (`scale` × its size) and offers it as a download.
 pub fn download_svg_as_png(name: &'static str, svg: &str, width: f64, height: f64, scale: f64) {
-    use wasm_bindgen::closure::Closure;
     let doc = gloo::utils::document();
     let Ok(img) = web_sys::HtmlImageElement::new() else { return };
     let Ok(canvas) = doc.create_element("canvas") else { return };
@@ -100,13 +100,50 @@ pub fn now() -> f64 {
     gloo::utils::window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
+/// Resolves once the page's reactive updates have finished changing the document: after two
+/// turns of the async executor in a row that changed nothing in it (at most 64 turns). It
+/// resolves before the browser lays out and paints the new content, as a page that sets
+/// `innerHTML` and returns has finished before that.
+pub async fn dom_settled() {
+    let noop = Closure::<dyn FnMut()>::new(|| {});
+    let observer = web_sys::MutationObserver::new(noop.as_ref().unchecked_ref());
+    let Ok(observer) = observer else { return };
+    let opts = web_sys::MutationObserverInit::new();
+    opts.set_subtree(true);
+    opts.set_child_list(true);
+    opts.set_attributes(true);
+    opts.set_character_data(true);
+    let _ = observer.observe_with_options(&gloo::utils::document(), &opts);
+    let mut quiet = 0;
+    for _ in 0..64 {
+        leptos::task::tick().await;
+        quiet = if observer.take_records().length() == 0 { quiet + 1 } else { 0 };
+        if quiet == 2 {
+            break;
+        }
+    }
+    observer.disconnect();
+}
+
+/// Calls `f` once the browser has laid out and painted the document as it is now (in a task
+/// after the next animation frame).
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    let frame = Closure::once_into_js(move || gloo::timers::callback::Timeout::new(0, f).forget());
+    let _ = gloo::utils::window().request_animation_frame(frame.unchecked_ref());
+}
+
 /// Records a User Timing measure `name` from `start` to now (page clock, ms).
 pub fn measure(name: &str, start: f64) {
+    measure_between(name, start, now());
+}
+
+/// Records a User Timing measure `name` from `start` to `end` (page clock, ms).
+pub fn measure_between(name: &str, start: f64, end: f64) {
     let Some(p) = gloo::utils::window().performance() else { return };
     // performance.measure(name, {start, end}) — the options form is not in stable web-sys.
     let opts = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&opts, &JsValue::from_str("start"), &JsValue::from_f64(start));
-    let _ = js_sys::Reflect::set(&opts, &JsValue::from_str("end"), &JsValue::from_f64(p.now()));
+    let _ = js_sys::Reflect::set(&opts, &JsValue::from_str("end"), &JsValue::from_f64(end));
     if let Ok(f) = js_sys::Reflect::get(&p, &JsValue::from_str("measure")) {
         let f: js_sys::Function = f.unchecked_into();
         let _ = f.call2(&p, &JsValue::from_str(name), &opts);
@@ -150,7 +187,6 @@ pub fn copy(text: &str) {
 /// their count and the longest in `window.__equimap.info.long_tasks` (read by the benchmark
 /// harness; the page must stay responsive while the worker reads a large file).
 pub fn watch_long_tasks() {
-    use wasm_bindgen::closure::Closure;
     let stats = std::rc::Rc::new(std::cell::Cell::new((0u32, 0f64)));
     let cb = Closure::<dyn FnMut(web_sys::PerformanceObserverEntryList)>::new(move |list: web_sys::PerformanceObserverEntryList| {
         let (mut n, mut longest) = stats.get();

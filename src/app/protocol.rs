@@ -160,6 +160,9 @@ pub enum Response {
         memory: f64,
         /// Which workers read it: `one worker`, `two workers`, or two and then one (with why).
         how: String,
+        /// When the worker analysed the file before sending this (a small file), the milliseconds
+        /// that took: the analysis answer comes next, and the page draws both at once.
+        analysed_ms: Option<f64>,
     },
     /// A piece of the part of [`Request::ReadPart`] (the last has no `next`). `data`: an array of
     /// its buffers (see [`PartMeta`]).

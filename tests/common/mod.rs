@@ -5,14 +5,20 @@ use std::path::PathBuf;
 
 use equimap::engine::{Analysis, Areas};
 
+/// The repository: where `cargo test` runs the tests from (looked up when the test runs, not
+/// when it was compiled: a shared build cache may hold a test compiled in another checkout).
+pub fn repo() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 /// The repository's served region data.
 pub fn data() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static/data")
+    repo().join("static/data")
 }
 
 /// `../shared/data` beside the repository.
 pub fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    repo().join("../shared/data")
 }
 
 /// Chicago community areas with boundaries.
