@@ -3,7 +3,8 @@
 //! is exactly [`infer_column`]'s on the same cells (a property test below checks it); columns whose
 //! typing needs every value first (booleans, slash dates) are typed by [`infer_column`] at the end.
 //! A text column is kept as a dictionary (each distinct value once, a number per row) while at
-//! most half its cells are distinct values.
+//! most half its cells are distinct values. A numeric column keeps no text, only that of the
+//! cells written otherwise than their value is written back (`41.900000`), unless most are.
 
 use std::sync::Arc;
 
@@ -22,15 +23,18 @@ pub(crate) struct ColumnBuilder {
     data: Vec<u8>,
     used: usize,
     offsets: Vec<i32>,
-    /// Whether the text is left out: while every cell is blank or written exactly as its typed
-    /// value is written back (`123`, `41.8366`, `2021-05-01`), the text can be rebuilt if it is
-    /// ever needed.
+    /// Whether the text is left out: while every cell is blank, written exactly as its typed
+    /// value is written back (`123`, `41.8366`, `2021-05-01`) or one of the `odd` cells kept with
+    /// their text, the text can be rebuilt if it is ever needed.
     lazy: bool,
     rows: usize,
     /// Rows the whole column is expected to have (see [`ColumnBuilder::reserve`]).
     expected_rows: usize,
     /// Rows of the blank cells (most columns have few).
     blanks: Vec<u32>,
+    /// While the text is left out: the cells whose value is of the column's type but written
+    /// otherwise than it is written back (`41.900000`, `1,000`), with their text.
+    odd: OddCells,
     typed: Typed,
     decimal_comma: bool,
 }
@@ -67,6 +71,7 @@ impl ColumnBuilder {
             rows: 0,
             expected_rows: 0,
             blanks: Vec::new(),
+            odd: OddCells::default(),
             typed: Typed::Unseen,
             decimal_comma,
         }
@@ -138,6 +143,32 @@ impl ColumnBuilder {
             }
             _ => {}
         }
+        // A value of the column's type written otherwise keeps its own text only (most of a
+        // column of coordinates may be written as they are written back, some with trailing zeros).
+        if self.lazy {
+            let same = match &mut self.typed {
+                Typed::Int(v) => match int(cell, self.decimal_comma) {
+                    Value::Int(x) => {
+                        v.push(x);
+                        true
+                    }
+                    _ => false,
+                },
+                Typed::Float(v) => match float(cell, self.decimal_comma) {
+                    Some(x) => {
+                        v.push(x);
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            };
+            if same {
+                self.odd.push(row as u32, cell);
+                self.keep_text_if_mostly_odd();
+                return;
+            }
+        }
         // Any other value keeps its text, and the column needs the text of the rows before.
         self.materialize(row);
         self.push_text(cell, tail);
@@ -202,8 +233,12 @@ impl ColumnBuilder {
         let mut text = Vec::new();
         let mut ends = Vec::with_capacity(rows);
         let mut blanks = self.blanks.iter().copied().peekable();
+        let odd = std::mem::take(&mut self.odd);
+        let mut odd = odd.iter().peekable();
         for row in 0..rows {
-            if blanks.next_if_eq(&(row as u32)).is_none() {
+            if let Some((_, cell)) = odd.next_if(|(r, _)| *r == row as u32) {
+                text.extend_from_slice(cell);
+            } else if blanks.next_if_eq(&(row as u32)).is_none() {
                 match &self.typed {
                     Typed::Int(v) => text.extend_from_slice(v[row].to_string().as_bytes()),
                     Typed::Float(v) => write_decimal(v[row], &mut text),
@@ -216,6 +251,15 @@ impl ColumnBuilder {
         let base = self.used;
         self.append(&text);
         self.offsets.extend(ends.iter().map(|&end| (base + end) as i32));
+    }
+
+    /// Keeps the text of every cell once more than three in four cells are odd (the text of
+    /// every cell then takes less room than the odd cells' rows, ends and text), judged after
+    /// [`ODD_JUDGED_AFTER`] rows.
+    fn keep_text_if_mostly_odd(&mut self) {
+        if self.rows >= ODD_JUDGED_AFTER && self.odd.len() * 4 > self.rows * 3 {
+            self.materialize(self.rows);
+        }
     }
 
     /// Turns a dictionary column into plain text (too many distinct values to gain by it).
@@ -289,6 +333,40 @@ impl ColumnBuilder {
                 }
             }
         }
+    }
+}
+
+/// Rows read before a column is judged to have mostly odd cells.
+const ODD_JUDGED_AFTER: usize = 256;
+
+/// Cells kept with their text among cells whose text is left out: their rows (ascending), and
+/// their text back to back.
+#[derive(Default)]
+struct OddCells {
+    rows: Vec<u32>,
+    text: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+impl OddCells {
+    fn push(&mut self, row: u32, cell: &[u8]) {
+        self.rows.push(row);
+        self.text.extend_from_slice(cell);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Each odd cell's row and text, in row order.
+    fn iter(&self) -> impl Iterator<Item = (u32, &[u8])> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        self.rows.iter().zip(starts.zip(&self.ends)).map(|(&row, (start, &end))| (row, &self.text[start as usize..end as usize]))
     }
 }
 
@@ -400,6 +478,10 @@ impl ColumnPart {
 impl ColumnBuilder {
     /// The cells so far, to travel to another reader.
     pub(crate) fn into_part(mut self) -> ColumnPart {
+        if !self.odd.is_empty() {
+            // A part of numbers and dates gives back every cell's text from its values.
+            self.materialize(self.rows);
+        }
         let blanks = std::mem::take(&mut self.blanks);
         match std::mem::take(&mut self.typed) {
             Typed::Unseen => ColumnPart::Blank(self.rows),
@@ -446,6 +528,30 @@ impl ColumnBuilder {
             // Numbers not all written as they are written back: pushing them would keep the
             // text (of the rows before too) and read the same numbers.
             let ColumnPart::Text { data, offsets, blanks, numbers } = part else { unreachable!("matched above") };
+            if self.lazy {
+                // Only their odd cells keep their text here too.
+                let int = matches!(self.typed, Typed::Int(_));
+                match (&mut self.typed, numbers) {
+                    (Typed::Int(v), Some(Numbers::Int(x))) => v.extend_from_slice(&x),
+                    (Typed::Float(v), Some(Numbers::Float(x))) => v.extend_from_slice(&x),
+                    _ => unreachable!("matched above"),
+                }
+                let mut next_blank = blanks.iter().copied().peekable();
+                for row in 0..n {
+                    if next_blank.next_if_eq(&(row as u32)).is_some() {
+                        continue;
+                    }
+                    let cell = &data[offsets[row] as usize..offsets[row + 1] as usize];
+                    let canonical = if int { canonical_int(cell).is_some() } else { canonical_decimal(cell).is_some() };
+                    if !canonical {
+                        self.odd.push(base + row as u32, cell);
+                    }
+                }
+                self.blanks.extend(blanks.iter().map(|&b| b + base));
+                self.rows += n;
+                self.keep_text_if_mostly_odd();
+                return;
+            }
             self.materialize(self.rows);
             match (&mut self.typed, numbers) {
                 (Typed::Int(v), Some(Numbers::Int(x))) => v.extend_from_slice(&x),
@@ -761,6 +867,88 @@ mod tests {
             }
             None => array.clone(),
         }
+    }
+
+    /// The column's cells as text (as a column turned text gives them back).
+    fn texts(array: &ArrayRef) -> Vec<Option<String>> {
+        use arrow_array::cast::AsArray;
+        plain(array).as_string::<i32>().iter().map(|c| c.map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn a_few_numbers_written_otherwise_keep_only_their_own_text() {
+        // Coordinates, one in four with a trailing zero, and a thousands separator.
+        let mut b = ColumnBuilder::new(false);
+        let cells = ["41.926876", "41.900000", "", "-87.754696", "1,000", "41.8", "41.81", "41.82"];
+        for c in cells {
+            b.push(c.as_bytes(), c.as_bytes());
+        }
+        assert!(b.lazy && b.data.is_empty(), "the text of the other cells is left out");
+        assert_eq!(b.odd.len(), 2);
+        // Another reader's part with odd cells of its own joins without keeping every text.
+        let mut theirs = ColumnBuilder::new(false);
+        for c in ["2.50", "", "3"] {
+            theirs.push(c.as_bytes(), c.as_bytes());
+        }
+        b.append_part(theirs.into_part());
+        assert!(b.lazy && b.data.is_empty());
+        assert_eq!(b.odd.len(), 3);
+        let (numbers, kind) = clone_of(&b).finish();
+        assert_eq!(kind, ColumnKind::Decimal);
+        use arrow_array::cast::AsArray;
+        let got: Vec<Option<f64>> = numbers.as_primitive::<arrow_array::types::Float64Type>().iter().collect();
+        let want = [
+            Some(41.926876),
+            Some(41.9),
+            None,
+            Some(-87.754696),
+            Some(1000.0),
+            Some(41.8),
+            Some(41.81),
+            Some(41.82),
+            Some(2.5),
+            None,
+            Some(3.0),
+        ];
+        assert_eq!(got, want);
+        // A word turns the column to text: every cell comes back exactly as read.
+        b.push(b"unknown", b"unknown");
+        let (array, kind) = b.finish();
+        assert_eq!(kind, ColumnKind::Text);
+        let want: Vec<Option<String>> =
+            cells.iter().chain(&["2.50", "", "3", "unknown"]).map(|c| (!c.is_empty()).then(|| c.to_string())).collect();
+        assert_eq!(texts(&array), want);
+    }
+
+    #[test]
+    fn a_column_of_mostly_odd_numbers_keeps_every_text() {
+        let mut b = ColumnBuilder::new(false);
+        let cells: Vec<String> = (0..300).map(|i| if i % 5 == 0 { format!("{i}.5") } else { format!("{i}.50") }).collect();
+        for c in &cells[..255] {
+            b.push(c.as_bytes(), c.as_bytes());
+        }
+        assert!(b.lazy, "not judged before {ODD_JUDGED_AFTER} rows");
+        for c in &cells[255..] {
+            b.push(c.as_bytes(), c.as_bytes());
+        }
+        assert!(!b.lazy && b.odd.is_empty(), "four in five odd: the text of every cell is kept");
+        b.push(b"n/a", b"n/a");
+        let (array, _) = b.finish();
+        let want: Vec<Option<String>> = cells.iter().map(|c| Some(c.clone())).chain([Some("n/a".to_string())]).collect();
+        assert_eq!(texts(&array), want);
+    }
+
+    /// A copy of a lazy numeric column (the builder is not `Clone`: it is never copied outside tests).
+    fn clone_of(b: &ColumnBuilder) -> ColumnBuilder {
+        let mut c = ColumnBuilder::new(b.decimal_comma);
+        c.rows = b.rows;
+        c.blanks = b.blanks.clone();
+        c.typed = match &b.typed {
+            Typed::Float(v) => Typed::Float(v.clone()),
+            Typed::Int(v) => Typed::Int(v.clone()),
+            _ => unreachable!("a lazy numeric column"),
+        };
+        c
     }
 
     #[test]
