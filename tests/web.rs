@@ -125,3 +125,40 @@ fn the_analysis_asked_with_a_read_is_not_asked_again() {
     ctx.recompute_after_read();
     assert_eq!(ctx.seq.get_value(), ahead.seq + 1);
 }
+
+#[wasm_bindgen_test]
+fn a_piece_travels_in_the_narrowest_arrays_and_arrives_unchanged() {
+    use equimap::app::wire::*;
+    use wasm_bindgen::JsCast;
+    // Whole numbers: 32 bits when every one fits (the bounds included), else 64.
+    let fits = [0, -1, i64::from(i32::MIN), i64::from(i32::MAX), 2_814_864];
+    let js = ints_to_js(&fits);
+    assert!(js.is_instance_of::<js_sys::Int32Array>());
+    assert_eq!(ints_from_js(&js), fits);
+    let wide = [1, i64::from(i32::MAX) + 1, -9_000_000_000_000];
+    let js = ints_to_js(&wide);
+    assert!(js.is_instance_of::<js_sys::BigInt64Array>());
+    assert_eq!(ints_from_js(&js), wide);
+    // Keys: by the dictionary's size (256 values: one byte; 257: two; 65,537: four).
+    let keys: Vec<i32> = vec![0, 255, 3];
+    let js = keys_to_js(&keys, 256);
+    assert!(js.is_instance_of::<js_sys::Uint8Array>());
+    assert_eq!(keys_from_js(&js), keys);
+    let keys: Vec<i32> = vec![0, 256, 65_535];
+    let js = keys_to_js(&keys, 65_536);
+    assert!(js.is_instance_of::<js_sys::Uint16Array>());
+    assert_eq!(keys_from_js(&js), keys);
+    let keys: Vec<i32> = vec![65_536, 1];
+    let js = keys_to_js(&keys, 65_537);
+    assert!(js.is_instance_of::<js_sys::Int32Array>());
+    assert_eq!(keys_from_js(&js), keys);
+    // Lines: 32 bits below 2^32.
+    let lines = [1, 2, u64::from(u32::MAX)];
+    let js = lines_to_js(&lines);
+    assert!(js.is_instance_of::<js_sys::Uint32Array>());
+    assert_eq!(lines_from_js(&js), lines);
+    let lines = [1, 1 << 32];
+    let js = lines_to_js(&lines);
+    assert!(js.is_instance_of::<js_sys::BigUint64Array>());
+    assert_eq!(lines_from_js(&js), lines);
+}

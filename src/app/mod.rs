@@ -11,6 +11,7 @@ pub mod report;
 pub mod share;
 pub mod state;
 pub mod table;
+pub mod wire;
 pub mod worker;
 
 use std::sync::Arc;

@@ -99,17 +99,18 @@ pub struct PartMeta {
 pub enum PartShape {
     /// This many blank cells (no buffer).
     Blank(usize),
-    /// `BigInt64Array` values, `Uint32Array` blank rows.
+    /// Whole-number values (see [`super::wire::ints_to_js`]), `Uint32Array` blank rows.
     Int,
     /// `Float64Array` values, `Uint32Array` blank rows.
     Float,
     /// `Int32Array` days, `Uint32Array` blank rows.
     Date,
-    /// `Int32Array` keys, `Uint8Array` values, `Int32Array` value ends, `Uint32Array` blank rows.
+    /// Keys (see [`super::wire::keys_to_js`]), `Uint8Array` values, `Int32Array` value ends,
+    /// `Uint32Array` blank rows.
     Dict,
     /// `Uint8Array` text, `Int32Array` offsets, `Uint32Array` blank rows.
     Text,
-    /// As `Text`, then a `BigInt64Array` of the numbers.
+    /// As `Text`, then the whole numbers (as in `Int`).
     IntText,
     /// As `Text`, then a `Float64Array` of the numbers.
     FloatText,

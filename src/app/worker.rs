@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::browser::wasm_memory;
 use super::protocol::{message, open, Ahead, PartMeta, PartShape, Request, Response, Split};
+use super::wire;
 use crate::engine::csv_ingest::HEAD_BYTES;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::session::{Loaded, Session};
@@ -222,14 +223,14 @@ const DRAW_TOGETHER_ROWS: usize = 200_000;
 /// A part's buffers as JS typed arrays (copied out of wasm memory, so they can be transferred).
 fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
     let out = js_sys::Array::new();
-    out.push(&js_sys::BigUint64Array::from(part.lines.as_slice()));
+    out.push(&wire::lines_to_js(&part.lines));
     let blanks = |b: &[u32]| js_sys::Uint32Array::from(b);
     let mut shapes = Vec::with_capacity(part.columns.len());
     for column in &part.columns {
         let shape = match column {
             ColumnPart::Blank(n) => PartShape::Blank(*n),
             ColumnPart::Int(v, b) => {
-                out.push(&js_sys::BigInt64Array::from(v.as_slice()));
+                out.push(&wire::ints_to_js(v));
                 out.push(&blanks(b));
                 PartShape::Int
             }
@@ -244,7 +245,7 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
                 PartShape::Date
             }
             ColumnPart::Dict { keys, values, ends, blanks: b } => {
-                out.push(&js_sys::Int32Array::from(keys.as_slice()));
+                out.push(&wire::keys_to_js(keys, ends.len()));
                 out.push(&Uint8Array::from(values.as_slice()));
                 out.push(&js_sys::Int32Array::from(ends.as_slice()));
                 out.push(&blanks(b));
@@ -257,7 +258,7 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
                 match numbers {
                     None => PartShape::Text,
                     Some(Numbers::Int(v)) => {
-                        out.push(&js_sys::BigInt64Array::from(v.as_slice()));
+                        out.push(&wire::ints_to_js(v));
                         PartShape::IntText
                     }
                     Some(Numbers::Float(v)) => {
@@ -275,7 +276,7 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
 
 /// The lines of the part sent as [`part_to_js`] sends it (its columns: [`columns_from_js`]).
 fn lines_from_js(data: &JsValue) -> Vec<u64> {
-    let lines = js_sys::Reflect::get_u32(data, 0).map(|l| js_sys::BigUint64Array::new(&l).to_vec()).unwrap_or_default();
+    let lines = js_sys::Reflect::get_u32(data, 0).map(|l| wire::lines_from_js(&l)).unwrap_or_default();
     let _ = js_sys::Reflect::set_u32(data, 0, &JsValue::UNDEFINED);
     lines
 }
@@ -300,11 +301,11 @@ fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> Colum
     let u32s = |v: JsValue| js_sys::Uint32Array::new(&v).to_vec();
     match shape {
         PartShape::Blank(n) => ColumnPart::Blank(*n),
-        PartShape::Int => ColumnPart::Int(js_sys::BigInt64Array::new(&next()).to_vec(), u32s(next())),
+        PartShape::Int => ColumnPart::Int(wire::ints_from_js(&next()), u32s(next())),
         PartShape::Float => ColumnPart::Float(js_sys::Float64Array::new(&next()).to_vec(), u32s(next())),
         PartShape::Date => ColumnPart::Date(js_sys::Int32Array::new(&next()).to_vec(), u32s(next())),
         PartShape::Dict => ColumnPart::Dict {
-            keys: js_sys::Int32Array::new(&next()).to_vec(),
+            keys: wire::keys_from_js(&next()),
             values: Uint8Array::new(&next()).to_vec(),
             ends: js_sys::Int32Array::new(&next()).to_vec(),
             blanks: u32s(next()),
@@ -312,7 +313,7 @@ fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> Colum
         PartShape::Text | PartShape::IntText | PartShape::FloatText => {
             let (data, offsets, blanks) = (Uint8Array::new(&next()).to_vec(), js_sys::Int32Array::new(&next()).to_vec(), u32s(next()));
             let numbers = match shape {
-                PartShape::IntText => Some(Numbers::Int(js_sys::BigInt64Array::new(&next()).to_vec())),
+                PartShape::IntText => Some(Numbers::Int(wire::ints_from_js(&next()))),
                 PartShape::FloatText => Some(Numbers::Float(js_sys::Float64Array::new(&next()).to_vec())),
                 _ => None,
             };

@@ -1,0 +1,63 @@
+//! Numbers of a part read by the helper worker as the JS typed arrays that carry them to the
+//! engine worker, each in the narrowest array that holds every value exactly (whole numbers that
+//! fit 32 bits in an `Int32Array`, dictionary keys of up to 256 or 65,536 values in a
+//! `Uint8Array` or `Uint16Array`, line numbers below 2^32 in a `Uint32Array`), so that pieces
+//! waiting to be joined take less memory. The receiving side tells the width by the array's kind.
+
+use js_sys::{BigInt64Array, BigUint64Array, Int32Array, Uint16Array, Uint32Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Whole numbers: an `Int32Array` when every value fits, else a `BigInt64Array`.
+pub fn ints_to_js(values: &[i64]) -> JsValue {
+    match values.iter().map(|&x| i32::try_from(x)).collect::<Result<Vec<i32>, _>>() {
+        Ok(narrow) => Int32Array::from(narrow.as_slice()).into(),
+        Err(_) => BigInt64Array::from(values).into(),
+    }
+}
+
+/// The whole numbers of [`ints_to_js`].
+pub fn ints_from_js(array: &JsValue) -> Vec<i64> {
+    match array.dyn_ref::<Int32Array>() {
+        Some(narrow) => narrow.to_vec().into_iter().map(i64::from).collect(),
+        None => BigInt64Array::new(array).to_vec(),
+    }
+}
+
+/// Dictionary keys (each below `values`, the dictionary's size): a `Uint8Array`, `Uint16Array`
+/// or `Int32Array`, the narrowest that holds every key.
+pub fn keys_to_js(keys: &[i32], values: usize) -> JsValue {
+    if values <= 1 << 8 {
+        Uint8Array::from(keys.iter().map(|&k| k as u8).collect::<Vec<_>>().as_slice()).into()
+    } else if values <= 1 << 16 {
+        Uint16Array::from(keys.iter().map(|&k| k as u16).collect::<Vec<_>>().as_slice()).into()
+    } else {
+        Int32Array::from(keys).into()
+    }
+}
+
+/// The keys of [`keys_to_js`].
+pub fn keys_from_js(array: &JsValue) -> Vec<i32> {
+    if let Some(a) = array.dyn_ref::<Uint8Array>() {
+        a.to_vec().into_iter().map(i32::from).collect()
+    } else if let Some(a) = array.dyn_ref::<Uint16Array>() {
+        a.to_vec().into_iter().map(i32::from).collect()
+    } else {
+        Int32Array::new(array).to_vec()
+    }
+}
+
+/// Line numbers: a `Uint32Array` when every one is below 2^32, else a `BigUint64Array`.
+pub fn lines_to_js(lines: &[u64]) -> JsValue {
+    match lines.iter().map(|&l| u32::try_from(l)).collect::<Result<Vec<u32>, _>>() {
+        Ok(narrow) => Uint32Array::from(narrow.as_slice()).into(),
+        Err(_) => BigUint64Array::from(lines).into(),
+    }
+}
+
+/// The line numbers of [`lines_to_js`].
+pub fn lines_from_js(array: &JsValue) -> Vec<u64> {
+    match array.dyn_ref::<Uint32Array>() {
+        Some(narrow) => narrow.to_vec().into_iter().map(u64::from).collect(),
+        None => BigUint64Array::new(array).to_vec(),
+    }
+}
