@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use arrow_array::Array;
-
 use serde::{Deserialize, Serialize};
 
 use super::csv_ingest::{Ingested, RejectedRow};

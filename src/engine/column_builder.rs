@@ -8,12 +8,13 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray};
+use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Float64Array, Int32Array, StringArray};
 use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 
 use super::infer::{infer_column, ColumnKind};
 use super::text_dictionary::{too_many, TextDictionary};
 use super::values::{format_date, iso_date, looks_integer, parse_bool, parse_date, parse_number, SlashOrder};
+use super::whole_numbers::IntVec;
 
 /// Cells of one column, appended row by row.
 pub(crate) struct ColumnBuilder {
@@ -45,7 +46,7 @@ enum Typed {
     /// No value yet (only blanks).
     Unseen,
     /// Every value is a whole number.
-    Int(Vec<i64>),
+    Int(IntVec),
     /// Every value is a number, some not whole.
     Float(Vec<f64>),
     /// Every value is a `YYYY-MM-DD` date (days since 1970-01-01).
@@ -240,7 +241,7 @@ impl ColumnBuilder {
                 text.extend_from_slice(cell);
             } else if blanks.next_if_eq(&(row as u32)).is_none() {
                 match &self.typed {
-                    Typed::Int(v) => text.extend_from_slice(v[row].to_string().as_bytes()),
+                    Typed::Int(v) => text.extend_from_slice(v.get(row).to_string().as_bytes()),
                     Typed::Float(v) => write_decimal(v[row], &mut text),
                     Typed::Date(v) => text.extend_from_slice(format_date(v[row]).as_bytes()),
                     _ => unreachable!("only numbers and ISO dates leave their text out"),
@@ -312,7 +313,7 @@ impl ColumnBuilder {
             NullBuffer::new(valid.finish())
         });
         match self.typed {
-            Typed::Int(v) => (Arc::new(Int64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Integer),
+            Typed::Int(v) => (v.into_array(nulls), ColumnKind::Integer),
             Typed::Float(v) => (Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Decimal),
             Typed::Date(v) => (Arc::new(Date32Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Date),
             Typed::Dict(keys, dict) => {
@@ -485,7 +486,7 @@ impl ColumnBuilder {
         let blanks = std::mem::take(&mut self.blanks);
         match std::mem::take(&mut self.typed) {
             Typed::Unseen => ColumnPart::Blank(self.rows),
-            Typed::Int(v) if self.lazy => ColumnPart::Int(v, blanks),
+            Typed::Int(v) if self.lazy => ColumnPart::Int(v.into_wide(), blanks),
             Typed::Float(v) if self.lazy => ColumnPart::Float(v, blanks),
             Typed::Date(v) if self.lazy => ColumnPart::Date(v, blanks),
             Typed::Dict(keys, dict) => {
@@ -495,7 +496,7 @@ impl ColumnBuilder {
             typed => {
                 // Every other state keeps the text of every cell.
                 let numbers = match typed {
-                    Typed::Int(v) => Some(Numbers::Int(v)),
+                    Typed::Int(v) => Some(Numbers::Int(v.into_wide())),
                     Typed::Float(v) => Some(Numbers::Float(v)),
                     _ => None,
                 };
@@ -629,7 +630,7 @@ fn first(cell: &[u8], blanks: usize, decimal_comma: bool) -> Typed {
     let text = as_text(cell);
     if parse_number(text, decimal_comma).is_some() {
         return match int(cell, decimal_comma) {
-            Value::Int(_) => Typed::Int(vec![0; blanks]),
+            Value::Int(_) => Typed::Int(IntVec::zeros(blanks)),
             Value::Float(_) => Typed::Float(vec![0.0; blanks]),
             Value::Not => Typed::Text,
         };
@@ -700,11 +701,11 @@ fn canonical_int(cell: &[u8]) -> Option<i64> {
 }
 
 /// The state of a column of whole numbers `ints` after a value that is not one.
-fn widen(ints: Vec<i64>, value: Value) -> Typed {
+fn widen(ints: IntVec, value: Value) -> Typed {
     match value {
         Value::Float(x) => {
             let mut f: Vec<f64> = Vec::with_capacity(ints.capacity());
-            f.extend(ints.iter().map(|&i| i as f64));
+            f.extend(ints.iter().map(|i| i as f64));
             f.push(x);
             Typed::Float(f)
         }

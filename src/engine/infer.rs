@@ -52,7 +52,7 @@ pub fn infer_column(values: &StringArray, decimal_comma: bool) -> (ArrayRef, Col
             })
             .collect();
         if let Some(a) = ints {
-            return (Arc::new(a), ColumnKind::Integer);
+            return (super::whole_numbers::narrowest(a), ColumnKind::Integer);
         }
         let floats: Option<Float64Array> = values
             .iter()

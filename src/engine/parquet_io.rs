@@ -106,7 +106,7 @@ fn to_engine_type(pieces: &[&ArrayRef]) -> Option<(ArrayRef, ColumnKind)> {
             for p in pieces {
                 out.extend(p.as_primitive::<$t>().iter().map(|v| v.map(|x| x as i64)));
             }
-            (Arc::new(Int64Array::from(out)) as ArrayRef, ColumnKind::Integer)
+            (super::whole_numbers::narrowest(Int64Array::from(out)), ColumnKind::Integer)
         }};
     }
     macro_rules! floats {

@@ -289,7 +289,9 @@ impl Areas {
         let mut out = self.clone();
         let mut added = Vec::new();
         for (c, f) in schema.fields().iter().enumerate() {
-            if c == key || !matches!(f.data_type(), arrow_schema::DataType::Int64 | arrow_schema::DataType::Float64) {
+            if c == key
+                || !matches!(f.data_type(), arrow_schema::DataType::Int32 | arrow_schema::DataType::Int64 | arrow_schema::DataType::Float64)
+            {
                 continue;
             }
             let col = Column::of(table.batch.column(c))?;

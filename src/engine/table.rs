@@ -31,14 +31,43 @@ pub enum Column<'a> {
     Text(&'a arrow_array::StringArray),
     /// Text as a dictionary: the value numbers, and the values.
     Dict(&'a arrow_array::DictionaryArray<Int32Type>, &'a arrow_array::StringArray),
-    /// Whole numbers.
-    Int(&'a arrow_array::Int64Array),
+    /// Whole numbers (32 or 64 bits).
+    Int(Ints<'a>),
     /// Decimal numbers.
     Float(&'a arrow_array::Float64Array),
     /// Yes/no flags.
     Bool(&'a arrow_array::BooleanArray),
     /// Dates as days since 1970-01-01.
     Date(&'a arrow_array::Date32Array),
+}
+
+/// A column of whole numbers, as the reader keeps it: in 32 bits when every value fits.
+#[derive(Clone, Copy, Debug)]
+pub enum Ints<'a> {
+    /// Every value fits 32 bits.
+    Narrow(&'a arrow_array::Int32Array),
+    /// 64 bits.
+    Wide(&'a arrow_array::Int64Array),
+}
+
+impl Ints<'_> {
+    /// Value `i` (whatever it holds when null).
+    #[inline]
+    pub fn value(&self, i: usize) -> i64 {
+        match self {
+            Ints::Narrow(a) => i64::from(a.value(i)),
+            Ints::Wide(a) => a.value(i),
+        }
+    }
+
+    /// Whether row `i` has a value.
+    #[inline]
+    pub fn is_valid(&self, i: usize) -> bool {
+        match self {
+            Ints::Narrow(a) => a.is_valid(i),
+            Ints::Wide(a) => a.is_valid(i),
+        }
+    }
 }
 
 impl<'a> Column<'a> {
@@ -50,7 +79,8 @@ impl<'a> Column<'a> {
                 let d = array.as_dictionary::<Int32Type>();
                 Column::Dict(d, d.values().as_string::<i32>())
             }
-            DataType::Int64 => Column::Int(array.as_primitive::<Int64Type>()),
+            DataType::Int64 => Column::Int(Ints::Wide(array.as_primitive::<Int64Type>())),
+            DataType::Int32 => Column::Int(Ints::Narrow(array.as_primitive::<Int32Type>())),
             DataType::Float64 => Column::Float(array.as_primitive::<Float64Type>()),
             DataType::Boolean => Column::Bool(array.as_boolean()),
             DataType::Date32 => Column::Date(array.as_primitive::<Date32Type>()),
@@ -85,7 +115,8 @@ impl<'a> Column<'a> {
         match self {
             Column::Text(a) => *a,
             Column::Dict(a, _) => *a,
-            Column::Int(a) => *a,
+            Column::Int(Ints::Narrow(a)) => *a,
+            Column::Int(Ints::Wide(a)) => *a,
             Column::Float(a) => *a,
             Column::Bool(a) => *a,
             Column::Date(a) => *a,
