@@ -88,6 +88,8 @@ thread_local! {
 /// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker. A read in
 /// progress is cancelled first (the worker is restarted).
 pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
+    // A summary held for its analysis belongs to the file before.
+    HELD_READ.set(None);
     if ctx.reading.get_untracked().is_some() {
         // The new file's timing started at its drop; stopping the old read must not clear it.
         let t0 = ctx.t0.get_value();
@@ -108,6 +110,7 @@ pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
 /// Stops reading the current file: the worker is restarted, so the previous file is gone too.
 pub fn cancel(ctx: Ctx) {
     backend::restart();
+    HELD_READ.set(None);
     let name = ctx.reading.get_untracked().unwrap_or_default();
     finish_reading(ctx);
     ctx.file.set(None);

@@ -188,16 +188,9 @@ fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<Ahead>, t0:
         Loaded::Programs(summary) => {
             let io_ms = IO_MS.with(|t| t.replace(0.0));
             let together = then.is_some() && summary.report.rows_in <= DRAW_TOGETHER_ROWS;
-            let read_at = now();
-            let read = |analysed: Option<f64>| Response::Read {
-                name,
-                summary,
-                ms: read_at - t0,
-                io_ms,
-                memory: wasm_memory(),
-                how,
-                analysed_ms: analysed,
-            };
+            let (read_at, memory) = (now(), wasm_memory());
+            let read =
+                |analysed: Option<f64>| Response::Read { name, summary, ms: read_at - t0, io_ms, memory, how, analysed_ms: analysed };
             match then {
                 Some(Ahead { seq, view, bench }) if together => {
                     let (answer, data) = analysis(s, seq, &view, bench, read_at);
