@@ -7,11 +7,13 @@
 use js_sys::{BigInt64Array, BigUint64Array, Int32Array, Uint16Array, Uint32Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::engine::whole_numbers::narrow;
+
 /// Whole numbers: an `Int32Array` when every value fits, else a `BigInt64Array`.
 pub fn ints_to_js(values: &[i64]) -> JsValue {
-    match values.iter().map(|&x| i32::try_from(x)).collect::<Result<Vec<i32>, _>>() {
-        Ok(narrow) => Int32Array::from(narrow.as_slice()).into(),
-        Err(_) => BigInt64Array::from(values).into(),
+    match narrow::<i64, i32>(values) {
+        Some(narrow) => Int32Array::from(narrow.as_slice()).into(),
+        None => BigInt64Array::from(values).into(),
     }
 }
 
@@ -48,9 +50,9 @@ pub fn keys_from_js(array: &JsValue) -> Vec<i32> {
 
 /// Line numbers: a `Uint32Array` when every one is below 2^32, else a `BigUint64Array`.
 pub fn lines_to_js(lines: &[u64]) -> JsValue {
-    match lines.iter().map(|&l| u32::try_from(l)).collect::<Result<Vec<u32>, _>>() {
-        Ok(narrow) => Uint32Array::from(narrow.as_slice()).into(),
-        Err(_) => BigUint64Array::from(lines).into(),
+    match narrow::<u64, u32>(lines) {
+        Some(narrow) => Uint32Array::from(narrow.as_slice()).into(),
+        None => BigUint64Array::from(lines).into(),
     }
 }
 

@@ -372,7 +372,7 @@ impl OddCells {
 }
 
 /// The cells of one column read by another reader (another worker), in a form that travels as
-/// plain buffers, to be appended to the column read so far ([`ColumnBuilder::append_part`]).
+/// plain buffers, to be appended to the column read so far (`ColumnBuilder::append_part`).
 /// Every variant gives back each cell's text exactly as read (trimmed), a blank cell as empty.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnPart {

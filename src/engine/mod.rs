@@ -27,7 +27,7 @@ pub mod text;
 mod text_dictionary;
 pub mod values;
 pub mod view;
-mod whole_numbers;
+pub mod whole_numbers;
 
 pub use analysis::{analyze, Analysis};
 pub use column_builder::{ColumnPart, Numbers};

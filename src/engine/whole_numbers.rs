@@ -116,14 +116,23 @@ impl IntVec {
     }
 }
 
+/// Every value of `values` in the narrower type `N`, or `None` when one does not fit.
+///
+/// ```
+/// use equimap::engine::whole_numbers::narrow;
+/// assert_eq!(narrow::<i64, i32>(&[1, -2_147_483_648]), Some(vec![1, -2_147_483_648]));
+/// assert_eq!(narrow::<u64, u32>(&[1, 1 << 32]), None);
+/// ```
+pub fn narrow<W: Copy, N: TryFrom<W>>(values: &[W]) -> Option<Vec<N>> {
+    values.iter().map(|&x| N::try_from(x).ok()).collect()
+}
+
 /// `a` as an `Int32Array` when every value fits 32 bits (the reader's choice for a column of
 /// whole numbers), else as it is.
 pub(crate) fn narrowest(a: Int64Array) -> ArrayRef {
-    if a.values().iter().all(|&x| i32::try_from(x).is_ok()) {
-        let values: Vec<i32> = a.values().iter().map(|&x| x as i32).collect();
-        Arc::new(Int32Array::new(ScalarBuffer::from(values), a.nulls().cloned()))
-    } else {
-        Arc::new(a)
+    match narrow::<i64, i32>(a.values()) {
+        Some(values) => Arc::new(Int32Array::new(ScalarBuffer::from(values), a.nulls().cloned())),
+        None => Arc::new(a),
     }
 }
 
