@@ -135,10 +135,10 @@ fn chicago_2023_by_point_agrees_with_full_resolution_boundaries_and_names() {
     let names = equimap::engine::analysis::prepare(&areas, &ing, &View { area_column: h[cn].clone(), ..View::default() }).unwrap();
     let points = equimap::engine::analysis::prepare(&areas, &ing, &view).unwrap();
     let both: Vec<(u32, u32)> =
-        names.placement.iter().zip(&points.placement).filter_map(|(a, b)| Some((*a.as_ref().ok()?, *b.as_ref().ok()?))).collect();
+        names.placement.iter().zip(&points.placement).filter_map(|(a, b)| Some((a.get().ok()?, b.get().ok()?))).collect();
     let differ = both.iter().filter(|(a, b)| a != b).count();
-    let only_points = names.placement.iter().zip(&points.placement).filter(|(a, b)| a.is_err() && b.is_ok()).count();
-    let only_names = names.placement.iter().zip(&points.placement).filter(|(a, b)| a.is_ok() && b.is_err()).count();
+    let only_points = names.placement.iter().zip(&points.placement).filter(|(a, b)| a.get().is_err() && b.get().is_ok()).count();
+    let only_names = names.placement.iter().zip(&points.placement).filter(|(a, b)| a.get().is_ok() && b.get().is_err()).count();
     eprintln!(
         "2023 rows placed by both paths: {}; in different areas: {differ}; only by point: {only_points}; only by name: {only_names}",
         both.len()

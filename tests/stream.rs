@@ -11,7 +11,7 @@ use std::io::Read;
 use equimap::engine::analysis::Analysis;
 use equimap::engine::session::{Loaded, Session};
 use equimap::engine::view::Filter;
-use equimap::engine::{analyze, read_csv, read_csv_stream, EngineError, Ingested, View};
+use equimap::engine::{analyze, read_csv, read_csv_part, read_csv_stream, CsvFeed, EngineError, FilePart, Ingested, PartFeed, View};
 
 /// Hands out `data` in pieces of awkward, varying sizes (as `Blob.slice` reads could).
 struct Chunks<'a> {
@@ -75,6 +75,81 @@ fn streaming_reads_exactly_what_reading_whole_reads() {
     let whole_bom = read_csv("s.csv", &bom).unwrap();
     assert_eq!(whole_bom.report.encoding, "UTF-8 with BOM");
     assert_same(&stream(&bom, 4096).unwrap(), &whole_bom);
+}
+
+/// Cut sizes of pushed bytes: 1, then awkward and varying (a browser's stream hands over whatever
+/// it has), with runs of a whole buffer.
+fn cuts() -> impl Iterator<Item = usize> {
+    let mut step = 1usize;
+    std::iter::repeat_with(move || {
+        step = step * 7 % 9001 + 1;
+        if step % 5 == 0 {
+            1 << 16
+        } else {
+            step
+        }
+    })
+}
+
+#[test]
+fn bytes_pushed_in_any_cuts_read_as_the_whole_file_reads() {
+    let data = awkward(3000);
+    let whole = read_csv("s.csv", &data).unwrap();
+    for head in [4096, 65_536, data.len() + 1] {
+        let mut feed = CsvFeed::new("s.csv", data.len() as u64, head, None).unwrap();
+        let mut at = 0;
+        for n in cuts() {
+            let n = n.min(data.len() - at);
+            if n == 0 {
+                break;
+            }
+            let out = feed.push_with(n, |room| {
+                room.copy_from_slice(&data[at..at + n]);
+                n
+            });
+            assert!(out.unwrap().is_none(), "a read without a stop ends only with the file");
+            at += n;
+        }
+        assert_same(&feed.end().unwrap().ok().expect("not paused"), &whole);
+    }
+    // The second reader's part: the same pieces as pulling the same bytes.
+    let from = data.len() / 3;
+    let mut pulled: Vec<FilePart> = vec![];
+    read_csv_part("s.csv", from as u64, data.len() as u64, &data[from - 1..], 20_000, |p| {
+        pulled.push(p);
+        Ok(())
+    })
+    .unwrap();
+    assert!(pulled.len() > 2, "several pieces: {}", pulled.len());
+    let mut pushed: Vec<FilePart> = vec![];
+    let mut feed = PartFeed::new("s.csv", from as u64, data.len() as u64, 20_000);
+    let mut at = from - 1;
+    for n in cuts() {
+        let n = n.min(data.len() - at);
+        if n == 0 {
+            break;
+        }
+        let fill = |room: &mut [u8]| {
+            room.copy_from_slice(&data[at..at + n]);
+            n
+        };
+        assert!(
+            !feed
+                .push_with(n, fill, |p| {
+                    pushed.push(p);
+                    Ok(())
+                })
+                .unwrap(),
+            "the part ends with the file"
+        );
+        at += n;
+    }
+    feed.end(|p| {
+        pushed.push(p);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(pushed, pulled);
 }
 
 #[test]

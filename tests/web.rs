@@ -130,8 +130,16 @@ fn the_analysis_asked_with_a_read_is_not_asked_again() {
 fn a_piece_travels_in_the_narrowest_arrays_and_arrives_unchanged() {
     use equimap::app::wire::*;
     use wasm_bindgen::JsCast;
-    // Whole numbers: 32 bits when every one fits (the bounds included), else 64.
-    let fits = [0, -1, i64::from(i32::MIN), i64::from(i32::MAX), 2_814_864];
+    // Whole numbers: 8, 16 or 32 bits when every one fits (the bounds included), else 64.
+    let bytes = [0, -128, 127];
+    let js = ints_to_js(&bytes);
+    assert!(js.is_instance_of::<js_sys::Int8Array>());
+    assert_eq!(ints_from_js(&js), bytes);
+    let shorts = [128, -32_768, 32_767];
+    let js = ints_to_js(&shorts);
+    assert!(js.is_instance_of::<js_sys::Int16Array>());
+    assert_eq!(ints_from_js(&js), shorts);
+    let fits = [0, -1, i64::from(i32::MIN), i64::from(i32::MAX), 32_768];
     let js = ints_to_js(&fits);
     assert!(js.is_instance_of::<js_sys::Int32Array>());
     assert_eq!(ints_from_js(&js), fits);

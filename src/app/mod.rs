@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod browser;
+pub mod file_stream;
 pub mod input;
 pub mod map;
 pub mod protocol;

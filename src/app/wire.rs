@@ -1,27 +1,38 @@
 //! Numbers of a part read by the helper worker as the JS typed arrays that carry them to the
-//! engine worker, each in the narrowest array that holds every value exactly (whole numbers that
-//! fit 32 bits in an `Int32Array`, dictionary keys of up to 256 or 65,536 values in a
+//! engine worker, each in the narrowest array that holds every value exactly (whole numbers in an
+//! `Int8Array`, `Int16Array` or `Int32Array` when every one fits, dictionary keys of up to 256 or 65,536 values in a
 //! `Uint8Array` or `Uint16Array`, line numbers below 2^32 in a `Uint32Array`), so that pieces
 //! waiting to be joined take less memory. The receiving side tells the width by the array's kind.
 
-use js_sys::{BigInt64Array, BigUint64Array, Int32Array, Uint16Array, Uint32Array, Uint8Array};
+use js_sys::{BigInt64Array, BigUint64Array, Int16Array, Int32Array, Int8Array, Uint16Array, Uint32Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::whole_numbers::narrow;
 
-/// Whole numbers: an `Int32Array` when every value fits, else a `BigInt64Array`.
+/// Whole numbers: an `Int8Array`, `Int16Array` or `Int32Array`, the narrowest that holds every
+/// value, else a `BigInt64Array`.
 pub fn ints_to_js(values: &[i64]) -> JsValue {
-    match narrow::<i64, i32>(values) {
-        Some(narrow) => Int32Array::from(narrow.as_slice()).into(),
-        None => BigInt64Array::from(values).into(),
+    if let Some(v) = narrow::<i64, i8>(values) {
+        Int8Array::from(v.as_slice()).into()
+    } else if let Some(v) = narrow::<i64, i16>(values) {
+        Int16Array::from(v.as_slice()).into()
+    } else if let Some(v) = narrow::<i64, i32>(values) {
+        Int32Array::from(v.as_slice()).into()
+    } else {
+        BigInt64Array::from(values).into()
     }
 }
 
 /// The whole numbers of [`ints_to_js`].
 pub fn ints_from_js(array: &JsValue) -> Vec<i64> {
-    match array.dyn_ref::<Int32Array>() {
-        Some(narrow) => narrow.to_vec().into_iter().map(i64::from).collect(),
-        None => BigInt64Array::new(array).to_vec(),
+    if let Some(a) = array.dyn_ref::<Int8Array>() {
+        a.to_vec().into_iter().map(i64::from).collect()
+    } else if let Some(a) = array.dyn_ref::<Int16Array>() {
+        a.to_vec().into_iter().map(i64::from).collect()
+    } else if let Some(a) = array.dyn_ref::<Int32Array>() {
+        a.to_vec().into_iter().map(i64::from).collect()
+    } else {
+        BigInt64Array::new(array).to_vec()
     }
 }
 

@@ -9,6 +9,7 @@ use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::browser::wasm_memory;
+use super::file_stream::{read_file, read_part, Reading, Slices, Watch};
 use super::protocol::{message, open, Ahead, PartMeta, PartShape, Request, Response, Split};
 use super::wire;
 use crate::engine::csv_ingest::HEAD_BYTES;
@@ -24,6 +25,10 @@ use crate::engine::{
 /// slices lowered the page's peak from 367 to 338 MiB for 3 % more time (4 MiB: 5 MiB less, 8 %
 /// slower).
 const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Bytes of a file read as a stream at a time, into one buffer that is reused (no garbage: the
+/// size only sets how often the reader waits for the browser).
+const STREAM_SLICE_BYTES: u32 = 1 << 20;
 
 /// A file of up to this many bytes is read in one slice (one hand-over from the browser).
 const WHOLE_FILE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
@@ -52,6 +57,10 @@ thread_local! {
     /// Milliseconds spent waiting for the browser to hand over file bytes, for the current read.
     static IO_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    /// Whether a file is being read as a stream: messages wait in `WAITING`, in order, until it
+    /// is read (as they wait in the worker's queue while a file is read at once).
+    static STREAMING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static WAITING: RefCell<std::collections::VecDeque<JsValue>> = const { RefCell::new(std::collections::VecDeque::new()) };
 }
 
 /// Runs `f`, adding its duration to [`IO_MS`].
@@ -86,9 +95,60 @@ fn fail(seq: Option<u64>, stage: &str, message: String) {
     post(&Response::Failed { seq, stage: stage.into(), message }, &JsValue::UNDEFINED);
 }
 
-/// Handles one message from the page (called by `worker.js`).
+/// Handles one message from the page (called by `worker.js`), after those before it.
 pub fn handle(msg: JsValue) {
     console_error_panic_hook::set_once();
+    if STREAMING.get() {
+        WAITING.with_borrow_mut(|w| w.push_back(msg));
+        return;
+    }
+    dispatch(msg);
+}
+
+/// Handles the messages that waited while a file was read as a stream.
+fn streamed() {
+    STREAMING.set(false);
+    while !STREAMING.get() {
+        let Some(msg) = WAITING.with_borrow_mut(|w| w.pop_front()) else { break };
+        dispatch(msg);
+    }
+}
+
+/// Runs `read` (a file read as a stream) with the messages that come meanwhile held back.
+fn stream(read: impl std::future::Future<Output = ()> + 'static) {
+    STREAMING.set(true);
+    wasm_bindgen_futures::spawn_local(async move {
+        read.await;
+        streamed();
+    });
+}
+
+/// Adds the wait for bytes to [`IO_MS`] and posts progress (`read` bytes from `from`) every
+/// [`CHUNK_BYTES`].
+struct Progress {
+    name: String,
+    from: f64,
+    total: f64,
+    posted: f64,
+}
+
+impl Watch for Progress {
+    fn waited(&mut self, ms: f64) {
+        IO_MS.with(|x| x.set(x.get() + ms));
+    }
+
+    fn progress(&mut self, read: f64) {
+        if read - self.posted < CHUNK_BYTES {
+            return;
+        }
+        self.posted = read;
+        let read = (self.from + read).min(self.total) - self.from;
+        post(&Response::Progress { name: self.name.clone(), read, total: self.total }, &JsValue::UNDEFINED);
+    }
+}
+
+/// Handles one message from the page.
+fn dispatch(msg: JsValue) {
     let (req, data) = match open::<Request>(&msg) {
         Ok(x) => x,
         Err(e) => return fail(None, "message", e),
@@ -108,6 +168,24 @@ pub fn handle(msg: JsValue) {
         Request::Read { name, then, split } => {
             PENDING.with_borrow_mut(|p| *p = None);
             IO_MS.with(|t| t.set(0.0));
+            let blob = data.dyn_ref::<web_sys::Blob>().filter(|b| b.size() > WHOLE_FILE_BYTES);
+            let stop = split.map(|x| x.from);
+            if let Some((blob, slices)) =
+                blob.and_then(|b| Slices::open(b, 0.0, stop.unwrap_or(b.size()), STREAM_SLICE_BYTES).map(|s| (b.clone(), s)))
+            {
+                return stream(async move {
+                    let mut watch = Progress { name: name.clone(), from: 0.0, total: blob.size(), posted: 0.0 };
+                    let read = read_file(&name, &blob, slices, stop, TAIL_CHUNK_BYTES as u32, HEAD_BYTES, &mut watch).await;
+                    SESSION.with_borrow_mut(|s| match read {
+                        Ok(Reading::Whole(ing)) => loaded(s, name, ing, then, t0, "one worker".into()),
+                        Ok(Reading::Paused(paused)) => {
+                            let id = split.map_or(0, |x| x.id);
+                            PENDING.with_borrow_mut(|p| *p = Some(Pending { id, name, blob, paused, then, t0 }));
+                        }
+                        Err(e) => fail(None, "read", e.to_string()),
+                    });
+                });
+            }
             match read(&name, &data, split) {
                 Ok(Reading::Whole(ing)) => loaded(s, name, ing, then, t0, "one worker".into()),
                 Ok(Reading::Paused(paused)) => {
@@ -149,6 +227,23 @@ pub fn handle(msg: JsValue) {
             }
         }
         Request::ReadPart { name, split } => {
+            let from = split.from.max(1.0);
+            let blob = data.dyn_ref::<web_sys::Blob>().filter(|b| b.size() > WHOLE_FILE_BYTES);
+            if let Some((blob, slices)) =
+                blob.and_then(|b| Slices::open(b, from - 1.0, b.size(), STREAM_SLICE_BYTES).map(|s| (b.clone(), s)))
+            {
+                return stream(async move {
+                    let mut watch = Progress { name: name.clone(), from: from - 1.0, total: blob.size(), posted: 0.0 };
+                    let send = |piece| {
+                        let (meta, buffers) = part_to_js(piece);
+                        post_transfer(&Response::PartRead { id: split.id, part: meta }, &buffers);
+                        Ok(())
+                    };
+                    if let Err(e) = read_part(&name, &blob, from, slices, PIECE_BYTES, &mut watch, send).await {
+                        fail(None, "part", e.to_string());
+                    }
+                });
+            }
             let part = data
                 .dyn_ref::<web_sys::Blob>()
                 .ok_or_else(|| EngineError::Unreadable { file: name.clone(), reason: "not a file".into() })
@@ -410,14 +505,6 @@ fn set_areas(s: &mut Session, manifest: &str, level: &str, extras: &[String], da
     Ok(())
 }
 
-/// What [`read`] gives.
-enum Reading {
-    /// The whole file, read.
-    Whole(Ingested),
-    /// Paused at the split for the other worker's part.
-    Paused(PausedRead),
-}
-
 /// Reads the file in `data`: a `File` in chunks (Parquet whole: its footer comes last), or bytes.
 /// With `split`, a CSV read as it streams pauses at the first record at or after the split.
 fn read(name: &str, data: &JsValue, split: Option<Split>) -> Result<Reading, EngineError> {
@@ -487,8 +574,11 @@ impl BlobReader {
         };
         if self.chunk.length() > 0 {
             // The slice before, copied into wasm memory, is garbage now (a file read in one slice
-            // makes none: no nudge on a small file's path).
+            // makes none: no nudge on a small file's path). Let go of it first, so the collector
+            // frees it while it is young (a slice that outlives two collections waits for a full one).
+            self.chunk = Uint8Array::new_with_length(0);
             nudge_collector();
+            let _ = js_sys::ArrayBuffer::new(64 << 20);
         }
         let end = (self.pos + step).min(self.size);
         let part = timed_io(|| self.blob.slice_with_f64_and_f64(self.pos, end).and_then(|b| self.sync.read_as_array_buffer(&b)))
@@ -534,7 +624,7 @@ impl Read for BlobReader {
 }
 
 /// The worker's `performance.now()`.
-fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     js_sys::Reflect::get(&js_sys::global(), &"performance".into())
         .ok()
         .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())

@@ -397,7 +397,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
 
     // 3. Exclude the largest N rows by supply value among matched, kept rows.
     if view.exclude_top > 0 {
-        let mut cands: Vec<usize> = (0..table.num_rows()).filter(|&i| !excluded[i] && prepared.placement[i].is_ok()).collect();
+        let mut cands: Vec<usize> = (0..table.num_rows()).filter(|&i| !excluded[i] && prepared.placement[i].get().is_ok()).collect();
         cands.sort_by(|&a, &b| row_value(b).partial_cmp(&row_value(a)).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
         let n = cands.len().min(view.exclude_top as usize);
         for &i in &cands[..n] {
@@ -434,7 +434,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
             excluded_lines.push(table.lines[i]);
             continue;
         }
-        match prepared.placement[i] {
+        match prepared.placement[i].get() {
             Err(reason) => {
                 counts.unmatched += 1;
                 let value = area_text(i);
@@ -615,7 +615,7 @@ pub fn filter_mask(table: &Table, f: &Filter) -> Result<Vec<bool>> {
             };
             // Each distinct value of a dictionary column is compared once.
             if let Some((keys, keep_value)) = c.per_value(|t| t.is_some_and(keep)) {
-                return Ok(keys.iter().map(|k| k.is_some_and(|k| keep_value[k as usize])).collect());
+                return Ok(keys.lookup(&keep_value, false));
             }
             match c {
                 Column::Text(a) => a.iter().map(|t| t.is_some_and(keep)).collect(),

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Float64Array, Int32Array, StringArray};
+use arrow_array::{ArrayRef, Date32Array, Float64Array, StringArray};
 use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 
 use super::infer::{infer_column, ColumnKind};
@@ -55,8 +55,8 @@ enum Typed {
     #[default]
     Text,
     /// Text from the first value on, as a dictionary: the value number of every row (0 for a
-    /// blank) and the distinct values.
-    Dict(Vec<i32>, TextDictionary),
+    /// blank; in 8 bits while there are at most 128 values) and the distinct values.
+    Dict(IntVec, TextDictionary),
     /// Typed by [`infer_column`] on the whole column at the end.
     AtEnd,
 }
@@ -88,7 +88,7 @@ impl ColumnBuilder {
         if matches!(self.typed, Typed::Unseen) && !cell.is_empty() {
             // The first value decides which type to try (the value itself is taken below).
             self.typed = match first(cell, row, self.decimal_comma) {
-                Typed::Text => Typed::Dict(vec![0; row], TextDictionary::default()),
+                Typed::Text => Typed::Dict(IntVec::zeros(row), TextDictionary::default()),
                 typed => typed,
             };
             if matches!(self.typed, Typed::AtEnd) {
@@ -111,7 +111,7 @@ impl ColumnBuilder {
         match &mut self.typed {
             Typed::Dict(keys, dict) => {
                 let (k, new) = dict.key(cell, tail);
-                keys.push(k as i32);
+                keys.push(i64::from(k));
                 if new && too_many(dict.len(), keys.len()) {
                     self.undictionary();
                 }
@@ -271,7 +271,7 @@ impl ColumnBuilder {
         let blanks = std::mem::take(&mut self.blanks);
         let mut next_blank = blanks.iter().copied().peekable();
         self.offsets.reserve(keys.capacity());
-        for (row, &k) in keys.iter().enumerate() {
+        for (row, k) in keys.iter().enumerate() {
             if next_blank.next_if_eq(&(row as u32)).is_none() {
                 self.append(dict.value(k as u32));
             }
@@ -316,11 +316,7 @@ impl ColumnBuilder {
             Typed::Int(v) => (v.into_array(nulls), ColumnKind::Integer),
             Typed::Float(v) => (Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Decimal),
             Typed::Date(v) => (Arc::new(Date32Array::new(ScalarBuffer::from(v), nulls)), ColumnKind::Date),
-            Typed::Dict(keys, dict) => {
-                let keys = Int32Array::new(ScalarBuffer::from(keys), nulls);
-                let dict = DictionaryArray::try_new(keys, Arc::new(dict.into_values())).expect("every key numbers a value");
-                (Arc::new(dict), ColumnKind::Text)
-            }
+            Typed::Dict(keys, dict) => (keys.into_keys(nulls, dict.into_values()), ColumnKind::Text),
             Typed::Unseen | Typed::Text | Typed::AtEnd => {
                 self.materialize(rows);
                 let nulls = nulls.unwrap_or_else(|| NullBuffer::new_valid(rows));
@@ -491,7 +487,7 @@ impl ColumnBuilder {
             Typed::Date(v) if self.lazy => ColumnPart::Date(v, blanks),
             Typed::Dict(keys, dict) => {
                 let (values, ends) = dict.into_parts();
-                ColumnPart::Dict { keys, values, ends, blanks }
+                ColumnPart::Dict { keys: keys.iter().map(|k| k as i32).collect(), values, ends, blanks }
             }
             typed => {
                 // Every other state keeps the text of every cell.
@@ -597,12 +593,12 @@ impl ColumnBuilder {
                 let mut start = 0;
                 for &end in &ends {
                     let text = &values[start..end as usize];
-                    ours.push(dict.key(text, text).0 as i32);
+                    ours.push(i64::from(dict.key(text, text).0));
                     start = end as usize;
                 }
                 keys.extend(theirs.iter().map(|&k| ours[k as usize]));
                 for &b in &blanks {
-                    keys[(base + b) as usize] = 0;
+                    keys.set_zero((base + b) as usize);
                 }
                 self.blanks.extend(blanks.iter().map(|&b| b + base));
                 self.rows += n;
@@ -859,14 +855,9 @@ mod tests {
 
     /// A dictionary column as the plain text column it stands for.
     fn plain(array: &ArrayRef) -> ArrayRef {
-        use arrow_array::cast::AsArray;
-        use arrow_array::types::Int32Type;
-        match array.as_dictionary_opt::<Int32Type>() {
-            Some(d) => {
-                let values = d.values().as_string::<i32>();
-                Arc::new(d.keys().iter().map(|k| k.map(|k| values.value(k as usize))).collect::<StringArray>())
-            }
-            None => array.clone(),
+        match crate::engine::table::Column::of(array) {
+            Some(c @ crate::engine::table::Column::Dict(..)) => Arc::new((0..array.len()).map(|i| c.str(i)).collect::<StringArray>()),
+            _ => array.clone(),
         }
     }
 
@@ -959,7 +950,8 @@ mod tests {
         cells.iter().for_each(|c| b.push(c.as_bytes(), c.as_bytes()));
         let (array, kind) = b.finish();
         assert_eq!(kind, ColumnKind::Text);
-        let d = array.as_any().downcast_ref::<DictionaryArray<arrow_array::types::Int32Type>>().expect("a dictionary");
+        // Keys of 8 bits: 40 values.
+        let d = array.as_any().downcast_ref::<arrow_array::DictionaryArray<arrow_array::types::Int8Type>>().expect("a dictionary");
         // Each of the 40 values once (every one of them also falls on rows that are not blank).
         assert_eq!(d.values().len(), 40);
         let want: StringArray = cells.iter().map(|s| (!s.is_empty()).then_some(s.as_str())).collect();

@@ -9,6 +9,7 @@ use arrow_schema::{Field, Schema};
 use serde::{Deserialize, Serialize};
 
 use super::column_builder::ColumnBuilder;
+use super::csv_feed::CsvFeed;
 use super::csv_records::RecordSplitter;
 use super::csv_split::PausedRead;
 use super::error::{EngineError, Result};
@@ -108,33 +109,39 @@ pub fn read_csv_until(
     head: usize,
     stop: Option<u64>,
 ) -> Result<std::result::Result<Ingested, PausedRead>> {
-    check_size(file, size)?;
     let io = |e: std::io::Error| EngineError::Unreadable { file: file.into(), reason: e.to_string() };
-    let head_len = head.max(1);
-    let mut head = Vec::with_capacity((size as usize).min(head_len));
-    (&mut source).take(head_len as u64).read_to_end(&mut head).map_err(io)?;
-    if head.len() < head_len {
-        return read_csv(file, &head).map(Ok);
-    }
-    check_text(file, &head)?;
-    let encoding = decode(&head).1;
-    let skip = match encoding {
-        Encoding::Utf8 => 0,
-        Encoding::Utf8Bom => 3,
-        _ => {
-            source.read_to_end(&mut head).map_err(io)?;
-            return read_csv(file, &head).map(Ok);
+    let mut feed = CsvFeed::new(file, size, head, stop)?;
+    loop {
+        let mut got = Ok(0);
+        let taken = feed.push_with(PULL_BYTES, |room| {
+            got = fill_from(&mut source, room);
+            *got.as_ref().unwrap_or(&0)
+        })?;
+        if got.map_err(io)? == 0 {
+            return feed.end();
         }
-    };
-    let delimiter = sniff_delimiter(&head[skip..]);
-    let mut rows = Rows::new(delimiter, size);
-    let mut rec = RecordSplitter::new(HeadThenRest { head, at: skip, rest: source }, delimiter);
-    // Offsets in the text are file offsets less the byte-order mark.
-    let skip = skip as u64;
-    match read_rows(file, &mut rows, &mut rec, stop.map(|s| s.saturating_sub(skip)))? {
-        Some((offset, line)) => Ok(Err(PausedRead { file: file.into(), encoding, delimiter, rows, offset: offset + skip, line })),
-        None => rows.finish(file, encoding, delimiter).map(Ok),
+        if let Some(outcome) = taken {
+            return Ok(outcome);
+        }
     }
+}
+
+/// Bytes asked of a source at a time by the readers that pull (the text is pushed on to a
+/// [`CsvFeed`], as a browser's stream pushes it).
+pub(super) const PULL_BYTES: usize = 1 << 20;
+
+/// Reads from `source` until `room` is full or the source ends; the number of bytes read.
+pub(super) fn fill_from(source: &mut impl Read, room: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < room.len() {
+        match source.read(&mut room[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// The first bytes of a file, already read, then the rest; the first bytes are let go as soon as
@@ -162,7 +169,7 @@ impl<R: Read> Read for HeadThenRest<R> {
 }
 
 /// Refuses inputs over [`MAX_INPUT_BYTES`] before reading them.
-fn check_size(file: &str, size: u64) -> Result<()> {
+pub(super) fn check_size(file: &str, size: u64) -> Result<()> {
     if size > MAX_INPUT_BYTES as u64 {
         return Err(EngineError::TooLarge {
             file: file.into(),
@@ -177,7 +184,7 @@ fn check_size(file: &str, size: u64) -> Result<()> {
 }
 
 /// Refuses binary files (workbooks, images, archives) by their first bytes.
-fn check_text(file: &str, head: &[u8]) -> Result<()> {
+pub(super) fn check_text(file: &str, head: &[u8]) -> Result<()> {
     match binary_kind(head) {
         Some(kind) => Err(EngineError::EmptyInput {
             file: file.into(),
@@ -207,14 +214,38 @@ pub(super) fn read_rows<R: Read>(
     rec: &mut RecordSplitter<R>,
     stop: Option<u64>,
 ) -> Result<Option<(u64, u64)>> {
+    match take_rows(file, rows, rec, stop)? {
+        Taken::End => Ok(None),
+        Taken::Stopped(offset, line) => Ok(Some((offset, line))),
+        Taken::Blocked => Err(EngineError::Unreadable { file: file.into(), reason: "the file's bytes stopped coming".into() }),
+    }
+}
+
+/// Where [`take_rows`] stopped.
+pub(super) enum Taken {
+    /// At the end of the text.
+    End,
+    /// At the data record at this text offset and line (not taken).
+    Stopped(u64, u64),
+    /// Every byte pushed so far is read (see [`super::csv_feed`]): push more and call again.
+    Blocked,
+}
+
+/// [`read_rows`] over a source that may run out of pushed bytes for now.
+pub(super) fn take_rows<R: Read>(file: &str, rows: &mut Rows, rec: &mut RecordSplitter<R>, stop: Option<u64>) -> Result<Taken> {
     let stop = stop.unwrap_or(u64::MAX);
-    while rec.next_record().map_err(|e| EngineError::Unreadable { file: file.into(), reason: e.to_string() })? {
+    loop {
+        match rec.next_record() {
+            Ok(true) => {}
+            Ok(false) => return Ok(Taken::End),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(Taken::Blocked),
+            Err(e) => return Err(EngineError::Unreadable { file: file.into(), reason: e.to_string() }),
+        }
         if rec.offset() >= stop && rows.header.is_some() {
-            return Ok(Some((rec.offset(), rec.line())));
+            return Ok(Taken::Stopped(rec.offset(), rec.line()));
         }
         rows.take(rec);
     }
-    Ok(None)
 }
 
 /// What the reader has gathered so far.

@@ -169,17 +169,19 @@ impl<R: Read> RecordSplitter<R> {
         self
     }
 
-    /// Moves to the next record; `false` at the end of the text. Errors are the source's.
+    /// Moves to the next record; `false` at the end of the text. Errors are the source's; after
+    /// `WouldBlock` (a source of pushed bytes that has none left for now) the call can be made
+    /// again once there are more, and goes on where it stopped.
     ///
     /// Out of line for the browser's sake (see `csv_ingest`'s `Rows::take`): called once per
     /// record, it is optimised early.
     #[inline(never)]
     pub(crate) fn next_record(&mut self) -> std::io::Result<bool> {
         if !self.began {
-            self.began = true;
             while self.end < 3 && !self.eof {
                 self.fill()?;
             }
+            self.began = true;
             if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
                 self.start = 3;
             }
@@ -333,10 +335,17 @@ impl<R: Read> RecordSplitter<R> {
                 }
                 Ok(n) => self.end += n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                // Pushed bytes run out: go on with those read, if any.
+                Err(e) if e.kind() == ErrorKind::WouldBlock && self.end > had => break,
                 Err(e) => return Err(e),
             }
         }
         Ok(self.end > had || self.eof)
+    }
+
+    /// The source, to push more bytes into it.
+    pub(crate) fn source_mut(&mut self) -> &mut R {
+        &mut self.source
     }
 
     /// Bytes of text consumed so far (the current record included).

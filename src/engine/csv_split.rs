@@ -16,13 +16,11 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 use super::column_builder::ColumnPart;
-use super::csv_ingest::{read_rows, sniff, HeadThenRest, Ingested, RejectedRow, Rows};
+use super::csv_feed::PartFeed;
+use super::csv_ingest::{fill_from, read_rows, Ingested, RejectedRow, Rows, PULL_BYTES};
 use super::csv_records::RecordSplitter;
 use super::error::{EngineError, Result};
 use super::text::Encoding;
-
-/// Bytes after the split point read to guess the delimiter and the number of columns.
-const SNIFF_BYTES: u64 = 64 * 1024;
 
 /// A read of a file's first part, paused at a record boundary so that the rest can come from
 /// another reader.
@@ -86,55 +84,30 @@ pub fn read_csv_part(
     mut on_piece: impl FnMut(FilePart) -> Result<()>,
 ) -> Result<()> {
     let io = |e: std::io::Error| EngineError::Unreadable { file: file.into(), reason: e.to_string() };
-    let mut start = from.saturating_sub(1);
-    let mut buf = vec![0u8; SNIFF_BYTES as usize];
-    let mut head = loop {
-        let n = source.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            return on_piece(FilePart::empty(start));
-        }
-        match buf[..n].iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                start += i as u64 + 1;
-                break buf[i + 1..n].to_vec();
-            }
-            None => start += n as u64,
-        }
-    };
-    drop(buf);
-    let wanted = SNIFF_BYTES.saturating_sub(head.len() as u64);
-    (&mut source).take(wanted).read_to_end(&mut head).map_err(io)?;
-    let (delimiter, width) = sniff(&head);
-    let rest = size.saturating_sub(start);
-    let piece_bytes = piece_bytes.max(1);
-    let fresh = || Rows::headless(delimiter, piece_bytes.min(rest), width);
-    let mut rows = fresh();
-    let mut rec = RecordSplitter::new(HeadThenRest { head, at: 0, rest: source }, delimiter).without_bom();
-    let Some(mut first) = read_rows(file, &mut rows, &mut rec, Some(0))? else {
-        let mut empty = FilePart::empty(start);
-        (empty.head.delimiter, empty.head.width) = (delimiter, width);
-        return on_piece(empty);
-    };
+    let mut feed = PartFeed::new(file, from, size, piece_bytes);
     loop {
-        // The piece's first record is the splitter's current one.
-        rows.take(&rec);
-        let next = read_rows(file, &mut rows, &mut rec, Some(first.0.saturating_add(piece_bytes)))?;
-        let Rows { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(&mut rows, fresh());
-        on_piece(FilePart {
-            head: PartHead { start, first: Some(first), next, delimiter, width, rows_in, blank_rows, rejected },
-            lines,
-            columns: cells.into_iter().map(|c| c.into_part()).collect(),
-        })?;
-        match next {
-            Some(at) => first = at,
-            None => return Ok(()),
+        let mut got = Ok(0);
+        let done = feed.push_with(
+            PULL_BYTES,
+            |room| {
+                got = fill_from(&mut source, room);
+                *got.as_ref().unwrap_or(&0)
+            },
+            &mut on_piece,
+        )?;
+        let n = got.map_err(io)?;
+        if done {
+            return Ok(());
+        }
+        if n == 0 {
+            return feed.end(&mut on_piece);
         }
     }
 }
 
 impl FilePart {
     /// A part without records, starting at `start`.
-    fn empty(start: u64) -> Self {
+    pub(super) fn empty(start: u64) -> Self {
         FilePart {
             head: PartHead { start, first: None, next: None, delimiter: b',', width: 0, rows_in: 0, blank_rows: 0, rejected: vec![] },
             lines: vec![],

@@ -49,7 +49,7 @@ pub fn area_column(table: &Table, areas: &Areas) -> Option<String> {
             ["area", "community", "code", "district", "authority", "lad", "msoa", "neighbo"].iter().any(|h| loose(f.name()).contains(h));
         let ok_type = match f.data_type() {
             DataType::Utf8 | DataType::Dictionary(..) => true,
-            DataType::Int32 | DataType::Int64 => name_hint,
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => name_hint,
             _ => false,
         };
         if !ok_type {

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod classify;
 mod column_builder;
+pub mod csv_feed;
 pub mod csv_ingest;
 mod csv_records;
 pub mod csv_split;
@@ -31,6 +32,7 @@ pub mod whole_numbers;
 
 pub use analysis::{analyze, Analysis};
 pub use column_builder::{ColumnPart, Numbers};
+pub use csv_feed::{CsvFeed, Outcome, PartFeed};
 pub use csv_ingest::{read_csv, read_csv_stream, read_csv_until, Ingested};
 pub use csv_split::{read_csv_part, FilePart, PartHead, PausedRead};
 pub use error::{EngineError, Result};

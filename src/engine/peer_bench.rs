@@ -7,7 +7,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use arrow_array::Array;
 use serde::Serialize;
 
 use super::analysis::DistinctIds;
@@ -57,7 +56,8 @@ pub fn peer_bench(table: &Table, areas: &Areas) -> Result<Vec<BenchRow>> {
     let by_name: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, n)| (n.trim().to_uppercase(), i)).collect();
     let n = areas.len();
     let mut rows = vec![0u64; n + 1];
-    let mut ids = DistinctIds::new(pid, n + 1, 0);
+    // Room for every row's id once: the ids a large file keeps are not copied on each doubling.
+    let mut ids = DistinctIds::new(pid, n + 1, table.num_rows());
     let mut caps: Vec<Option<i64>> = vec![None; n + 1];
     let group_of_name = |s: &str| by_name.get(&s.trim().to_uppercase()).copied().unwrap_or(n);
     // Dictionary columns: each distinct value is compared or looked up once.

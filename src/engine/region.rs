@@ -290,7 +290,14 @@ impl Areas {
         let mut added = Vec::new();
         for (c, f) in schema.fields().iter().enumerate() {
             if c == key
-                || !matches!(f.data_type(), arrow_schema::DataType::Int32 | arrow_schema::DataType::Int64 | arrow_schema::DataType::Float64)
+                || !matches!(
+                    f.data_type(),
+                    arrow_schema::DataType::Int8
+                        | arrow_schema::DataType::Int16
+                        | arrow_schema::DataType::Int32
+                        | arrow_schema::DataType::Int64
+                        | arrow_schema::DataType::Float64
+                )
             {
                 continue;
             }

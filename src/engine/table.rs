@@ -5,15 +5,15 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
+use arrow_array::types::{Date32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 
 use super::error::{EngineError, Result};
 use super::values::format_date;
 
-/// A file's rows as typed Arrow columns (Utf8 or a Utf8 dictionary with Int32 keys, Int64,
-/// Float64, Boolean or Date32).
+/// A file's rows as typed Arrow columns (Utf8 or a Utf8 dictionary with Int8, Int16, Int32 or
+/// Int64 keys, whole numbers in Int8, Int16, Int32 or Int64, Float64, Boolean or Date32).
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The file's name as the user gave it (used in messages).
@@ -29,9 +29,9 @@ pub struct Table {
 pub enum Column<'a> {
     /// Text.
     Text(&'a arrow_array::StringArray),
-    /// Text as a dictionary: the value numbers, and the values.
-    Dict(&'a arrow_array::DictionaryArray<Int32Type>, &'a arrow_array::StringArray),
-    /// Whole numbers (32 or 64 bits).
+    /// Text as a dictionary: the value numbers (null for a blank), and the values.
+    Dict(Ints<'a>, &'a arrow_array::StringArray),
+    /// Whole numbers (8, 16, 32 or 64 bits).
     Int(Ints<'a>),
     /// Decimal numbers.
     Float(&'a arrow_array::Float64Array),
@@ -41,32 +41,66 @@ pub enum Column<'a> {
     Date(&'a arrow_array::Date32Array),
 }
 
-/// A column of whole numbers, as the reader keeps it: in 32 bits when every value fits.
+/// A column of whole numbers (or a dictionary's keys), as the reader keeps it: in the narrowest
+/// of 8, 16, 32 or 64 bits that holds every value.
 #[derive(Clone, Copy, Debug)]
 pub enum Ints<'a> {
-    /// Every value fits 32 bits.
-    Narrow(&'a arrow_array::Int32Array),
+    /// 8 bits.
+    I8(&'a arrow_array::Int8Array),
+    /// 16 bits.
+    I16(&'a arrow_array::Int16Array),
+    /// 32 bits.
+    I32(&'a arrow_array::Int32Array),
     /// 64 bits.
-    Wide(&'a arrow_array::Int64Array),
+    I64(&'a arrow_array::Int64Array),
 }
 
-impl Ints<'_> {
+/// `$body` with `$a` bound to the array of whichever width `$ints` views.
+macro_rules! each_width {
+    ($ints:expr, $a:ident => $body:expr) => {
+        match $ints {
+            Ints::I8($a) => $body,
+            Ints::I16($a) => $body,
+            Ints::I32($a) => $body,
+            Ints::I64($a) => $body,
+        }
+    };
+}
+
+impl<'a> Ints<'a> {
+    /// Views an array of whole numbers of any of the four widths.
+    pub fn of(array: &'a dyn Array) -> Option<Self> {
+        Some(match array.data_type() {
+            DataType::Int8 => Ints::I8(array.as_primitive::<Int8Type>()),
+            DataType::Int16 => Ints::I16(array.as_primitive::<Int16Type>()),
+            DataType::Int32 => Ints::I32(array.as_primitive::<Int32Type>()),
+            DataType::Int64 => Ints::I64(array.as_primitive::<Int64Type>()),
+            _ => return None,
+        })
+    }
+
     /// Value `i` (whatever it holds when null).
     #[inline]
+    #[allow(clippy::useless_conversion)] // the 64-bit arm
     pub fn value(&self, i: usize) -> i64 {
-        match self {
-            Ints::Narrow(a) => i64::from(a.value(i)),
-            Ints::Wide(a) => a.value(i),
-        }
+        each_width!(self, a => i64::from(a.value(i)))
     }
 
     /// Whether row `i` has a value.
     #[inline]
     pub fn is_valid(&self, i: usize) -> bool {
-        match self {
-            Ints::Narrow(a) => a.is_valid(i),
-            Ints::Wide(a) => a.is_valid(i),
-        }
+        each_width!(self, a => a.is_valid(i))
+    }
+
+    /// The array viewed.
+    pub fn array(&self) -> &'a dyn Array {
+        each_width!(*self, a => a)
+    }
+
+    /// `table[value]` for every row, `null` where a row has no value (`table` must have an entry
+    /// for every value: a dictionary's per-value results, looked up by key).
+    pub fn lookup<T: Copy>(&self, table: &[T], null: T) -> Vec<T> {
+        each_width!(self, a => a.iter().map(|k| k.map_or(null, |k| table[k as usize])).collect())
     }
 }
 
@@ -75,12 +109,22 @@ impl<'a> Column<'a> {
     pub fn of(array: &'a ArrayRef) -> Option<Self> {
         Some(match array.data_type() {
             DataType::Utf8 => Column::Text(array.as_string::<i32>()),
-            DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
-                let d = array.as_dictionary::<Int32Type>();
-                Column::Dict(d, d.values().as_string::<i32>())
+            DataType::Dictionary(k, v) if **v == DataType::Utf8 => {
+                macro_rules! dictionary {
+                    ($t:ty) => {{
+                        let d = array.as_dictionary::<$t>();
+                        Column::Dict(Ints::of(d.keys())?, d.values().as_string::<i32>())
+                    }};
+                }
+                match **k {
+                    DataType::Int8 => dictionary!(Int8Type),
+                    DataType::Int16 => dictionary!(Int16Type),
+                    DataType::Int32 => dictionary!(Int32Type),
+                    DataType::Int64 => dictionary!(Int64Type),
+                    _ => return None,
+                }
             }
-            DataType::Int64 => Column::Int(Ints::Wide(array.as_primitive::<Int64Type>())),
-            DataType::Int32 => Column::Int(Ints::Narrow(array.as_primitive::<Int32Type>())),
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => Column::Int(Ints::of(array.as_ref())?),
             DataType::Float64 => Column::Float(array.as_primitive::<Float64Type>()),
             DataType::Boolean => Column::Bool(array.as_boolean()),
             DataType::Date32 => Column::Date(array.as_primitive::<Date32Type>()),
@@ -92,16 +136,16 @@ impl<'a> Column<'a> {
     pub fn str(&self, i: usize) -> Option<&'a str> {
         match self {
             Column::Text(a) => a.is_valid(i).then(|| a.value(i)),
-            Column::Dict(a, v) => a.is_valid(i).then(|| v.value(a.keys().value(i) as usize)),
+            Column::Dict(keys, v) => keys.is_valid(i).then(|| v.value(keys.value(i) as usize)),
             _ => None,
         }
     }
 
     /// For a dictionary column, its value numbers and `f` of each distinct value (`None` for a
     /// null value), so per-row work can be done once per value; `None` for any other column.
-    pub fn per_value<T>(&self, f: impl FnMut(Option<&str>) -> T) -> Option<(&'a arrow_array::Int32Array, Vec<T>)> {
+    pub fn per_value<T>(&self, f: impl FnMut(Option<&str>) -> T) -> Option<(Ints<'a>, Vec<T>)> {
         match self {
-            Column::Dict(a, values) => Some((a.keys(), values.iter().map(f).collect())),
+            Column::Dict(keys, values) => Some((*keys, values.iter().map(f).collect())),
             _ => None,
         }
     }
@@ -114,9 +158,7 @@ impl<'a> Column<'a> {
     fn array(&self) -> &dyn Array {
         match self {
             Column::Text(a) => *a,
-            Column::Dict(a, _) => *a,
-            Column::Int(Ints::Narrow(a)) => *a,
-            Column::Int(Ints::Wide(a)) => *a,
+            Column::Dict(keys, _) | Column::Int(keys) => keys.array(),
             Column::Float(a) => *a,
             Column::Bool(a) => *a,
             Column::Date(a) => *a,

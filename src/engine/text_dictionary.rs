@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, DictionaryArray, Int32Array, StringArray};
+use arrow_array::{ArrayRef, StringArray};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 
 use super::fast_hash::fx_mix as mix;
@@ -137,25 +137,24 @@ pub(crate) fn too_many(distinct: usize, rows: usize) -> bool {
     rows >= JUDGED_AFTER && distinct * 2 > rows
 }
 
-/// A text column from its cells (`None` is null): a dictionary with Int32 keys unless
+/// A text column from its cells (`None` is null): a dictionary with keys of 8 to 32 bits unless
 /// [`too_many`] distinct values turn up, as the CSV reader decides.
 pub(crate) fn text_array<'a>(cells: impl ExactSizeIterator<Item = Option<&'a str>> + Clone) -> ArrayRef {
     let mut dict = TextDictionary::default();
-    let mut keys = Vec::with_capacity(cells.len());
+    let mut keys = super::whole_numbers::IntVec::zeros(0);
     for (row, cell) in cells.clone().enumerate() {
         let Some(text) = cell else {
             keys.push(0);
             continue;
         };
         let (k, new) = dict.key(text.as_bytes(), text.as_bytes());
-        keys.push(k as i32);
+        keys.push(i64::from(k));
         if new && too_many(dict.len(), row + 1) {
             return Arc::new(cells.collect::<StringArray>());
         }
     }
     let nulls = NullBuffer::from_iter(cells.map(|c| c.is_some()));
-    let keys = Int32Array::new(ScalarBuffer::from(keys), (nulls.null_count() > 0).then_some(nulls));
-    Arc::new(DictionaryArray::try_new(keys, Arc::new(dict.into_values())).expect("every key numbers a value"))
+    keys.into_keys((nulls.null_count() > 0).then_some(nulls), dict.into_values())
 }
 
 /// The low 32 bits of a hash with the high ones folded in.
@@ -260,11 +259,11 @@ mod tests {
     #[test]
     fn makes_a_dictionary_of_few_values_and_plain_text_of_many() {
         use arrow_array::cast::AsArray;
-        use arrow_array::types::Int32Type;
+        use arrow_array::types::Int8Type;
         use arrow_array::Array;
         let few: Vec<Option<String>> = (0..3000).map(|i| (i % 5 != 0).then(|| format!("v{}", i % 3))).collect();
         let a = text_array(few.iter().map(Option::as_deref));
-        let d = a.as_dictionary::<Int32Type>();
+        let d = a.as_dictionary::<Int8Type>();
         assert_eq!((d.values().len(), d.null_count()), (3, 600));
         let values = d.values().as_string::<i32>();
         let back: Vec<Option<&str>> = d.keys().iter().map(|k| k.map(|k| values.value(k as usize))).collect();
