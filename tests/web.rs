@@ -160,13 +160,41 @@ fn a_piece_travels_in_the_narrowest_arrays_and_arrives_unchanged() {
     let js = keys_to_js(&keys, 65_537);
     assert!(js.is_instance_of::<js_sys::Int32Array>());
     assert_eq!(keys_from_js(&js), keys);
-    // Lines: 32 bits below 2^32.
+    // Lines: as steps, one byte each while rows are fewer than 256 lines apart.
+    let lines = [2, 3, 4, 7, 262];
+    let js = lines_to_js(&lines);
+    assert!(js.is_instance_of::<js_sys::Uint8Array>());
+    assert_eq!(js_sys::Uint8Array::new(&js).to_vec(), [2, 1, 1, 3, 255]);
+    assert_eq!(lines_from_js(&js), lines);
     let lines = [1, 2, u64::from(u32::MAX)];
     let js = lines_to_js(&lines);
     assert!(js.is_instance_of::<js_sys::Uint32Array>());
     assert_eq!(lines_from_js(&js), lines);
-    let lines = [1, 1 << 32];
+    let lines = [1, (1 << 32) + 2];
     let js = lines_to_js(&lines);
     assert!(js.is_instance_of::<js_sys::BigUint64Array>());
     assert_eq!(lines_from_js(&js), lines);
+    // Days: 16 bits from 1880 to 2059 (-32,768 and 32,767 days from 1970), else 32.
+    let days = [0, -32_768, 32_767, 19_000];
+    let js = days_to_js(&days);
+    assert!(js.is_instance_of::<js_sys::Int16Array>());
+    assert_eq!(days_from_js(&js), days);
+    let days = [32_768];
+    assert!(days_to_js(&days).is_instance_of::<js_sys::Int32Array>());
+    assert_eq!(days_from_js(&days_to_js(&days)), days);
+    // Decimals: coordinates of six places travel as whole numbers and come back bit for bit;
+    // -0.0, a value past 32 bits when scaled, and more than nine places do not.
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let coords = [41.912927, -87.540026, 0.0, 41.9, -87.627_8];
+    let js = decimals_to_js(&coords);
+    assert!(js.is_instance_of::<js_sys::Int32Array>());
+    assert_eq!(js_sys::Int32Array::new(&js).to_vec(), [41_912_927, -87_540_026, 0, 41_900_000, -87_627_800, 6]);
+    assert_eq!(bits(&decimals_from_js(&js)), bits(&coords));
+    for odd in [vec![-0.0, 1.5], vec![3_000_000_000.5], vec![0.1234567891], vec![f64::NAN], vec![1e300]] {
+        let js = decimals_to_js(&odd);
+        assert!(js.is_instance_of::<js_sys::Float64Array>(), "{odd:?}");
+        assert_eq!(bits(&decimals_from_js(&js)), bits(&odd));
+    }
+    let whole = [3.0, -2.0];
+    assert_eq!(js_sys::Int32Array::new(&decimals_to_js(&whole)).to_vec(), [3, -2, 0]);
 }

@@ -101,9 +101,9 @@ pub enum PartShape {
     Blank(usize),
     /// Whole-number values (see [`super::wire::ints_to_js`]), `Uint32Array` blank rows.
     Int,
-    /// `Float64Array` values, `Uint32Array` blank rows.
+    /// Values (see [`super::wire::decimals_to_js`]), `Uint32Array` blank rows.
     Float,
-    /// `Int32Array` days, `Uint32Array` blank rows.
+    /// Days (see [`super::wire::days_to_js`]), `Uint32Array` blank rows.
     Date,
     /// Keys (see [`super::wire::keys_to_js`]), `Uint8Array` values, `Int32Array` value ends,
     /// `Uint32Array` blank rows.
@@ -112,7 +112,7 @@ pub enum PartShape {
     Text,
     /// As `Text`, then the whole numbers (as in `Int`).
     IntText,
-    /// As `Text`, then a `Float64Array` of the numbers.
+    /// As `Text`, then the numbers (as in `Float`).
     FloatText,
 }
 

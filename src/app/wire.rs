@@ -1,10 +1,11 @@
 //! Numbers of a part read by the helper worker as the JS typed arrays that carry them to the
 //! engine worker, each in the narrowest array that holds every value exactly (whole numbers in an
 //! `Int8Array`, `Int16Array` or `Int32Array` when every one fits, dictionary keys of up to 256 or 65,536 values in a
-//! `Uint8Array` or `Uint16Array`, line numbers below 2^32 in a `Uint32Array`), so that pieces
-//! waiting to be joined take less memory. The receiving side tells the width by the array's kind.
+//! `Uint8Array` or `Uint16Array`, line numbers as the steps between them, dates in 16 bits,
+//! decimals as scaled 32-bit whole numbers), so that pieces waiting to be joined take less memory:
+//! the browser frees a piece's buffers only at a full collection, after they are copied. The receiving side tells the width by the array's kind.
 
-use js_sys::{BigInt64Array, BigUint64Array, Int16Array, Int32Array, Int8Array, Uint16Array, Uint32Array, Uint8Array};
+use js_sys::{BigInt64Array, BigUint64Array, Float64Array, Int16Array, Int32Array, Int8Array, Uint16Array, Uint32Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::whole_numbers::narrow;
@@ -59,18 +60,100 @@ pub fn keys_from_js(array: &JsValue) -> Vec<i32> {
     }
 }
 
-/// Line numbers: a `Uint32Array` when every one is below 2^32, else a `BigUint64Array`.
+/// Line numbers as the steps between them (the first step: the first line), in a `Uint8Array`,
+/// `Uint16Array` or `Uint32Array`, the narrowest that holds every step, else a `BigUint64Array`:
+/// rows one line apart take one byte each.
 pub fn lines_to_js(lines: &[u64]) -> JsValue {
-    match narrow::<u64, u32>(lines) {
-        Some(narrow) => Uint32Array::from(narrow.as_slice()).into(),
-        None => BigUint64Array::from(lines).into(),
+    let mut last = 0u64;
+    let steps: Vec<u64> = lines
+        .iter()
+        .map(|&line| {
+            let step = line.wrapping_sub(last);
+            last = line;
+            step
+        })
+        .collect();
+    if let Some(v) = narrow::<u64, u8>(&steps) {
+        Uint8Array::from(v.as_slice()).into()
+    } else if let Some(v) = narrow::<u64, u16>(&steps) {
+        Uint16Array::from(v.as_slice()).into()
+    } else if let Some(v) = narrow::<u64, u32>(&steps) {
+        Uint32Array::from(v.as_slice()).into()
+    } else {
+        BigUint64Array::from(steps.as_slice()).into()
     }
 }
 
 /// The line numbers of [`lines_to_js`].
 pub fn lines_from_js(array: &JsValue) -> Vec<u64> {
-    match array.dyn_ref::<Uint32Array>() {
-        Some(narrow) => narrow.to_vec().into_iter().map(u64::from).collect(),
-        None => BigUint64Array::new(array).to_vec(),
+    let steps: Vec<u64> = if let Some(a) = array.dyn_ref::<Uint8Array>() {
+        a.to_vec().into_iter().map(u64::from).collect()
+    } else if let Some(a) = array.dyn_ref::<Uint16Array>() {
+        a.to_vec().into_iter().map(u64::from).collect()
+    } else if let Some(a) = array.dyn_ref::<Uint32Array>() {
+        a.to_vec().into_iter().map(u64::from).collect()
+    } else {
+        BigUint64Array::new(array).to_vec()
+    };
+    let mut line = 0u64;
+    steps
+        .into_iter()
+        .map(|step| {
+            line = line.wrapping_add(step);
+            line
+        })
+        .collect()
+}
+
+/// Days since 1970-01-01: an `Int16Array` when every one fits (1880 to 2059), else an
+/// `Int32Array`.
+pub fn days_to_js(days: &[i32]) -> JsValue {
+    match narrow::<i32, i16>(days) {
+        Some(v) => Int16Array::from(v.as_slice()).into(),
+        None => Int32Array::from(days).into(),
+    }
+}
+
+/// The days of [`days_to_js`].
+pub fn days_from_js(array: &JsValue) -> Vec<i32> {
+    match array.dyn_ref::<Int16Array>() {
+        Some(a) => a.to_vec().into_iter().map(i32::from).collect(),
+        None => Int32Array::new(array).to_vec(),
+    }
+}
+
+/// Decimal numbers: when every one is exactly `m / 10^d` for whole numbers `m` of 32 bits and one
+/// `d` of at most 9 (coordinates, prices), an `Int32Array` of the `m`s followed by `d`, half the
+/// bytes; else a `Float64Array`. Exactly the same numbers come back: each is checked to be
+/// rebuilt bit for bit by the same division the receiving side makes.
+pub fn decimals_to_js(values: &[f64]) -> JsValue {
+    for d in 0..=9 {
+        let scale = 10f64.powi(d);
+        let scaled: Option<Vec<i32>> = values
+            .iter()
+            .map(|&x| {
+                let m = (x * scale).round();
+                let m = (m.abs() < 2_147_483_648.0).then_some(m as i32)?;
+                // As the receiving side rebuilds it (so -0.0 does not pass as 0).
+                (f64::from(m) / scale).to_bits().eq(&x.to_bits()).then_some(m)
+            })
+            .collect();
+        if let Some(mut scaled) = scaled {
+            scaled.push(d);
+            return Int32Array::from(scaled.as_slice()).into();
+        }
+    }
+    Float64Array::from(values).into()
+}
+
+/// The numbers of [`decimals_to_js`].
+pub fn decimals_from_js(array: &JsValue) -> Vec<f64> {
+    match array.dyn_ref::<Int32Array>() {
+        Some(a) => {
+            let mut scaled = a.to_vec();
+            let scale = 10f64.powi(scaled.pop().unwrap_or(0));
+            scaled.into_iter().map(|m| f64::from(m) / scale).collect()
+        }
+        None => Float64Array::new(array).to_vec(),
     }
 }

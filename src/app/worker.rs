@@ -329,12 +329,12 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
                 PartShape::Int
             }
             ColumnPart::Float(v, b) => {
-                out.push(&js_sys::Float64Array::from(v.as_slice()));
+                out.push(&wire::decimals_to_js(v));
                 out.push(&blanks(b));
                 PartShape::Float
             }
             ColumnPart::Date(v, b) => {
-                out.push(&js_sys::Int32Array::from(v.as_slice()));
+                out.push(&wire::days_to_js(v));
                 out.push(&blanks(b));
                 PartShape::Date
             }
@@ -356,7 +356,7 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
                         PartShape::IntText
                     }
                     Some(Numbers::Float(v)) => {
-                        out.push(&js_sys::Float64Array::from(v.as_slice()));
+                        out.push(&wire::decimals_to_js(v));
                         PartShape::FloatText
                     }
                 }
@@ -396,8 +396,8 @@ fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> Colum
     match shape {
         PartShape::Blank(n) => ColumnPart::Blank(*n),
         PartShape::Int => ColumnPart::Int(wire::ints_from_js(&next()), u32s(next())),
-        PartShape::Float => ColumnPart::Float(js_sys::Float64Array::new(&next()).to_vec(), u32s(next())),
-        PartShape::Date => ColumnPart::Date(js_sys::Int32Array::new(&next()).to_vec(), u32s(next())),
+        PartShape::Float => ColumnPart::Float(wire::decimals_from_js(&next()), u32s(next())),
+        PartShape::Date => ColumnPart::Date(wire::days_from_js(&next()), u32s(next())),
         PartShape::Dict => ColumnPart::Dict {
             keys: wire::keys_from_js(&next()),
             values: Uint8Array::new(&next()).to_vec(),
@@ -408,7 +408,7 @@ fn column_from_js(shape: &PartShape, mut next: impl FnMut() -> JsValue) -> Colum
             let (data, offsets, blanks) = (Uint8Array::new(&next()).to_vec(), js_sys::Int32Array::new(&next()).to_vec(), u32s(next()));
             let numbers = match shape {
                 PartShape::IntText => Some(Numbers::Int(wire::ints_from_js(&next()))),
-                PartShape::FloatText => Some(Numbers::Float(js_sys::Float64Array::new(&next()).to_vec())),
+                PartShape::FloatText => Some(Numbers::Float(wire::decimals_from_js(&next()))),
                 _ => None,
             };
             ColumnPart::Text { data, offsets, blanks, numbers }
