@@ -431,7 +431,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     for (i, &is_excluded) in excluded.iter().enumerate() {
         if is_excluded {
             counts.excluded += 1;
-            excluded_lines.push(table.lines[i]);
+            excluded_lines.push(table.lines.get(i));
             continue;
         }
         match prepared.placement[i].get() {
@@ -439,7 +439,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
                 counts.unmatched += 1;
                 let value = area_text(i);
                 *groups.entry((value.clone(), reason)).or_insert(0) += 1;
-                unmatched_rows.push(UnmatchedRow { line: table.lines[i], value, reason });
+                unmatched_rows.push(UnmatchedRow { line: table.lines.get(i), value, reason });
             }
             Ok(a) => {
                 let a = a as usize;

@@ -329,7 +329,7 @@ impl PartFeed {
             let Rows { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(rows, fresh);
             on_piece(FilePart {
                 head: PartHead { start, first: Some(at), next, delimiter, width, rows_in, blank_rows, rejected },
-                lines,
+                lines: lines.iter().collect(),
                 columns: cells.into_iter().map(|c| c.into_part()).collect(),
             })?;
             match next {

@@ -14,6 +14,7 @@ use super::csv_records::RecordSplitter;
 use super::csv_split::PausedRead;
 use super::error::{EngineError, Result};
 use super::infer::ColumnKind;
+use super::line_numbers::Lines;
 use super::table::Table;
 use super::text::{decode, Encoding};
 
@@ -257,7 +258,7 @@ pub(super) struct Rows {
     pub(super) header: Option<Vec<String>>,
     pub(super) cells: Vec<ColumnBuilder>,
     /// File line of each accepted row.
-    pub(super) lines: Vec<u64>,
+    pub(super) lines: Lines,
     pub(super) rejected: Vec<RejectedRow>,
     pub(super) blank_rows: usize,
     pub(super) rows_in: usize,
@@ -366,7 +367,6 @@ impl Rows {
             let expected_rows = (SIZING_ROWS as f64 * self.size as f64 / seen * 1.02) as usize;
             if expected_rows > 2 * SIZING_ROWS {
                 self.cells.iter_mut().for_each(|c| c.reserve(expected_rows));
-                self.lines.reserve_exact(expected_rows - SIZING_ROWS);
             }
         }
     }

@@ -94,7 +94,7 @@ pub fn matched_csv(a: &Analysis, table: &super::table::Table, codes: &[String], 
         &hdr,
         a.matched_rows.iter().map(|&(i, area)| {
             let i = i as usize;
-            let mut r = vec![table.lines[i].to_string(), codes[area as usize].clone(), names[area as usize].clone()];
+            let mut r = vec![table.lines.get(i).to_string(), codes[area as usize].clone(), names[area as usize].clone()];
             r.extend(views.iter().map(|v| v.text(i).map(|s| s.into_owned()).unwrap_or_default()));
             r
         }),

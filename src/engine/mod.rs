@@ -15,6 +15,7 @@ pub mod export;
 pub mod fast_hash;
 pub mod geometry;
 pub mod infer;
+pub mod line_numbers;
 pub mod matching;
 pub mod measures;
 pub mod names;

@@ -16,6 +16,7 @@ use parquet::file::properties::WriterProperties;
 use super::csv_ingest::{ColumnInfo, IngestReport, Ingested};
 use super::error::{EngineError, Result};
 use super::infer::ColumnKind;
+use super::line_numbers::Lines;
 use super::table::Table;
 
 /// The 4-byte magic at both ends of every Parquet file.
@@ -82,7 +83,7 @@ pub fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
         .map_err(|e| fail(e.to_string()))?;
     let rows = batch.num_rows();
     Ok(Ingested {
-        table: Table::new(file, batch, (1..=rows as u64).collect()),
+        table: Table::new(file, batch, (1..=rows as u64).collect::<Lines>()),
         report: IngestReport {
             file: file.into(),
             encoding: "Parquet".into(),

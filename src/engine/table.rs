@@ -10,6 +10,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 
 use super::error::{EngineError, Result};
+use super::line_numbers::Lines;
 use super::values::format_date;
 
 /// A file's rows as typed Arrow columns (Utf8 or a Utf8 dictionary with Int8, Int16, Int32 or
@@ -21,7 +22,7 @@ pub struct Table {
     /// The accepted rows, typed.
     pub batch: RecordBatch,
     /// For row `i` of `batch`, the 1-based line of the file where that row starts.
-    pub lines: Vec<u64>,
+    pub lines: Lines,
 }
 
 /// A typed view of one column, for fast cell access in loops.
@@ -214,8 +215,8 @@ impl<'a> Column<'a> {
 
 impl Table {
     /// Wraps a batch whose rows came from lines `lines`.
-    pub fn new(file: impl Into<String>, batch: RecordBatch, lines: Vec<u64>) -> Self {
-        Table { file: file.into(), batch, lines }
+    pub fn new(file: impl Into<String>, batch: RecordBatch, lines: impl Into<Lines>) -> Self {
+        Table { file: file.into(), batch, lines: lines.into() }
     }
 
     /// An empty table with no columns.
