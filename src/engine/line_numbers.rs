@@ -18,6 +18,8 @@ pub struct Lines {
     /// `l0` is on line `l0 + r - r0`. A file of at most 1 GB has fewer than 2^32 lines and rows.
     runs: Vec<(u32, u32)>,
     len: usize,
+    /// The line of a next row that goes on the last run.
+    next: u64,
 }
 
 impl Lines {
@@ -27,14 +29,20 @@ impl Lines {
     }
 
     /// Appends the next row's line.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, line: u64) {
-        let follows = self.runs.last().is_some_and(|&(r0, l0)| u64::from(l0) + (self.len - r0 as usize) as u64 == line);
-        if !follows {
-            let line = u32::try_from(line).expect("a file of at most 1 GB has fewer than 2^32 lines");
-            self.runs.push((self.len as u32, line));
+        if line != self.next || self.runs.is_empty() {
+            self.start_run(line);
         }
         self.len += 1;
+        self.next = line + 1;
+    }
+
+    /// Starts a run at the next row, on `line`.
+    #[cold]
+    fn start_run(&mut self, line: u64) {
+        let line = u32::try_from(line).expect("a file of at most 1 GB has fewer than 2^32 lines");
+        self.runs.push((self.len as u32, line));
     }
 
     /// The line of row `row` (which must be below [`Lines::len`]).

@@ -85,21 +85,23 @@ impl IntVec {
     }
 
     /// Appends `x`, widening every value first if `x` does not fit their width.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, x: i64) {
-        let fits = match self {
-            IntVec::I8(v) => i8::try_from(x).map(|y| v.push(y)).is_ok(),
-            IntVec::I16(v) => i16::try_from(x).map(|y| v.push(y)).is_ok(),
-            IntVec::I32(v) => i32::try_from(x).map(|y| v.push(y)).is_ok(),
-            IntVec::I64(v) => {
-                v.push(x);
-                true
-            }
-        };
-        if !fits {
-            self.widen_to(rank(x));
-            self.push(x);
+        match self {
+            IntVec::I8(v) if x as i8 as i64 == x => v.push(x as i8),
+            IntVec::I16(v) if x as i16 as i64 == x => v.push(x as i16),
+            IntVec::I32(v) if x as i32 as i64 == x => v.push(x as i32),
+            IntVec::I64(v) => v.push(x),
+            _ => self.push_wider(x),
         }
+    }
+
+    /// [`IntVec::push`] of a value that needs a wider type.
+    #[cold]
+    #[inline(never)]
+    fn push_wider(&mut self, x: i64) {
+        self.widen_to(rank(x));
+        self.push(x);
     }
 
     /// Appends every value of `xs` (walked twice: once to find the width they need).
