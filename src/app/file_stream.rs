@@ -68,7 +68,7 @@ impl From<Outcome> for Reading {
     }
 }
 
-/// Measures spent waiting for bytes, and progress, for the caller.
+/// What a read reports as it goes: time spent waiting for bytes, and progress.
 pub trait Watch {
     /// Milliseconds waited for the browser's bytes (added up by the caller).
     fn waited(&mut self, ms: f64);
@@ -77,8 +77,9 @@ pub trait Watch {
 }
 
 /// Reads the CSV (or Parquet) file `blob` from its start, pausing at the first data record at or
-/// after `stop` when one is given: `slice` bytes at a time to `stop`, then `tail` bytes at a time
-/// (only the record that straddles it is needed). `first`: the file's first slice, opened.
+/// after `stop` when one is given: from `slices` (the file's bytes up to `stop`, opened), then
+/// `tail` bytes at a time (only the record that straddles `stop` is needed). `head`: bytes that
+/// decide the encoding and delimiter (see [`CsvFeed`]).
 pub async fn read_file(
     name: &str,
     blob: &web_sys::Blob,
@@ -111,7 +112,9 @@ pub async fn read_file(
             let mut bytes = Vec::with_capacity(size as usize);
             let mut at = Some(slice);
             while let Some(s) = at {
-                bytes.extend_from_slice(&s.to_vec());
+                let from = bytes.len();
+                bytes.resize(from + s.length() as usize, 0);
+                s.copy_to(&mut bytes[from..]);
                 at = slices.next().await.map_err(unreadable)?;
             }
             return read_any(name, bytes).map(Reading::Whole);
