@@ -160,20 +160,21 @@ fn a_piece_travels_in_the_narrowest_arrays_and_arrives_unchanged() {
     let js = keys_to_js(&keys, 65_537);
     assert!(js.is_instance_of::<js_sys::Int32Array>());
     assert_eq!(keys_from_js(&js), keys);
-    // Lines: as steps, one byte each while rows are fewer than 256 lines apart.
-    let lines = [2, 3, 4, 7, 262];
-    let js = lines_to_js(&lines);
+    // Lines: as steps from a base both sides know, one byte each while rows are fewer than 256
+    // lines apart (a piece deep in a part: lines past 84,000, still one byte a row).
+    let lines = [84_002, 84_003, 84_004, 84_007, 84_262];
+    let js = lines_to_js(&lines, 84_000);
     assert!(js.is_instance_of::<js_sys::Uint8Array>());
     assert_eq!(js_sys::Uint8Array::new(&js).to_vec(), [2, 1, 1, 3, 255]);
-    assert_eq!(lines_from_js(&js), lines);
+    assert_eq!(lines_from_js(&js, 84_000), lines);
     let lines = [1, 2, u64::from(u32::MAX)];
-    let js = lines_to_js(&lines);
+    let js = lines_to_js(&lines, 0);
     assert!(js.is_instance_of::<js_sys::Uint32Array>());
-    assert_eq!(lines_from_js(&js), lines);
+    assert_eq!(lines_from_js(&js, 0), lines);
     let lines = [1, (1 << 32) + 2];
-    let js = lines_to_js(&lines);
+    let js = lines_to_js(&lines, 0);
     assert!(js.is_instance_of::<js_sys::BigUint64Array>());
-    assert_eq!(lines_from_js(&js), lines);
+    assert_eq!(lines_from_js(&js, 0), lines);
     // Days: 16 bits from 1880 to 2059 (-32,768 and 32,767 days from 1970), else 32.
     let days = [0, -32_768, 32_767, 19_000];
     let js = days_to_js(&days);

@@ -51,6 +51,9 @@ impl Slices {
     }
 }
 
+/// Bytes at a time for the rest of a Parquet file that was to be split (read whole).
+const STREAM_REST_BYTES: u32 = 1 << 20;
+
 /// What a worker's read gives.
 pub enum Reading {
     /// The whole file, read.
@@ -109,13 +112,25 @@ pub async fn read_file(
         };
         if first && is_parquet(name, &slice.subarray(0, slice.length().min(4)).to_vec()) {
             // A Parquet file is read whole: its footer comes last.
+            // (A split was planned from the name: the bytes past it are read here too.)
             let mut bytes = Vec::with_capacity(size as usize);
             let mut at = Some(slice);
-            while let Some(s) = at {
-                let from = bytes.len();
-                bytes.resize(from + s.length() as usize, 0);
-                s.copy_to(&mut bytes[from..]);
+            loop {
+                while let Some(s) = at {
+                    let from = bytes.len();
+                    bytes.resize(from + s.length() as usize, 0);
+                    s.copy_to(&mut bytes[from..]);
+                    at = slices.next().await.map_err(unreadable)?;
+                }
+                if bytes.len() as f64 >= size {
+                    break;
+                }
+                slices = Slices::open(blob, bytes.len() as f64, size, STREAM_REST_BYTES)
+                    .ok_or_else(|| unreadable("the file cannot be read on".into()))?;
                 at = slices.next().await.map_err(unreadable)?;
+                if at.is_none() {
+                    break;
+                }
             }
             return read_any(name, bytes).map(Reading::Whole);
         }

@@ -60,11 +60,12 @@ pub fn keys_from_js(array: &JsValue) -> Vec<i32> {
     }
 }
 
-/// Line numbers as the steps between them (the first step: the first line), in a `Uint8Array`,
-/// `Uint16Array` or `Uint32Array`, the narrowest that holds every step, else a `BigUint64Array`:
-/// rows one line apart take one byte each.
-pub fn lines_to_js(lines: &[u64]) -> JsValue {
-    let mut last = 0u64;
+/// Line numbers as the steps between them, the first from `base` (which the receiving side
+/// knows: a piece's first record's line), in a `Uint8Array`, `Uint16Array` or `Uint32Array`, the
+/// narrowest that holds every step, else a `BigUint64Array`: rows one line apart take one byte
+/// each.
+pub fn lines_to_js(lines: &[u64], base: u64) -> JsValue {
+    let mut last = base;
     let steps: Vec<u64> = lines
         .iter()
         .map(|&line| {
@@ -84,8 +85,8 @@ pub fn lines_to_js(lines: &[u64]) -> JsValue {
     }
 }
 
-/// The line numbers of [`lines_to_js`].
-pub fn lines_from_js(array: &JsValue) -> Vec<u64> {
+/// The line numbers of [`lines_to_js`] from the same `base`.
+pub fn lines_from_js(array: &JsValue, base: u64) -> Vec<u64> {
     let steps: Vec<u64> = if let Some(a) = array.dyn_ref::<Uint8Array>() {
         a.to_vec().into_iter().map(u64::from).collect()
     } else if let Some(a) = array.dyn_ref::<Uint16Array>() {
@@ -95,7 +96,7 @@ pub fn lines_from_js(array: &JsValue) -> Vec<u64> {
     } else {
         BigUint64Array::new(array).to_vec()
     };
-    let mut line = 0u64;
+    let mut line = base;
     steps
         .into_iter()
         .map(|step| {

@@ -206,7 +206,8 @@ fn dispatch(msg: JsValue) {
             };
             let (read, how) = match (part, misfit) {
                 (Some(PartMeta { head, columns }), None) => {
-                    let part = FilePart { head, lines: lines_from_js(&data), columns: vec![] };
+                    let lines = lines_from_js(&data, line_base(&head));
+                    let part = FilePart { head, lines, columns: vec![] };
                     match p.paused.append(part, columns_from_js(&columns, &data)) {
                         Ok(true) => (p.paused.finish(), "two workers".to_string()),
                         Ok(false) => return PENDING.with_borrow_mut(|slot| *slot = Some(p)),
@@ -317,7 +318,7 @@ const DRAW_TOGETHER_ROWS: usize = 200_000;
 /// A part's buffers as JS typed arrays (copied out of wasm memory, so they can be transferred).
 fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
     let out = js_sys::Array::new();
-    out.push(&wire::lines_to_js(&part.lines));
+    out.push(&wire::lines_to_js(&part.lines, line_base(&part.head)));
     let blanks = |b: &[u32]| js_sys::Uint32Array::from(b);
     let mut shapes = Vec::with_capacity(part.columns.len());
     for column in &part.columns {
@@ -368,9 +369,16 @@ fn part_to_js(part: FilePart) -> (PartMeta, js_sys::Array) {
     (meta, out)
 }
 
+/// The line a piece's line numbers are sent from: its first record's (its rows' lines count from
+/// the start of the whole part, so the first step from 0 would need 4 bytes a row after the first
+/// piece).
+fn line_base(head: &crate::engine::PartHead) -> u64 {
+    head.first.map_or(0, |(_, line)| line)
+}
+
 /// The lines of the part sent as [`part_to_js`] sends it (its columns: [`columns_from_js`]).
-fn lines_from_js(data: &JsValue) -> Vec<u64> {
-    let lines = js_sys::Reflect::get_u32(data, 0).map(|l| wire::lines_from_js(&l)).unwrap_or_default();
+fn lines_from_js(data: &JsValue, base: u64) -> Vec<u64> {
+    let lines = js_sys::Reflect::get_u32(data, 0).map(|l| wire::lines_from_js(&l, base)).unwrap_or_default();
     let _ = js_sys::Reflect::set_u32(data, 0, &JsValue::UNDEFINED);
     lines
 }
@@ -583,11 +591,10 @@ impl BlobReader {
         };
         if self.chunk.length() > 0 {
             // The slice before, copied into wasm memory, is garbage now (a file read in one slice
-            // makes none: no nudge on a small file's path). Let go of it first, so the collector
-            // frees it while it is young (a slice that outlives two collections waits for a full one).
+            // makes none: no nudge on a small file's path). The browser frees it only at a full
+            // collection: a large file is streamed instead where the browser can (file_stream.rs).
             self.chunk = Uint8Array::new_with_length(0);
             nudge_collector();
-            let _ = js_sys::ArrayBuffer::new(64 << 20);
         }
         let end = (self.pos + step).min(self.size);
         let part = timed_io(|| self.blob.slice_with_f64_and_f64(self.pos, end).and_then(|b| self.sync.read_as_array_buffer(&b)))
