@@ -26,9 +26,17 @@ impl Slices {
         Some(Slices { reader, buffer: Some(ArrayBuffer::new(slice)), done: false })
     }
 
-    /// The next slice (full unless the bytes end), or `None` at their end. The slice is valid
-    /// until the next call.
-    pub async fn next(&mut self) -> Result<Option<Uint8Array>, JsValue> {
+    /// The next slice (full unless the bytes end), or `None` at their end, the wait for it told to
+    /// `watch`. The slice is valid until the next call.
+    pub async fn next(&mut self, watch: &mut impl Watch) -> Result<Option<Uint8Array>, JsValue> {
+        let t = now();
+        let slice = self.fill().await;
+        watch.waited(now() - t);
+        slice
+    }
+
+    /// [`Slices::next`] but the timing.
+    async fn fill(&mut self) -> Result<Option<Uint8Array>, JsValue> {
         let Some(mut buffer) = self.buffer.take().filter(|_| !self.done) else { return Ok(None) };
         let room = buffer.byte_length();
         let mut filled = 0;
@@ -51,8 +59,9 @@ impl Slices {
     }
 }
 
-/// Bytes at a time for the rest of a Parquet file that was to be split (read whole).
-const STREAM_REST_BYTES: u32 = 1 << 20;
+/// Bytes of a file read as a stream at a time, into one buffer that is reused (no garbage: the
+/// size only sets how often the reader waits for the browser).
+pub const SLICE_BYTES: u32 = 1 << 20;
 
 /// What a worker's read gives.
 pub enum Reading {
@@ -97,10 +106,7 @@ pub async fn read_file(
     let mut feed = CsvFeed::new(name, size as u64, head, stop.map(|s| s as u64))?;
     let (mut read, mut first, mut in_tail) = (0.0, true, false);
     loop {
-        let t = now();
-        let slice = slices.next().await.map_err(unreadable)?;
-        watch.waited(now() - t);
-        let Some(slice) = slice else {
+        let Some(slice) = slices.next(watch).await.map_err(unreadable)? else {
             match stop {
                 Some(stop) if !in_tail && stop < size => {
                     in_tail = true;
@@ -112,24 +118,22 @@ pub async fn read_file(
         };
         if first && is_parquet(name, &slice.subarray(0, slice.length().min(4)).to_vec()) {
             // A Parquet file is read whole: its footer comes last.
-            // (A split was planned from the name: the bytes past it are read here too.)
             let mut bytes = Vec::with_capacity(size as usize);
-            let mut at = Some(slice);
-            loop {
-                while let Some(s) = at {
-                    let from = bytes.len();
-                    bytes.resize(from + s.length() as usize, 0);
-                    s.copy_to(&mut bytes[from..]);
-                    at = slices.next().await.map_err(unreadable)?;
-                }
-                if bytes.len() as f64 >= size {
-                    break;
-                }
-                slices = Slices::open(blob, bytes.len() as f64, size, STREAM_REST_BYTES)
+            let append = |bytes: &mut Vec<u8>, s: Uint8Array| {
+                let from = bytes.len();
+                bytes.resize(from + s.length() as usize, 0);
+                s.copy_to(&mut bytes[from..]);
+            };
+            append(&mut bytes, slice);
+            while let Some(s) = slices.next(watch).await.map_err(unreadable)? {
+                append(&mut bytes, s);
+            }
+            if (bytes.len() as f64) < size {
+                // A split was planned from the name: the bytes past it are read here too.
+                let mut rest = Slices::open(blob, bytes.len() as f64, size, SLICE_BYTES)
                     .ok_or_else(|| unreadable("the file cannot be read on".into()))?;
-                at = slices.next().await.map_err(unreadable)?;
-                if at.is_none() {
-                    break;
+                while let Some(s) = rest.next(watch).await.map_err(unreadable)? {
+                    append(&mut bytes, s);
                 }
             }
             return read_any(name, bytes).map(Reading::Whole);
@@ -163,10 +167,7 @@ pub async fn read_part(
     let mut feed = PartFeed::new(name, from as u64, blob.size() as u64, piece_bytes);
     let mut read = 0.0;
     loop {
-        let t = now();
-        let slice = slices.next().await.map_err(unreadable)?;
-        watch.waited(now() - t);
-        let Some(slice) = slice else { return feed.end(&mut on_piece) };
+        let Some(slice) = slices.next(watch).await.map_err(unreadable)? else { return feed.end(&mut on_piece) };
         let n = slice.length() as usize;
         read += n as f64;
         let fill = |room: &mut [u8]| {

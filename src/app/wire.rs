@@ -10,31 +10,38 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::whole_numbers::narrow;
 
+/// `$values` in the first typed array listed whose element type holds every value, else in the
+/// last one as they are.
+macro_rules! narrowest_array {
+    ($values:expr, $wide:ty; $($narrow:ty => $array:ty),+; else $last:ty) => {
+        $(if let Some(v) = narrow::<$wide, $narrow>($values) {
+            <$array>::from(v.as_slice()).into()
+        } else)+ {
+            <$last>::from($values).into()
+        }
+    };
+}
+
+/// The values of `$array` (one of the typed arrays listed, else the last) as `$to`s.
+macro_rules! widened {
+    ($array:expr => $to:ty; $($kind:ty),+; else $last:ty) => {
+        $(if let Some(a) = $array.dyn_ref::<$kind>() {
+            a.to_vec().into_iter().map(<$to>::from).collect::<Vec<$to>>()
+        } else)+ {
+            <$last>::new($array).to_vec()
+        }
+    };
+}
+
 /// Whole numbers: an `Int8Array`, `Int16Array` or `Int32Array`, the narrowest that holds every
 /// value, else a `BigInt64Array`.
 pub fn ints_to_js(values: &[i64]) -> JsValue {
-    if let Some(v) = narrow::<i64, i8>(values) {
-        Int8Array::from(v.as_slice()).into()
-    } else if let Some(v) = narrow::<i64, i16>(values) {
-        Int16Array::from(v.as_slice()).into()
-    } else if let Some(v) = narrow::<i64, i32>(values) {
-        Int32Array::from(v.as_slice()).into()
-    } else {
-        BigInt64Array::from(values).into()
-    }
+    narrowest_array!(values, i64; i8 => Int8Array, i16 => Int16Array, i32 => Int32Array; else BigInt64Array)
 }
 
 /// The whole numbers of [`ints_to_js`].
 pub fn ints_from_js(array: &JsValue) -> Vec<i64> {
-    if let Some(a) = array.dyn_ref::<Int8Array>() {
-        a.to_vec().into_iter().map(i64::from).collect()
-    } else if let Some(a) = array.dyn_ref::<Int16Array>() {
-        a.to_vec().into_iter().map(i64::from).collect()
-    } else if let Some(a) = array.dyn_ref::<Int32Array>() {
-        a.to_vec().into_iter().map(i64::from).collect()
-    } else {
-        BigInt64Array::new(array).to_vec()
-    }
+    widened!(array => i64; Int8Array, Int16Array, Int32Array; else BigInt64Array)
 }
 
 /// Dictionary keys (each below `values`, the dictionary's size): a `Uint8Array`, `Uint16Array`
@@ -51,13 +58,7 @@ pub fn keys_to_js(keys: &[i32], values: usize) -> JsValue {
 
 /// The keys of [`keys_to_js`].
 pub fn keys_from_js(array: &JsValue) -> Vec<i32> {
-    if let Some(a) = array.dyn_ref::<Uint8Array>() {
-        a.to_vec().into_iter().map(i32::from).collect()
-    } else if let Some(a) = array.dyn_ref::<Uint16Array>() {
-        a.to_vec().into_iter().map(i32::from).collect()
-    } else {
-        Int32Array::new(array).to_vec()
-    }
+    widened!(array => i32; Uint8Array, Uint16Array; else Int32Array)
 }
 
 /// Line numbers as the steps between them, the first from `base` (which the receiving side
@@ -74,28 +75,12 @@ pub fn lines_to_js(lines: &[u64], base: u64) -> JsValue {
             step
         })
         .collect();
-    if let Some(v) = narrow::<u64, u8>(&steps) {
-        Uint8Array::from(v.as_slice()).into()
-    } else if let Some(v) = narrow::<u64, u16>(&steps) {
-        Uint16Array::from(v.as_slice()).into()
-    } else if let Some(v) = narrow::<u64, u32>(&steps) {
-        Uint32Array::from(v.as_slice()).into()
-    } else {
-        BigUint64Array::from(steps.as_slice()).into()
-    }
+    narrowest_array!(steps.as_slice(), u64; u8 => Uint8Array, u16 => Uint16Array, u32 => Uint32Array; else BigUint64Array)
 }
 
 /// The line numbers of [`lines_to_js`] from the same `base`.
 pub fn lines_from_js(array: &JsValue, base: u64) -> Vec<u64> {
-    let steps: Vec<u64> = if let Some(a) = array.dyn_ref::<Uint8Array>() {
-        a.to_vec().into_iter().map(u64::from).collect()
-    } else if let Some(a) = array.dyn_ref::<Uint16Array>() {
-        a.to_vec().into_iter().map(u64::from).collect()
-    } else if let Some(a) = array.dyn_ref::<Uint32Array>() {
-        a.to_vec().into_iter().map(u64::from).collect()
-    } else {
-        BigUint64Array::new(array).to_vec()
-    };
+    let steps = widened!(array => u64; Uint8Array, Uint16Array, Uint32Array; else BigUint64Array);
     let mut line = base;
     steps
         .into_iter()
@@ -109,18 +94,12 @@ pub fn lines_from_js(array: &JsValue, base: u64) -> Vec<u64> {
 /// Days since 1970-01-01: an `Int16Array` when every one fits (1880 to 2059), else an
 /// `Int32Array`.
 pub fn days_to_js(days: &[i32]) -> JsValue {
-    match narrow::<i32, i16>(days) {
-        Some(v) => Int16Array::from(v.as_slice()).into(),
-        None => Int32Array::from(days).into(),
-    }
+    narrowest_array!(days, i32; i16 => Int16Array; else Int32Array)
 }
 
 /// The days of [`days_to_js`].
 pub fn days_from_js(array: &JsValue) -> Vec<i32> {
-    match array.dyn_ref::<Int16Array>() {
-        Some(a) => a.to_vec().into_iter().map(i32::from).collect(),
-        None => Int32Array::new(array).to_vec(),
-    }
+    widened!(array => i32; Int16Array; else Int32Array)
 }
 
 /// Decimal numbers: when every one is exactly `m / 10^d` for whole numbers `m` of 32 bits and one

@@ -9,7 +9,7 @@ use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::browser::wasm_memory;
-use super::file_stream::{read_file, read_part, Reading, Slices, Watch};
+use super::file_stream::{read_file, read_part, Reading, Slices, Watch, SLICE_BYTES};
 use super::protocol::{message, open, Ahead, PartMeta, PartShape, Request, Response, Split};
 use super::wire;
 use crate::engine::csv_ingest::HEAD_BYTES;
@@ -25,10 +25,6 @@ use crate::engine::{
 /// slices lowered the page's peak from 367 to 338 MiB for 3 % more time (4 MiB: 5 MiB less, 8 %
 /// slower).
 const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
-
-/// Bytes of a file read as a stream at a time, into one buffer that is reused (no garbage: the
-/// size only sets how often the reader waits for the browser).
-const STREAM_SLICE_BYTES: u32 = 1 << 20;
 
 /// A file of up to this many bytes is read in one slice (one hand-over from the browser).
 const WHOLE_FILE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
@@ -123,6 +119,14 @@ fn stream(read: impl std::future::Future<Output = ()> + 'static) {
     });
 }
 
+/// The file in `data` and its bytes from `from` to `to` (its end if `None`) as a stream, when it
+/// is a `File` over [`WHOLE_FILE_BYTES`] and the browser can stream it into a given buffer.
+fn stream_of(data: &JsValue, from: f64, to: Option<f64>) -> Option<(web_sys::Blob, Slices)> {
+    let blob = data.dyn_ref::<web_sys::Blob>().filter(|b| b.size() > WHOLE_FILE_BYTES)?;
+    let slices = Slices::open(blob, from, to.unwrap_or(blob.size()), SLICE_BYTES)?;
+    Some((blob.clone(), slices))
+}
+
 /// Adds the wait for bytes to [`IO_MS`] and posts progress (`read` bytes from `from`) every
 /// [`CHUNK_BYTES`].
 struct Progress {
@@ -168,11 +172,8 @@ fn dispatch(msg: JsValue) {
         Request::Read { name, then, split } => {
             PENDING.with_borrow_mut(|p| *p = None);
             IO_MS.with(|t| t.set(0.0));
-            let blob = data.dyn_ref::<web_sys::Blob>().filter(|b| b.size() > WHOLE_FILE_BYTES);
             let stop = split.map(|x| x.from);
-            if let Some((blob, slices)) =
-                blob.and_then(|b| Slices::open(b, 0.0, stop.unwrap_or(b.size()), STREAM_SLICE_BYTES).map(|s| (b.clone(), s)))
-            {
+            if let Some((blob, slices)) = stream_of(&data, 0.0, stop) {
                 return stream(async move {
                     let mut watch = Progress { name: name.clone(), from: 0.0, total: blob.size(), posted: 0.0 };
                     let read = read_file(&name, &blob, slices, stop, TAIL_CHUNK_BYTES as u32, HEAD_BYTES, &mut watch).await;
@@ -229,10 +230,7 @@ fn dispatch(msg: JsValue) {
         }
         Request::ReadPart { name, split } => {
             let from = split.from.max(1.0);
-            let blob = data.dyn_ref::<web_sys::Blob>().filter(|b| b.size() > WHOLE_FILE_BYTES);
-            if let Some((blob, slices)) =
-                blob.and_then(|b| Slices::open(b, from - 1.0, b.size(), STREAM_SLICE_BYTES).map(|s| (b.clone(), s)))
-            {
+            if let Some((blob, slices)) = stream_of(&data, from - 1.0, None) {
                 return stream(async move {
                     let mut watch = Progress { name: name.clone(), from: from - 1.0, total: blob.size(), posted: 0.0 };
                     let send = |piece| {

@@ -28,20 +28,15 @@ impl Feed {
         Feed { len: bytes.len(), buf: bytes, at: 0, ended: false }
     }
 
-    /// Room for the next `n` bytes, to be written by the caller (every byte pushed before must be
-    /// read by then).
-    fn room(&mut self, n: usize) -> &mut [u8] {
+    /// Takes the next bytes: `fill` writes them into room for `n` and says how many it wrote
+    /// (every byte pushed before must be read by then).
+    fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8]) -> usize) {
         debug_assert_eq!(self.at, self.len, "bytes pushed before are all read");
         if self.buf.len() < n {
             self.buf.resize(n, 0);
         }
-        (self.at, self.len) = (0, n);
-        &mut self.buf[..n]
-    }
-
-    /// Keeps only the first `n` bytes of the room just given.
-    fn keep(&mut self, n: usize) {
-        self.len = n.min(self.len);
+        self.at = 0;
+        self.len = fill(&mut self.buf[..n]).min(n);
     }
 
     /// No more bytes will come: reads end after the ones held.
@@ -104,10 +99,7 @@ impl CsvFeed {
     pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8]) -> usize) -> Result<Option<Outcome>> {
         match &mut self.stage {
             Stage::Head { bytes, whole } => {
-                let had = bytes.len();
-                bytes.resize(had + n, 0);
-                let wrote = fill(&mut bytes[had..]).min(n);
-                bytes.truncate(had + wrote);
+                append_with(bytes, n, fill);
                 if !*whole && bytes.len() >= self.head {
                     let rest = bytes.split_off(self.head);
                     let head = std::mem::take(bytes);
@@ -116,9 +108,7 @@ impl CsvFeed {
                 Ok(None)
             }
             Stage::Body { rec, .. } => {
-                let feed = &mut rec.source_mut().rest;
-                let wrote = fill(feed.room(n)).min(n);
-                feed.keep(wrote);
+                rec.source_mut().rest.push_with(n, fill);
                 self.run()
             }
             Stage::Done => Ok(None),
@@ -225,22 +215,16 @@ impl PartFeed {
     ) -> Result<bool> {
         match &mut self.phase {
             Phase::Seek => {
-                let mut bytes = vec![0; n];
-                let wrote = fill(&mut bytes).min(n);
-                bytes.truncate(wrote);
+                let mut bytes = Vec::new();
+                append_with(&mut bytes, n, fill);
                 self.seek(bytes, on_piece)
             }
             Phase::Sniff(head) => {
-                let had = head.len();
-                head.resize(had + n, 0);
-                let wrote = fill(&mut head[had..]).min(n);
-                head.truncate(had + wrote);
+                append_with(head, n, fill);
                 self.sniffed(false, on_piece)
             }
             Phase::Body { rec, .. } => {
-                let feed = &mut rec.source_mut().rest;
-                let wrote = fill(feed.room(n)).min(n);
-                feed.keep(wrote);
+                rec.source_mut().rest.push_with(n, fill);
                 self.run(on_piece)
             }
             Phase::Done => Ok(true),
@@ -345,6 +329,14 @@ impl PartFeed {
             }
         }
     }
+}
+
+/// Appends to `bytes` what `fill` writes into room for `n` more (it says how many it wrote).
+fn append_with(bytes: &mut Vec<u8>, n: usize, fill: impl FnOnce(&mut [u8]) -> usize) {
+    let had = bytes.len();
+    bytes.resize(had + n, 0);
+    let wrote = fill(&mut bytes[had..]).min(n);
+    bytes.truncate(had + wrote);
 }
 
 /// Bytes after the split point read to guess the delimiter and the number of columns.

@@ -12,6 +12,7 @@ use arrow_schema::{DataType, Schema};
 use super::error::{EngineError, Result};
 use super::line_numbers::Lines;
 use super::values::format_date;
+use super::whole_numbers::each_width;
 
 /// A file's rows as typed Arrow columns (Utf8 or a Utf8 dictionary with Int8, Int16, Int32 or
 /// Int64 keys, whole numbers in Int8, Int16, Int32 or Int64, Float64, Boolean or Date32).
@@ -56,18 +57,6 @@ pub enum Ints<'a> {
     I64(&'a arrow_array::Int64Array),
 }
 
-/// `$body` with `$a` bound to the array of whichever width `$ints` views.
-macro_rules! each_width {
-    ($ints:expr, $a:ident => $body:expr) => {
-        match $ints {
-            Ints::I8($a) => $body,
-            Ints::I16($a) => $body,
-            Ints::I32($a) => $body,
-            Ints::I64($a) => $body,
-        }
-    };
-}
-
 impl<'a> Ints<'a> {
     /// Views an array of whole numbers of any of the four widths.
     pub fn of(array: &'a dyn Array) -> Option<Self> {
@@ -84,24 +73,24 @@ impl<'a> Ints<'a> {
     #[inline]
     #[allow(clippy::useless_conversion)] // the 64-bit arm
     pub fn value(&self, i: usize) -> i64 {
-        each_width!(self, a => i64::from(a.value(i)))
+        each_width!(Ints: self, a => i64::from(a.value(i)))
     }
 
     /// Whether row `i` has a value.
     #[inline]
     pub fn is_valid(&self, i: usize) -> bool {
-        each_width!(self, a => a.is_valid(i))
+        each_width!(Ints: self, a => a.is_valid(i))
     }
 
     /// The array viewed.
     pub fn array(&self) -> &'a dyn Array {
-        each_width!(*self, a => a)
+        each_width!(Ints: *self, a => a)
     }
 
     /// `table[value]` for every row, `null` where a row has no value (`table` must have an entry
     /// for every value: a dictionary's per-value results, looked up by key).
     pub fn lookup<T: Copy>(&self, table: &[T], null: T) -> Vec<T> {
-        each_width!(self, a => a.iter().map(|k| k.map_or(null, |k| table[k as usize])).collect())
+        each_width!(Ints: self, a => a.iter().map(|k| k.map_or(null, |k| table[k as usize])).collect())
     }
 }
 

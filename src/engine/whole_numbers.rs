@@ -22,17 +22,19 @@ pub(crate) enum IntVec {
     I64(Vec<i64>),
 }
 
-/// `$body` with `$v` bound to the vector of whichever width `$ints` holds.
+/// `$body` with `$v` bound to whatever `$ints` holds in each of its four widths, for an enum with
+/// variants `I8`, `I16`, `I32` and `I64` ([`IntVec`], and the view of a column, `table::Ints`).
 macro_rules! each_width {
-    ($ints:expr, $v:ident => $body:expr) => {
+    ($enum:ident: $ints:expr, $v:ident => $body:expr) => {
         match $ints {
-            IntVec::I8($v) => $body,
-            IntVec::I16($v) => $body,
-            IntVec::I32($v) => $body,
-            IntVec::I64($v) => $body,
+            $enum::I8($v) => $body,
+            $enum::I16($v) => $body,
+            $enum::I32($v) => $body,
+            $enum::I64($v) => $body,
         }
     };
 }
+pub(crate) use each_width;
 
 /// A whole-number type an [`IntVec`] holds: made from an `i64` known to fit.
 trait Width: Copy + Into<i64> {
@@ -113,7 +115,7 @@ impl IntVec {
         fn add<T: Width>(v: &mut Vec<T>, xs: impl Iterator<Item = i64>) {
             v.extend(xs.map(T::from_i64));
         }
-        each_width!(self, v => add(v, xs))
+        each_width!(IntVec: self, v => add(v, xs))
     }
 
     /// Appends every value of `xs`.
@@ -125,17 +127,17 @@ impl IntVec {
     #[inline]
     #[allow(clippy::useless_conversion)] // the 64-bit arm
     pub(crate) fn get(&self, i: usize) -> i64 {
-        each_width!(self, v => v[i].into())
+        each_width!(IntVec: self, v => v[i].into())
     }
 
     /// Sets value `i` to 0.
     pub(crate) fn set_zero(&mut self, i: usize) {
-        each_width!(self, v => v[i] = Width::from_i64(0))
+        each_width!(IntVec: self, v => v[i] = Width::from_i64(0))
     }
 
     /// Number of values.
     pub(crate) fn len(&self) -> usize {
-        each_width!(self, v => v.len())
+        each_width!(IntVec: self, v => v.len())
     }
 
     /// Every value in order.
@@ -145,12 +147,12 @@ impl IntVec {
 
     /// Room for `more` values past those held.
     pub(crate) fn reserve_exact(&mut self, more: usize) {
-        each_width!(self, v => v.reserve_exact(more))
+        each_width!(IntVec: self, v => v.reserve_exact(more))
     }
 
     /// Room for this many values in all.
     pub(crate) fn capacity(&self) -> usize {
-        each_width!(self, v => v.capacity())
+        each_width!(IntVec: self, v => v.capacity())
     }
 
     /// The values as 64-bit numbers.
