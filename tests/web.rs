@@ -94,6 +94,92 @@ fn hostile_names_render_as_text() {
     host.remove();
 }
 
+/// Lets the page's effects run (they run after the current task).
+async fn settled() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+fn element(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    host.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn click(target: &web_sys::Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    target.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap()).unwrap();
+}
+
+fn has_class(target: &web_sys::Element, class: &str) -> bool {
+    target.class_list().contains(class)
+}
+
+#[wasm_bindgen_test]
+async fn a_table_row_and_a_map_area_select_the_same_area() {
+    let (host, ctx) = mounted(View::default());
+    settled().await;
+    // A click on a cell selects its row's area: the row and the map's area are marked.
+    let loop_row = element(&host, "[data-testid=equity-table] tbody tr[data-code='32']");
+    click(&element(&host, "[data-testid=equity-table] tbody tr[data-code='32'] td.num"));
+    settled().await;
+    assert_eq!(ctx.view.get_untracked().selected, "32");
+    assert!(has_class(&loop_row, "selected"), "the same row element, marked (not drawn again)");
+    assert!(has_class(&element(&host, "[data-testid=map] path[data-code='32']"), "selected"));
+    assert_eq!(host.query_selector_all("[data-testid=equity-table] tr.selected").unwrap().length(), 1);
+    // Enter on the row unselects it.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    loop_row.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    settled().await;
+    assert_eq!(ctx.view.get_untracked().selected, "");
+    assert!(!has_class(&loop_row, "selected"));
+    // A click on the map selects the area's row.
+    click(&element(&host, "[data-testid=map] path[data-code='25']"));
+    settled().await;
+    assert_eq!(ctx.view.get_untracked().selected, "25");
+    assert!(has_class(&element(&host, "[data-testid=equity-table] tbody tr[data-code='25']"), "selected"));
+    // Sorting by name (first click: descending) draws the rows again in another order, still marked.
+    click(&element(&host, "[data-testid=equity-table] thead th:first-child button"));
+    settled().await;
+    let last_name = ctx.areas.get_untracked().unwrap().names.iter().max().unwrap().clone();
+    let first = element(&host, "[data-testid=equity-table] tbody tr td");
+    assert_eq!(first.text_content().unwrap(), last_name);
+    assert!(has_class(&element(&host, "[data-testid=equity-table] tbody tr[data-code='25']"), "selected"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn hostile_area_names_and_groups_in_the_table_render_as_text() {
+    let doc = gloo::utils::document();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
+    doc.body().unwrap().append_child(&host).unwrap();
+    let ctx = Ctx::new(View::default(), vec![]);
+    ctx.areas.set(Some(Arc::new(chicago())));
+    let ing = read_csv("e.csv", EXPORT.as_bytes()).unwrap();
+    let mut a = equimap::engine::analyze(&ctx.areas.get_untracked().unwrap(), &ing, &View::default()).unwrap();
+    a.areas[0].name = "<img src=x onerror=\"window.__pwned=1\">".into();
+    a.areas[0].code = "\"><img src=x>".into();
+    a.areas[1].group = Some("<b>&amp;</b>".into());
+    ctx.outcome.set(Some(Outcome { result: Ok(Arc::new(a)) }));
+    leptos::mount::mount_to(host.clone(), move || {
+        provide_context(ctx);
+        view! { <equimap::app::table::EquityTable/> }
+    })
+    .forget();
+    settled().await;
+    assert_eq!(host.query_selector_all("img, b").unwrap().length(), 0);
+    let text = host.text_content().unwrap();
+    assert!(text.contains("<img src=x onerror=\"window.__pwned=1\">"), "{text}");
+    assert!(text.contains("<b>&amp;</b>"), "{text}");
+    assert_eq!(host.query_selector_all("tbody tr").unwrap().length(), 77);
+    let rows = host.query_selector_all("tbody tr[data-code]").unwrap();
+    let codes: Vec<String> = (0..rows.length())
+        .map(|i| wasm_bindgen::JsCast::unchecked_into::<web_sys::Element>(rows.item(i).unwrap()).get_attribute("data-code").unwrap())
+        .collect();
+    assert!(codes.contains(&"\"><img src=x>".to_string()));
+    host.remove();
+}
+
 #[wasm_bindgen_test]
 fn an_engine_error_stays_when_the_file_is_gone() {
     let ctx = Ctx::new(View::default(), vec![]);

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::markup::{escape_html, options_html};
 use super::state::{Ctx, PRESETS, REGIONS, SAMPLES};
 use super::{browser, cancel, load_sample, send_file};
 use crate::engine::infer::ColumnKind;
@@ -20,18 +21,8 @@ pub fn select_box(
     view! {
         <label class="field">
             <span>{label}</span>
-            <select data-testid=testid on:change=move |ev| on_pick(event_target_value(&ev))>
-                {move || {
-                    let cur = current.get();
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(v, l)| {
-                            let sel = v == cur;
-                            view! { <option value=v selected=sel>{l}</option> }
-                        })
-                        .collect::<Vec<_>>()
-                }}
+            <select data-testid=testid on:change=move |ev| on_pick(event_target_value(&ev))
+                inner_html=move || options.with(|o| current.with(|c| options_html(o, c)))>
             </select>
         </label>
     }
@@ -160,6 +151,25 @@ fn column_options(ctx: Ctx, auto_label: &'static str, keep: fn(ColumnKind) -> bo
     })
 }
 
+/// The preview table's head (each column's name and kind) and rows, as markup.
+fn preview_html(columns: &[crate::engine::csv_ingest::ColumnInfo], rows: &[Vec<String>]) -> String {
+    use std::fmt::Write;
+    let mut h = String::from("<thead><tr>");
+    for c in columns {
+        let _ = write!(h, "<th>{}<br><small>{}</small></th>", escape_html(&c.name), format!("{:?}", c.kind).to_lowercase());
+    }
+    h.push_str("</tr></thead><tbody>");
+    for r in rows {
+        h.push_str("<tr>");
+        for cell in r {
+            let _ = write!(h, "<td>{}</td>", escape_html(cell));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody>");
+    h
+}
+
 /// Column mapping with a preview of the first rows.
 #[component]
 pub fn Mapping() -> impl IntoView {
@@ -210,10 +220,7 @@ pub fn Mapping() -> impl IntoView {
                         if rep.blank_rows > 0 { format!(", {} blank lines skipped", rep.blank_rows) } else { String::new() })}
                 </p>
                 <div class="scroll">
-                    <table class="preview">
-                        <thead><tr>{rep.columns[..shown].iter().map(|c| view! { <th>{c.name.clone()}<br/><small>{format!("{:?}", c.kind).to_lowercase()}</small></th> }).collect::<Vec<_>>()}</tr></thead>
-                        <tbody>{rows.into_iter().map(|r| view! { <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect::<Vec<_>>()}</tr> }).collect::<Vec<_>>()}</tbody>
-                    </table>
+                    <table class="preview" inner_html=preview_html(&rep.columns[..shown], &rows)></table>
                 </div>
             }
         })

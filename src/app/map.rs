@@ -136,6 +136,12 @@ fn style(ctx: Ctx, layer: &str) -> Option<Styled> {
     Some(Styled { fills, values, legend, title })
 }
 
+/// The index of the area whose path an event happened on.
+fn path_index(ev: &web_sys::Event) -> Option<usize> {
+    let target: web_sys::Element = wasm_bindgen::JsCast::dyn_into(ev.target()?).ok()?;
+    target.closest("path[data-i]").ok()??.get_attribute("data-i")?.parse().ok()
+}
+
 /// The map panel.
 #[component]
 pub fn MapPanel() -> impl IntoView {
@@ -223,23 +229,30 @@ pub fn MapPanel() -> impl IntoView {
             <h2>{move || styled.get().map(|s| s.title).unwrap_or_else(|| "Loading the map…".into())}</h2>
             {move || ctx.load_error.get().map(|e| view! { <p class="error" role="alert">{format!("Could not load the region data: {e}")}</p> })}
             <div class="map-wrap">
+                // The paths are drawn once per boundary set; a new analysis or layer changes only
+                // their fills and titles. Hover and clicks are read from the path under the
+                // pointer (`data-i`), one listener for all.
                 {move || shapes.get().map(|s| {
-                    let st = styled.get();
-                    let names = ctx.areas.get().map(|a| (a.names.clone(), a.codes.clone())).unwrap_or_default();
+                    let names = ctx.areas.get_untracked().map(|a| (a.names.clone(), a.codes.clone())).unwrap_or_default();
+                    let fill = move |i: usize| styled.with(|st| st.as_ref().and_then(|x| x.fills.get(i).cloned()).unwrap_or(NO_DATA.into()));
+                    let value = move |i: usize| styled.with(|st| st.as_ref().and_then(|x| x.values.get(i).copied().flatten()));
+                    let codes = names.1.clone();
                     view! {
-                        <svg class="map" data-testid="map" viewBox=format!("0 0 {:.0} {:.0}", s.width, s.height) role="img" aria-label=st.as_ref().map(|x| format!("Map of {}", x.title)).unwrap_or_default()>
+                        <svg class="map" data-testid="map" viewBox=format!("0 0 {:.0} {:.0}", s.width, s.height) role="img"
+                            aria-label=move || styled.with(|st| st.as_ref().map(|x| format!("Map of {}", x.title)).unwrap_or_default())
+                            on:mouseover=move |ev| hover.set(path_index(&ev))
+                            on:mouseleave=move |_| hover.set(None)
+                            on:click=move |ev| if let Some(c) = path_index(&ev).and_then(|i| codes.get(i).cloned()) {
+                                ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c });
+                            }>
                             {s.paths.iter().enumerate().map(|(i, d)| {
-                                let fill = st.as_ref().and_then(|x| x.fills.get(i).cloned()).unwrap_or(NO_DATA.into());
-                                let value = st.as_ref().and_then(|x| x.values.get(i).copied().flatten());
                                 let name = names.0.get(i).cloned().unwrap_or_default();
                                 let code = names.1.get(i).cloned().unwrap_or_default();
                                 let code2 = code.clone();
-                                let tip = format!("{name}: {}", value.map(|v| fmt(v, 2)).unwrap_or("no data".into()));
+                                let tip = move || format!("{name}: {}", value(i).map(|v| fmt(v, 2)).unwrap_or("no data".into()));
                                 view! {
-                                    <path d=d.clone() fill=fill data-code=code.clone()
-                                        class:selected=move || ctx.view.with(|v| v.selected == code2)
-                                        on:mouseenter=move |_| hover.set(Some(i)) on:mouseleave=move |_| hover.set(None)
-                                        on:click=move |_| { let c = code.clone(); ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c }); }>
+                                    <path d=d.clone() fill=move || fill(i) data-code=code data-i=i
+                                        class:selected=move || ctx.view.with(|v| v.selected == code2)>
                                         <title>{tip}</title>
                                     </path>
                                 }

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod file_stream;
 pub mod input;
 pub mod map;
+pub mod markup;
 pub mod protocol;
 pub mod rehearsal;
 pub mod report;

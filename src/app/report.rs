@@ -62,14 +62,20 @@ pub fn MatchReport() -> impl IntoView {
                                                 <td>{assignable.then(|| {
                                                     let v2 = value.clone();
                                                     let sugg2 = sugg.clone();
+                                                    // Every area is listed once the list is reached for
+                                                    // (pointer or focus, before it opens): a report of
+                                                    // many values draws its suggestions only.
+                                                    let all = RwSignal::new(false);
                                                     view! {
-                                                        <select aria-label=format!("Assign {value} to an area") on:change=move |ev| {
+                                                        <select aria-label=format!("Assign {value} to an area")
+                                                            on:pointerdown=move |_| all.set(true) on:focus=move |_| all.set(true)
+                                                            on:change=move |ev| {
                                                             let code = event_target_value(&ev);
                                                             if !code.is_empty() { let k = v2.clone(); ctx.edit(|v| { v.assignments.insert(k, code); }); }
                                                         }>
                                                             <option value="">"assign to…"</option>
                                                             {sugg2.iter().map(|c| view! { <option value=c.clone()>{name_of(c)}</option> }).collect::<Vec<_>>()}
-                                                            {area_options().into_iter().map(|(c, n)| view! { <option value=c>{n}</option> }).collect::<Vec<_>>()}
+                                                            {move || all.get().then(|| area_options().into_iter().map(|(c, n)| view! { <option value=c>{n}</option> }).collect::<Vec<_>>())}
                                                         </select>
                                                     }
                                                 })}</td>

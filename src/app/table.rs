@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::browser;
+use super::markup::escape_html;
 use super::state::Ctx;
 use crate::engine::analysis::{Analysis, AreaRow, FORMULAS};
 use crate::engine::export::{areas_csv, areas_parquet};
@@ -213,7 +214,48 @@ fn sort_key(r: &AreaRow, col: &str) -> f64 {
     }
 }
 
-/// The equity table: one row per area, sortable, with the region total.
+/// The equity table's body: one `<tr data-code tabindex=0>` per area in `rows`' order, the
+/// `selected` area's row marked, every text escaped. Written as one string so the browser's
+/// parser builds the ~700 cells in one call (as DOM calls from wasm they took ~10 ms).
+pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) -> String {
+    use std::fmt::Write;
+    let mut h = String::with_capacity(rows.len() * 400);
+    for r in rows {
+        let code = escape_html(&r.code);
+        let class = if r.code == selected { " class=\"selected\"" } else { "" };
+        let _ = write!(h, "<tr data-code=\"{code}\" tabindex=\"0\"{class}><td>{}", escape_html(&r.name));
+        if r.small_denominator {
+            h.push_str("<span class=\"flag\" title=\"Fewer than 100 people: read the rate with care\"> ⚑</span>");
+        }
+        h.push_str("</td>");
+        let quintile = r.need_quintile.map(|q| q.to_string()).unwrap_or("—".into());
+        for cell in [
+            fmt_supply(a, r.supply),
+            fmt_opt(r.denominator, 0),
+            fmt_opt(r.rate_per_1000, 2),
+            fmt_opt(r.location_quotient, 2),
+            fmt_opt(r.disparity_pp, 2),
+            fmt_opt(r.need, 1),
+            quintile,
+        ] {
+            let _ = write!(h, "<td class=\"num\">{}</td>", escape_html(&cell));
+        }
+        if grouped {
+            let _ = write!(h, "<td>{}</td>", escape_html(r.group.as_deref().unwrap_or_default()));
+        }
+        h.push_str("</tr>");
+    }
+    h
+}
+
+/// The area code of the table row an event happened in.
+fn row_code(ev: &web_sys::Event) -> Option<String> {
+    let target: web_sys::Element = wasm_bindgen::JsCast::dyn_into(ev.target()?).ok()?;
+    target.closest("tr[data-code]").ok()??.get_attribute("data-code")
+}
+
+/// The equity table: one row per area, sortable, with the region total; a row (click, Enter or
+/// Space) selects its area, as on the map.
 #[component]
 pub fn EquityTable() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -233,12 +275,30 @@ pub fn EquityTable() -> impl IntoView {
         }
         r
     };
+    let toggle = move |c: String| ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c });
+    // The rows are markup written at once (`rows_html`); a change of the selected area alone
+    // moves the mark instead of writing them again, so a focused row keeps its focus.
+    let tbody = NodeRef::<leptos::html::Tbody>::new();
+    let selected = Memo::new(move |_| ctx.view.with(|v| v.selected.clone()));
+    Effect::new(move |_| {
+        let sel = selected.get();
+        let Some(body) = tbody.get() else { return };
+        let rows = body.children();
+        for i in 0..rows.length() {
+            if let Some(tr) = rows.item(i) {
+                let on = tr.get_attribute("data-code").is_some_and(|c| c == sel);
+                let _ = tr.class_list().toggle_with_force("selected", on);
+            }
+        }
+    });
     view! {
         {move || ctx.analysis().map(|a| {
             let a1 = a.clone();
             let a2 = a.clone();
+            let a3 = a.clone();
             let grouped = a.areas.iter().any(|r| r.group.is_some());
             let s = &a.summary;
+            let body = move || rows_html(&a3, &rows(&a3), grouped, &selected.get_untracked());
             view! {
                 <section class="panel" aria-label="Equity table">
                     <h2>"Equity table"</h2>
@@ -257,29 +317,11 @@ pub fn EquityTable() -> impl IntoView {
                                 }).collect::<Vec<_>>()}
                                 {grouped.then(|| view! { <th>"Group"</th> })}
                             </tr></thead>
-                            <tbody>
-                                {rows(&a).into_iter().map(|r| {
-                                    let code = r.code.clone();
-                                    let code2 = r.code.clone();
-                                    let selected = move || ctx.view.with(|v| v.selected == code2);
-                                    let code3 = r.code.clone();
-                                    let toggle = move |c: String| ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c });
-                                    view! {
-                                        <tr class:selected=selected data-code=r.code.clone() tabindex="0"
-                                            on:click=move |_| toggle(code.clone())
-                                            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle(code3.clone()) }>
-                                            <td>{r.name.clone()}{r.small_denominator.then(|| view! { <span class="flag" title="Fewer than 100 people: read the rate with care">" ⚑"</span> })}</td>
-                                            <td class="num">{fmt_supply(&a, r.supply)}</td>
-                                            <td class="num">{fmt_opt(r.denominator, 0)}</td>
-                                            <td class="num">{fmt_opt(r.rate_per_1000, 2)}</td>
-                                            <td class="num">{fmt_opt(r.location_quotient, 2)}</td>
-                                            <td class="num">{fmt_opt(r.disparity_pp, 2)}</td>
-                                            <td class="num">{fmt_opt(r.need, 1)}</td>
-                                            <td class="num">{r.need_quintile.map(|q| q.to_string()).unwrap_or("—".into())}</td>
-                                            {grouped.then(|| view! { <td>{r.group.clone().unwrap_or_default()}</td> })}
-                                        </tr>
-                                    }
-                                }).collect::<Vec<_>>()}
+                            <tbody node_ref=tbody inner_html=body
+                                on:click=move |ev| { if let Some(c) = row_code(&ev) { toggle(c) } }
+                                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " {
+                                    if let Some(c) = row_code(&ev) { ev.prevent_default(); toggle(c) }
+                                }>
                             </tbody>
                             <tfoot><tr>
                                 <th>"Region total"</th>

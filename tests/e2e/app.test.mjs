@@ -170,6 +170,31 @@ test('hostile names in a dropped file render as text and run nothing', async () 
   await page.close();
 });
 
+test('an unmatched name is assigned to an area from its list, and its rows are matched', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  const csv = 'program_id,community_name\n1,LOOP\n2,Zyzzyva Park\n3,Zyzzyva Park\n4,AUSTIN\n';
+  const tmp = path.join(os.tmpdir(), `equimap-assign-${process.pid}.csv`);
+  fs.writeFileSync(tmp, csv);
+  try {
+    await pickFile(page, tmp, 'assign.csv');
+    await waitState(page, ['done']);
+    assert.equal(await text(page, 'rows-matched'), '2');
+    assert.equal(await text(page, 'rows-unmatched'), '2');
+    const select = page.locator('select[aria-label="Assign Zyzzyva Park to an area"]');
+    // Reaching for the list (pointer or keyboard focus) lists every area of the level.
+    await select.focus();
+    await page.waitForFunction(() => document.querySelector('select[aria-label="Assign Zyzzyva Park to an area"]').options.length >= 78);
+    await select.selectOption('32');
+    await page.waitForFunction(() => document.querySelector('[data-testid=rows-matched]').textContent === '4');
+    assert.equal(await text(page, 'rows-unmatched'), '0');
+    assert.match(await text(page, 'match-report'), /Zyzzyva Park → The Loop/);
+    assert.equal((await analysis(page)).areas.find((a) => a.code === '32').supply, 3);
+  } finally { fs.unlinkSync(tmp); }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a file of indicators keyed by area code becomes a map layer', async () => {
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
