@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::markup::{escape_html, options_html};
 use super::state::{Ctx, PRESETS, REGIONS, SAMPLES};
-use super::{browser, cancel, load_sample, send_file};
+use super::{cancel, load_sample, send_file};
 use crate::engine::infer::ColumnKind;
 use crate::engine::view::{Filter, Supply, View};
 
@@ -57,7 +57,8 @@ pub fn RegionPicker() -> impl IntoView {
 pub fn DropZone() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let over = RwSignal::new(false);
-    let take = move |file: web_sys::File| {
+    // `at`: when the file was given (the event's time stamp: the benchmark's start).
+    let take = move |file: web_sys::File, at: f64| {
         // Refuse before reading: a file bigger than the engine takes would exhaust the tab.
         let limit = crate::engine::csv_ingest::MAX_INPUT_BYTES as f64;
         if file.size() > limit {
@@ -71,20 +72,20 @@ pub fn DropZone() -> impl IntoView {
             ctx.outcome.set(Some(super::state::Outcome { result: Err(msg) }));
             return;
         }
-        ctx.t0.set_value(Some(browser::now()));
+        ctx.t0.set_value(Some(at));
         send_file(ctx, file.name(), file.into(), false);
     };
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("input").unchecked_into();
         if let Some(f) = input.files().and_then(|l| l.get(0)) {
-            take(f);
+            take(f, ev.time_stamp());
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
         if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
-            take(f);
+            take(f, ev.time_stamp());
         }
     };
     let sample_for_region = move || {
