@@ -98,15 +98,16 @@ pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
         cancel(ctx);
         ctx.t0.set_value(t0);
     }
+    LAST_FILE.with_borrow_mut(|f| *f = data.clone());
+    // The worker starts reading first; the page then says it is reading.
+    let then = ctx.ask_ahead();
+    backend::send_read(name.clone(), then, &data);
     ctx.reading.set(Some(name.clone()));
     ctx.reading_sample.set_value(sample);
     ctx.progress.set(None);
     ctx.busy.set(true);
     browser::set_state("busy");
     ctx.status.set(format!("Reading {name}…"));
-    LAST_FILE.with_borrow_mut(|f| *f = data.clone());
-    let then = ctx.ask_ahead();
-    backend::send_read(name, then, &data);
 }
 
 /// Stops reading the current file: the worker is restarted, so the previous file is gone too.
