@@ -181,6 +181,42 @@ async fn hostile_area_names_and_groups_in_the_table_render_as_text() {
 }
 
 #[wasm_bindgen_test]
+async fn a_select_keeps_its_values_exactly_and_follows_the_choice() {
+    let doc = gloo::utils::document();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
+    doc.body().unwrap().append_child(&host).unwrap();
+    let odd = ["", "a\r\nb", "<x>&\"'", "tab\there"];
+    let options = RwSignal::new(odd.iter().map(|v| (v.to_string(), format!("label {v}"))).collect::<Vec<_>>());
+    let current = RwSignal::new("a\r\nb".to_string());
+    leptos::mount::mount_to(host.clone(), move || {
+        equimap::app::input::select_box("Pick", "pick", options.into(), current.into(), move |v| current.set(v))
+    })
+    .forget();
+    settled().await;
+    let select: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::unchecked_into(element(&host, "select"));
+    let values = |s: &web_sys::HtmlSelectElement| {
+        let o = s.options();
+        (0..o.length())
+            .map(|i| wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlOptionElement>(o.item(i).unwrap()).value())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&select), odd);
+    assert_eq!(select.value(), "a\r\nb");
+    // The choice moves without the options being written again.
+    let first_option = select.options().item(0).unwrap();
+    current.set("<x>&\"'".into());
+    settled().await;
+    assert_eq!(select.value(), "<x>&\"'");
+    assert!(select.options().item(0).unwrap() == first_option, "the same option elements");
+    // New options keep the choice.
+    options.update(|o| o.push(("new".into(), "New".into())));
+    settled().await;
+    assert_eq!(select.value(), "<x>&\"'");
+    assert_eq!(select.options().length(), 5);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
 fn an_engine_error_stays_when_the_file_is_gone() {
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));

@@ -21,8 +21,11 @@ pub fn select_box(
     view! {
         <label class="field">
             <span>{label}</span>
+            // The options are written again only when they change (an open list stays open when
+            // only the choice moves); they mark the current choice as they are written.
             <select data-testid=testid on:change=move |ev| on_pick(event_target_value(&ev))
-                inner_html=move || options.with(|o| current.with(|c| options_html(o, c)))>
+                inner_html=move || options.with(|o| current.with_untracked(|c| options_html(o, c)))
+                prop:value=move || current.get()>
             </select>
         </label>
     }
@@ -72,7 +75,9 @@ pub fn DropZone() -> impl IntoView {
             ctx.outcome.set(Some(super::state::Outcome { result: Err(msg) }));
             return;
         }
-        ctx.t0.set_value(Some(at));
+        // The event's time stamp is on the page's clock in every current browser; if not, now.
+        let now = super::browser::now();
+        ctx.t0.set_value(Some(if at > 0.0 && at <= now { at } else { now }));
         send_file(ctx, file.name(), file.into(), false);
     };
     let on_change = move |ev: leptos::ev::Event| {

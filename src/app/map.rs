@@ -229,11 +229,11 @@ pub fn MapPanel() -> impl IntoView {
             <h2>{move || styled.get().map(|s| s.title).unwrap_or_else(|| "Loading the map…".into())}</h2>
             {move || ctx.load_error.get().map(|e| view! { <p class="error" role="alert">{format!("Could not load the region data: {e}")}</p> })}
             <div class="map-wrap">
-                // The paths are drawn once per boundary set; a new analysis or layer changes only
-                // their fills and titles. Hover and clicks are read from the path under the
-                // pointer (`data-i`), one listener for all.
+                // The paths are drawn once per level's areas; a new analysis or layer changes only
+                // their fills and titles. Hover and clicks are read by listeners on the `<svg>`
+                // from the path under the pointer (`data-i`).
                 {move || shapes.get().map(|s| {
-                    let names = ctx.areas.get_untracked().map(|a| (a.names.clone(), a.codes.clone())).unwrap_or_default();
+                    let names = ctx.areas.get().map(|a| (a.names.clone(), a.codes.clone())).unwrap_or_default();
                     let fill = move |i: usize| styled.with(|st| st.as_ref().and_then(|x| x.fills.get(i).cloned()).unwrap_or(NO_DATA.into()));
                     let value = move |i: usize| styled.with(|st| st.as_ref().and_then(|x| x.values.get(i).copied().flatten()));
                     let codes = names.1.clone();

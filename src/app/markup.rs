@@ -4,8 +4,10 @@
 
 use std::fmt::Write;
 
-/// `text` with `&`, `<`, `>`, `"` and `'` written as character references, safe inside an
-/// element or a quoted attribute of markup built as a string.
+/// `text` with `&`, `<`, `>`, `"`, `'` and carriage returns written as character references, safe
+/// inside an element or a quoted attribute of markup built as a string, and read back unchanged
+/// (the parser would turn a bare carriage return into a line feed). A NUL character cannot be
+/// written in markup at all: the parser reads it as U+FFFD.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -15,6 +17,7 @@ pub fn escape_html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\r' => out.push_str("&#13;"),
             c => out.push(c),
         }
     }

@@ -2,7 +2,8 @@
 //! warm-up analysis is parsed and rendered into a detached element, then dropped. A wasm function
 //! runs in the browser's baseline compiler the first time it is called (there is no switch to
 //! optimised code in the middle of a call), so without this the first real results take several
-//! times longer to draw than the next ones.
+//! times longer to draw than the next ones. The messages of a drop are written and read once
+//! here too (a `Read` request; `Read` and `Analyzed` answers), for the same reason.
 
 use std::sync::Arc;
 
@@ -16,7 +17,8 @@ use crate::engine::session::FileSummary;
 use crate::engine::Analysis;
 
 /// Renders the result panels for `summary` and its analysis `json` (the worker's warm-up file)
-/// on `ctx`'s areas, into an element that is never attached to the page, and removes them.
+/// on `ctx`'s areas, into an element that is never attached to the page, and removes them; first
+/// writes a `Read` request and reads a `Read` and an `Analyzed` answer, as a drop does.
 pub fn rehearse(ctx: Ctx, summary: FileSummary, json: &str) {
     let Ok(analysis) = serde_json::from_str::<Analysis>(json) else { return };
     // A drop's request is written, and its answers decoded, by the same code (a function's first

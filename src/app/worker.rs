@@ -28,7 +28,8 @@ const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 
 /// A file of up to this many bytes is read in one slice (one hand-over from the browser).
 const WHOLE_FILE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
-// A file read in one slice fits in the CSV reader's head (so `read` may read it whole at once).
+// A file read in one slice is at most the CSV reader's head, so reading it whole at once (`read`)
+// gives what the streamed read gives.
 const _: () = assert!(WHOLE_FILE_BYTES as usize <= HEAD_BYTES);
 
 /// Bytes read at a time past the point where another worker takes over (only the record that
@@ -528,8 +529,9 @@ fn set_areas(s: &mut Session, manifest: &str, level: &str, extras: &[String], da
     Ok(())
 }
 
-/// Reads the file in `data`: a `File` in chunks (Parquet whole: its footer comes last), or bytes.
-/// With `split`, a CSV read as it streams pauses at the first record at or after the split.
+/// Reads the file in `data`: a `File` in chunks (Parquet whole: its footer comes last; a file of
+/// at most [`WHOLE_FILE_BYTES`] in one slice, read whole), or bytes. With `split`, a CSV read as
+/// it streams pauses at the first record at or after the split.
 fn read(name: &str, data: &JsValue, split: Option<Split>) -> Result<Reading, EngineError> {
     let unreadable_io = |e: std::io::Error| EngineError::Unreadable { file: name.into(), reason: e.to_string() };
     let Some(blob) = data.dyn_ref::<web_sys::Blob>() else {
@@ -538,8 +540,8 @@ fn read(name: &str, data: &JsValue, split: Option<Split>) -> Result<Reading, Eng
     let size = blob.size();
     let stop = split.map(|x| x.from);
     let mut source = BlobReader::new(blob, name, 0.0, stop.unwrap_or(f64::INFINITY))?;
-    // A file that came in one slice is read whole as it is (a CSV file that short fits in the
-    // reader's head, which is read whole anyway): no copying through a pull buffer.
+    // A file that came in one slice (at most `HEAD_BYTES`) is read whole as it is, with the same
+    // result as the streamed read: no copying through a pull buffer.
     if stop.is_none() && f64::from(source.chunk.length()) == size {
         let bytes = timed_io(|| source.chunk.to_vec());
         return read_any(name, bytes).map(Reading::Whole);
@@ -557,7 +559,8 @@ fn read(name: &str, data: &JsValue, split: Option<Split>) -> Result<Reading, Eng
     })
 }
 
-/// `Read` over a `Blob`, one [`CHUNK_BYTES`] slice at a time, posting progress after each.
+/// `Read` over a `Blob`, one [`CHUNK_BYTES`] slice at a time (a blob of at most
+/// [`WHOLE_FILE_BYTES`] in one), posting progress after each.
 struct BlobReader {
     blob: web_sys::Blob,
     name: String,
