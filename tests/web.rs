@@ -45,10 +45,16 @@ fn show(ctx: &Ctx, ing: equimap::engine::Ingested, view: &View) {
     ctx.outcome.set(Some(Outcome { result: Ok(Arc::new(a)) }));
 }
 
-fn mounted(view: View) -> (web_sys::HtmlElement, Ctx) {
+/// A fresh `<div>` in the test page's body, to mount components on.
+fn attached_host() -> web_sys::HtmlElement {
     let doc = gloo::utils::document();
     let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
     doc.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn mounted(view: View) -> (web_sys::HtmlElement, Ctx) {
+    let host = attached_host();
     let ctx = Ctx::new(view.clone(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
     show(&ctx, read_csv("e.csv", EXPORT.as_bytes()).unwrap(), &view);
@@ -77,9 +83,7 @@ fn components_render_the_analysis() {
 
 #[wasm_bindgen_test]
 fn hostile_names_render_as_text() {
-    let doc = gloo::utils::document();
-    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
-    doc.body().unwrap().append_child(&host).unwrap();
+    let host = attached_host();
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
     let evil = "program_id,community_name\n1,<img src=x onerror=\"window.__pwned=1\">\n2,LOOP\n";
@@ -150,9 +154,7 @@ async fn a_table_row_and_a_map_area_select_the_same_area() {
 
 #[wasm_bindgen_test]
 async fn hostile_area_names_and_groups_in_the_table_render_as_text() {
-    let doc = gloo::utils::document();
-    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
-    doc.body().unwrap().append_child(&host).unwrap();
+    let host = attached_host();
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
     let ing = read_csv("e.csv", EXPORT.as_bytes()).unwrap();
@@ -182,9 +184,7 @@ async fn hostile_area_names_and_groups_in_the_table_render_as_text() {
 
 #[wasm_bindgen_test]
 async fn a_select_keeps_its_values_exactly_and_follows_the_choice() {
-    let doc = gloo::utils::document();
-    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(doc.create_element("div").unwrap());
-    doc.body().unwrap().append_child(&host).unwrap();
+    let host = attached_host();
     let odd = ["", "a\r\nb", "<x>&\"'", "tab\there"];
     let options = RwSignal::new(odd.iter().map(|v| (v.to_string(), format!("label {v}"))).collect::<Vec<_>>());
     let current = RwSignal::new("a\r\nb".to_string());

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::browser;
+use super::markup::event_item;
 use super::state::Ctx;
 use super::table::fmt;
 use crate::engine::classify::{breaks, class_of};
@@ -138,8 +139,7 @@ fn style(ctx: Ctx, layer: &str) -> Option<Styled> {
 
 /// The index of the area whose path an event happened on.
 fn path_index(ev: &web_sys::Event) -> Option<usize> {
-    let target: web_sys::Element = wasm_bindgen::JsCast::dyn_into(ev.target()?).ok()?;
-    target.closest("path[data-i]").ok()??.get_attribute("data-i")?.parse().ok()
+    event_item(ev, "path[data-i]", "data-i")?.parse().ok()
 }
 
 /// The map panel.
@@ -243,7 +243,7 @@ pub fn MapPanel() -> impl IntoView {
                             on:mouseover=move |ev| hover.set(path_index(&ev))
                             on:mouseleave=move |_| hover.set(None)
                             on:click=move |ev| if let Some(c) = path_index(&ev).and_then(|i| codes.get(i).cloned()) {
-                                ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c });
+                                ctx.toggle_selected(c);
                             }>
                             {s.paths.iter().enumerate().map(|(i, d)| {
                                 let name = names.0.get(i).cloned().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Markup written as one string for the browser's parser: the page's long lists (a table's 77
 //! rows, a select's options, a file's preview) are drawn in one call instead of one DOM call per
 //! element from wasm, which took most of the time to show a file's results. Every text is escaped.
+//! One listener on such a list reads which item an event was on ([`event_item`]).
 
 use std::fmt::Write;
 
@@ -22,6 +23,14 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
+}
+
+/// Attribute `attr` of the element matching `selector` that an event happened in (the event's
+/// target or its nearest such ancestor): how one listener on a list written as markup tells
+/// which item was meant.
+pub fn event_item(ev: &web_sys::Event, selector: &str, attr: &str) -> Option<String> {
+    let target: web_sys::Element = wasm_bindgen::JsCast::dyn_into(ev.target()?).ok()?;
+    target.closest(selector).ok()??.get_attribute(attr)
 }
 
 /// A select's `<option>`s: `options` are (value, label), the one whose value is `current`

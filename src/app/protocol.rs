@@ -219,6 +219,12 @@ pub enum Response {
     },
 }
 
+/// A [`Request::Read`] of a made-up file with an analysis of `view` asked ahead, for warming up
+/// the code that writes and reads one before a person's first file.
+pub fn read_request(view: View) -> Request {
+    Request::Read { name: "warm-up.csv".into(), then: Some(Ahead { seq: 0, view, bench: true }), split: None }
+}
+
 /// A [`Response::Read`] of `summary` with made-up timings, for warming up the code that writes
 /// and reads one before a person's first file.
 pub fn read_response(summary: FileSummary) -> Response {

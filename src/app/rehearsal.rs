@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::protocol::{read_response, Ahead, Request, Response};
+use super::protocol::{read_request, read_response, Response};
 use super::state::{Ctx, Outcome};
 use super::{input, map, report, table};
 use crate::engine::session::FileSummary;
@@ -23,12 +23,7 @@ pub fn rehearse(ctx: Ctx, summary: FileSummary, json: &str) {
     let Ok(analysis) = serde_json::from_str::<Analysis>(json) else { return };
     // A drop's request is written, and its answers decoded, by the same code (a function's first
     // call compiles it).
-    let ask = Request::Read {
-        name: "warm-up.csv".into(),
-        then: Some(Ahead { seq: 0, view: ctx.view.get_untracked(), bench: true }),
-        split: None,
-    };
-    let _ = serde_json::to_string(&ask);
+    let _ = serde_json::to_string(&read_request(ctx.view.get_untracked()));
     let answers = [
         read_response(summary.clone()),
         Response::Analyzed { seq: 0, points: vec![(1.0, 1.0)], bench: Some("[]".into()), ms: 1.0, memory: 1.0 },

@@ -184,6 +184,12 @@ impl Ctx {
         self.outcome.get().and_then(|o| o.result.ok())
     }
 
+    /// Selects the area `code`, or clears the selection if it is the one selected (a click on a
+    /// map area or a table row).
+    pub fn toggle_selected(&self, code: String) {
+        self.edit(|v| v.selected = if v.selected == code { String::new() } else { code });
+    }
+
     /// Changes the view with `f`.
     pub fn edit(&self, f: impl FnOnce(&mut View)) {
         self.view.update(f);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::browser;
-use super::markup::escape_html;
+use super::markup::{escape_html, event_item};
 use super::state::Ctx;
 use crate::engine::analysis::{Analysis, AreaRow, FORMULAS};
 use crate::engine::export::{areas_csv, areas_parquet};
@@ -250,8 +250,7 @@ pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) 
 
 /// The area code of the table row an event happened in.
 fn row_code(ev: &web_sys::Event) -> Option<String> {
-    let target: web_sys::Element = wasm_bindgen::JsCast::dyn_into(ev.target()?).ok()?;
-    target.closest("tr[data-code]").ok()??.get_attribute("data-code")
+    event_item(ev, "tr[data-code]", "data-code")
 }
 
 /// The equity table: one row per area, sortable, with the region total; a row (click, Enter or
@@ -275,7 +274,6 @@ pub fn EquityTable() -> impl IntoView {
         }
         r
     };
-    let toggle = move |c: String| ctx.edit(|v| v.selected = if v.selected == c { String::new() } else { c });
     // The rows are markup written at once (`rows_html`); a change of the selected area alone
     // moves the mark instead of writing them again, so a focused row keeps its focus.
     let tbody = NodeRef::<leptos::html::Tbody>::new();
@@ -318,9 +316,9 @@ pub fn EquityTable() -> impl IntoView {
                                 {grouped.then(|| view! { <th>"Group"</th> })}
                             </tr></thead>
                             <tbody node_ref=tbody inner_html=body
-                                on:click=move |ev| { if let Some(c) = row_code(&ev) { toggle(c) } }
+                                on:click=move |ev| { if let Some(c) = row_code(&ev) { ctx.toggle_selected(c) } }
                                 on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " {
-                                    if let Some(c) = row_code(&ev) { ev.prevent_default(); toggle(c) }
+                                    if let Some(c) = row_code(&ev) { ev.prevent_default(); ctx.toggle_selected(c) }
                                 }>
                             </tbody>
                             <tfoot><tr>

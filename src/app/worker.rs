@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::browser::wasm_memory;
 use super::file_stream::{read_file, read_part, Reading, Slices, Watch, SLICE_BYTES};
-use super::protocol::{message, open, read_response, Ahead, PartMeta, PartShape, Request, Response, Split};
+use super::protocol::{message, open, read_request, read_response, Ahead, PartMeta, PartShape, Request, Response, Split};
 use super::wire;
 use crate::engine::csv_ingest::HEAD_BYTES;
 use crate::engine::region::{Areas, Manifest};
@@ -504,8 +504,7 @@ fn warm_up(areas: &Areas) -> Option<(crate::engine::session::FileSummary, String
     let summary = crate::engine::session::summarise(&ing);
     // A drop's messages through the same (de)serialisers: a function is compiled when it is first
     // called (decoding the first `Read` request took 2.6–4.3 ms without this).
-    let ask = Request::Read { name: "warm-up.csv".into(), then: Some(Ahead { seq: 0, view, bench: true }), split: None };
-    let _ = serde_json::to_string(&ask).map(|j| serde_json::from_str::<Request>(&j));
+    let _ = serde_json::to_string(&read_request(view)).map(|j| serde_json::from_str::<Request>(&j));
     let _ = serde_json::to_string(&read_response(summary.clone()));
     Some((summary, serde_json::to_string(&a).ok()?))
 }

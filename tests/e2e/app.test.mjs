@@ -4,8 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import os from 'node:os';
-import { serve, launch, openPage, offsite, waitState, pickFile, shared, cli, analysis } from './helpers.mjs';
+import { serve, launch, openPage, offsite, waitState, pickFile, pickText, shared, cli, analysis } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
 const AC = path.join(shared, 'west-midlands/uploads/arts-council-investment-programme.csv');
@@ -158,15 +157,11 @@ test('hostile names in a dropped file render as text and run nothing', async () 
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
   const csv = 'program_id,community_name,program_name\n4,LOOP,c\n5,AUSTIN,d\n6,AUSTIN,e\n1,"<img src=x onerror=""window.__pwned=1"">",a\n2,javascript:alert(1),b\n3,LOOP,"<script>window.__pwned=2</script>"\n';
-  const tmp = path.join(os.tmpdir(), `equimap-evil-${process.pid}.csv`);
-  fs.writeFileSync(tmp, csv);
-  try {
-    await pickFile(page, tmp, 'evil.csv');
-    await waitState(page, ['done']);
-    assert.equal(await page.evaluate(() => window.__pwned), undefined);
-    assert.equal(await page.locator('[data-testid=match-report] img').count(), 0);
-    assert.match(await text(page, 'match-report'), /<img src=x onerror=/);
-  } finally { fs.unlinkSync(tmp); }
+  await pickText(page, 'evil.csv', csv);
+  await waitState(page, ['done']);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('[data-testid=match-report] img').count(), 0);
+  assert.match(await text(page, 'match-report'), /<img src=x onerror=/);
   await page.close();
 });
 
@@ -174,23 +169,19 @@ test('an unmatched name is assigned to an area from its list, and its rows are m
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
   const csv = 'program_id,community_name\n1,LOOP\n2,Zyzzyva Park\n3,Zyzzyva Park\n4,AUSTIN\n';
-  const tmp = path.join(os.tmpdir(), `equimap-assign-${process.pid}.csv`);
-  fs.writeFileSync(tmp, csv);
-  try {
-    await pickFile(page, tmp, 'assign.csv');
-    await waitState(page, ['done']);
-    assert.equal(await text(page, 'rows-matched'), '2');
-    assert.equal(await text(page, 'rows-unmatched'), '2');
-    const select = page.locator('select[aria-label="Assign Zyzzyva Park to an area"]');
-    // Reaching for the list (pointer or keyboard focus) lists every area of the level.
-    await select.focus();
-    await page.waitForFunction(() => document.querySelector('select[aria-label="Assign Zyzzyva Park to an area"]').options.length >= 78);
-    await select.selectOption('32');
-    await page.waitForFunction(() => document.querySelector('[data-testid=rows-matched]').textContent === '4');
-    assert.equal(await text(page, 'rows-unmatched'), '0');
-    assert.match(await text(page, 'match-report'), /Zyzzyva Park → The Loop/);
-    assert.equal((await analysis(page)).areas.find((a) => a.code === '32').supply, 3);
-  } finally { fs.unlinkSync(tmp); }
+  await pickText(page, 'assign.csv', csv);
+  await waitState(page, ['done']);
+  assert.equal(await text(page, 'rows-matched'), '2');
+  assert.equal(await text(page, 'rows-unmatched'), '2');
+  const select = page.locator('select[aria-label="Assign Zyzzyva Park to an area"]');
+  // Reaching for the list (pointer or keyboard focus) lists every area of the level.
+  await select.focus();
+  await page.waitForFunction(() => document.querySelector('select[aria-label="Assign Zyzzyva Park to an area"]').options.length >= 78);
+  await select.selectOption('32');
+  await page.waitForFunction(() => document.querySelector('[data-testid=rows-matched]').textContent === '4');
+  assert.equal(await text(page, 'rows-unmatched'), '0');
+  assert.match(await text(page, 'match-report'), /Zyzzyva Park → The Loop/);
+  assert.equal((await analysis(page)).areas.find((a) => a.code === '32').supply, 3);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -201,16 +192,12 @@ test('a file of indicators keyed by area code becomes a map layer', async () => 
   await page.waitForSelector('[data-testid=map] path');
   const rows = ['community_area,libraries'];
   for (let i = 1; i <= 77; i++) rows.push(`${i},${i % 4}`);
-  const tmp = path.join(os.tmpdir(), `equimap-libraries-${process.pid}.csv`);
-  fs.writeFileSync(tmp, rows.join('\n') + '\n');
-  try {
-    await pickFile(page, tmp, 'libraries.csv');
-    await page.waitForFunction(() => document.querySelector('[role=status]').textContent.includes('added area indicators'));
-    assert.match(await page.textContent('[role=status]'), /libraries \(joined on "community_area"\)/);
-    await page.selectOption('[data-testid=map-layer]', 'libraries');
-    await page.waitForFunction(() => document.querySelector('.map-panel h2').textContent.includes('libraries'));
-    assert.equal(await page.locator('[data-testid=legend] li').count(), 4);
-  } finally { fs.unlinkSync(tmp); }
+  await pickText(page, 'libraries.csv', rows.join('\n') + '\n');
+  await page.waitForFunction(() => document.querySelector('[role=status]').textContent.includes('added area indicators'));
+  assert.match(await page.textContent('[role=status]'), /libraries \(joined on "community_area"\)/);
+  await page.selectOption('[data-testid=map-layer]', 'libraries');
+  await page.waitForFunction(() => document.querySelector('.map-panel h2').textContent.includes('libraries'));
+  assert.equal(await page.locator('[data-testid=legend] li').count(), 4);
   assert.deepEqual(offsite(page), []);
   await page.close();
 });

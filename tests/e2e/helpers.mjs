@@ -68,8 +68,12 @@ export async function waitState(page, states, timeout = 60000) {
 
 /** Gives `file` (a path) to the file input as a user would. */
 export async function pickFile(page, file, name) {
-  const buffer = fs.readFileSync(file);
-  await page.setInputFiles('[data-testid=file-input]', { name: name || path.basename(file), mimeType: 'text/csv', buffer });
+  await pickText(page, name || path.basename(file), fs.readFileSync(file));
+}
+
+/** Gives a file named `name` holding `text` (a string or bytes) to the file input, as a user would. */
+export async function pickText(page, name, text) {
+  await page.setInputFiles('[data-testid=file-input]', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 }
 
 /** `equimap analyze ARGS…` (the native build of the same engine) as parsed JSON. */
