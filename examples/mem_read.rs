@@ -42,7 +42,7 @@ static A: Counting = Counting;
 fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
-fn ing_done(_: equimap::engine::Ingested) -> equimap::engine::PausedRead {
+fn ing_done(_: equimap::engine::Ingested) -> equimap::engine::ingest::part::PausedRead {
     panic!("the file is too small to split")
 }
 
@@ -55,10 +55,10 @@ fn main() {
     PEAK.store(base, Relaxed);
     let file = std::fs::File::open(&path).unwrap();
     let size = file.metadata().unwrap().len();
-    let head = equimap::engine::csv_ingest::HEAD_BYTES;
+    let head = equimap::engine::ingest::read_stream::HEAD_BYTES;
     let ing = if std::env::args().any(|a| a == "--split") {
         let from = (size as f64 * 0.45) as u64;
-        let mut paused = match equimap::engine::read_csv_until("x.csv", size, file, head, Some(from)).unwrap() {
+        let mut paused = match equimap::engine::ingest::read_stream::read_csv_until("x.csv", size, file, head, Some(from)).unwrap() {
             Ok(ing) => ing_done(ing),
             Err(p) => p,
         };
@@ -67,7 +67,7 @@ fn main() {
         let mut rest = std::fs::File::open(&path).unwrap();
         std::io::Seek::seek(&mut rest, std::io::SeekFrom::Start(from - 1)).unwrap();
         let mut pieces = Vec::new();
-        equimap::engine::read_csv_part("x.csv", from, size, rest, 8 << 20, |p| {
+        equimap::engine::ingest::read_stream::read_csv_part("x.csv", from, size, rest, 8 << 20, |p| {
             pieces.push(p);
             Ok(())
         })
@@ -77,7 +77,7 @@ fn main() {
         for mut p in pieces {
             assert!(paused.misfit(&p.head).is_none());
             let columns = std::mem::take(&mut p.columns);
-            let part = equimap::engine::FilePart { head: p.head.clone(), lines: p.lines.clone(), columns: vec![] };
+            let part = equimap::engine::ingest::part::FilePart { head: p.head.clone(), lines: p.lines.clone(), columns: vec![] };
             // Copied in one column at a time; the piece itself is the helper's.
             let last = paused.append(part, columns.iter().map(Clone::clone)).unwrap();
             ON.store(false, Relaxed);
@@ -91,7 +91,7 @@ fn main() {
         assert!(done.is_some());
         paused.finish().unwrap()
     } else {
-        equimap::engine::read_csv_stream("x.csv", size, file, head).unwrap()
+        equimap::engine::ingest::read_stream::read_csv_stream("x.csv", size, file, head).unwrap()
     };
     println!("read: now {:.1} MiB, peak {:.1} MiB", mib(NOW.load(Relaxed) - base), mib(PEAK.load(Relaxed) - base));
     for (f, c) in ing.table.batch.schema().fields().iter().zip(ing.table.batch.columns()) {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::engine::analysis::analyze;
-use crate::engine::export::areas_csv;
+use crate::engine::analysis::export::areas_csv;
 use crate::engine::read_any;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::view::{Filter, Supply, View};

@@ -4,7 +4,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     // The same module runs the engine's Web Worker, where there is no page to mount.
-    if !equimap::app::worker::in_worker() {
+    if !equimap::app::browser::in_worker() {
         equimap::app::mount();
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use equimap::engine::export::neutralise;
+use equimap::engine::analysis::export::neutralise;
 use equimap::engine::{analyze, read_any, read_csv, View};
 
 fn rows(bytes: &[u8]) -> (usize, usize, usize) {
@@ -76,7 +76,7 @@ fn spreadsheet_formulas_are_neutralised_on_export() {
     let areas = common::chicago();
     let ing = read_csv("f.csv", b"program_id,community_name\n1,=HYPERLINK(\"http://x\")\n2,AUSTIN\n").unwrap();
     let a = analyze(&areas, &ing, &View { area_column: "community_name".into(), ..View::default() }).unwrap();
-    let csv = equimap::engine::export::unmatched_csv(&a);
+    let csv = equimap::engine::analysis::export::unmatched_csv(&a);
     assert!(csv.contains("'=HYPERLINK"), "{csv}");
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use equimap::engine::infer::ColumnKind;
+use equimap::engine::ingest::typing::infer::ColumnKind;
 use equimap::engine::{analyze, read_any, read_csv, EngineError, View};
 
 fn kinds(bytes: &[u8]) -> Vec<(String, ColumnKind)> {
@@ -200,7 +200,7 @@ fn title_case_headers_and_names_with_aliases() {
     let csv = "Program Name,Geographic Cluster Name\nA,The Loop\nB,LOOP\nC,O'Hare\nD,OHARE\nE,Montclaire\nF,Washington Height\nG,Back of the Yards\nH,Little Village\nI,Garfield Park\nJ,Bronzeville\nK,Lincoln Parc\nL,\nM,35\n";
     let ing = read_csv("t.csv", csv.as_bytes()).unwrap();
     let a = analyze(&areas, &ing, &View::default()).unwrap();
-    assert_eq!(a.resolved.method, equimap::engine::matching::Method::Column("Geographic Cluster Name".into()));
+    assert_eq!(a.resolved.method, equimap::engine::placement::matching::Method::Column("Geographic Cluster Name".into()));
     let s = |code: &str| a.areas.iter().find(|r| r.code == code).unwrap().supply;
     assert_eq!((s("32"), s("76"), s("18"), s("73"), s("61"), s("30"), s("35")), (2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0));
     let u: Vec<(&str, Vec<String>)> = a.unmatched_values.iter().map(|u| (u.value.as_str(), u.suggestions.clone())).collect();
@@ -229,7 +229,7 @@ fn arts_council_file_quirks() {
 
 #[test]
 fn parquet_with_every_codec_reads_back() {
-    use equimap::engine::parquet_io::read_parquet;
+    use equimap::engine::ingest::parquet::read_parquet;
     use parquet::arrow::ArrowWriter;
     use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
     use parquet::file::properties::WriterProperties;

@@ -7,8 +7,8 @@ mod common;
 
 use std::collections::HashMap;
 
-use equimap::engine::geometry::PointFate;
-use equimap::engine::names::normalize;
+use equimap::engine::geo::geometry::PointFate;
+use equimap::engine::placement::names::normalize;
 
 fn read_dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -76,7 +76,7 @@ fn chicago_areas_match_the_raw_files() {
     let hardship = &areas.values["hardship_index"];
     assert!(hardship.iter().all(Option::is_some));
     // Field metadata travels in the Parquet file.
-    let ing = equimap::engine::parquet_io::read_parquet(
+    let ing = equimap::engine::ingest::parquet::read_parquet(
         "areas.parquet",
         std::fs::read(common::data().join("chicago/community_area/areas.parquet")).unwrap(),
     )

@@ -7,8 +7,8 @@
 
 mod common;
 
-use equimap::engine::names::normalize;
-use equimap::engine::values::{format_date, parse_date, parse_number, SlashOrder};
+use equimap::engine::ingest::typing::values::{format_date, parse_date, parse_number, SlashOrder};
+use equimap::engine::placement::names::normalize;
 use equimap::engine::view::{Filter, Supply, View};
 use equimap::engine::{analyze, read_csv};
 use proptest::prelude::*;

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use equimap::engine::matching::Method;
+use equimap::engine::placement::matching::Method;
 use equimap::engine::view::{Filter, Supply};
 use equimap::engine::{analyze, read_csv, View};
 use geo::Intersects;
@@ -102,7 +102,7 @@ fn chicago_2023_by_point_agrees_with_full_resolution_boundaries_and_names() {
         .map(|f| {
             (
                 f["properties"]["area_numbe"].as_str().unwrap().to_string(),
-                equimap::engine::geometry::parse_geometry(&f["geometry"]).unwrap(),
+                equimap::engine::geo::geometry::parse_geometry(&f["geometry"]).unwrap(),
             )
         })
         .collect();

@@ -8,8 +8,9 @@ mod common;
 
 use arrow_array::Array;
 use arrow_schema::DataType;
+use equimap::engine::ingest::read_stream::{read_csv_part, read_csv_stream, read_csv_until};
 use equimap::engine::table::Column;
-use equimap::engine::{read_csv_part, read_csv_stream, read_csv_until, Ingested};
+use equimap::engine::Ingested;
 use proptest::prelude::*;
 
 /// How a split read ended.

@@ -9,9 +9,12 @@ mod common;
 use std::io::Read;
 
 use equimap::engine::analysis::Analysis;
+use equimap::engine::ingest::feed::{CsvFeed, PartFeed};
+use equimap::engine::ingest::part::FilePart;
+use equimap::engine::ingest::read_stream::{read_csv_part, read_csv_stream};
 use equimap::engine::session::{Loaded, Session};
 use equimap::engine::view::Filter;
-use equimap::engine::{analyze, read_csv, read_csv_part, read_csv_stream, CsvFeed, EngineError, FilePart, Ingested, PartFeed, View};
+use equimap::engine::{analyze, read_csv, EngineError, Ingested, View};
 
 /// Hands out `data` in pieces of awkward, varying sizes (as `Blob.slice` reads could).
 struct Chunks<'a> {

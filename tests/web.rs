@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use equimap::app::state::{Ctx, Outcome};
+use equimap::app::page::state::{Ctx, Outcome};
 use equimap::engine::region::{Areas, Manifest};
 use equimap::engine::session::summarise;
 use equimap::engine::{read_csv, View};
@@ -61,7 +61,7 @@ fn mounted(view: View) -> (web_sys::HtmlElement, Ctx) {
     let c = ctx;
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(c);
-        view! { <equimap::app::report::MatchReport/> <equimap::app::table::EquityTable/> <equimap::app::map::MapPanel/> }
+        view! { <equimap::app::page::report::MatchReport/> <equimap::app::page::table::EquityTable/> <equimap::app::page::map::MapPanel/> }
     })
     .forget();
     (host, ctx)
@@ -90,7 +90,7 @@ fn hostile_names_render_as_text() {
     show(&ctx, read_csv("x.csv", evil.as_bytes()).unwrap(), &View::default());
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(ctx);
-        view! { <equimap::app::report::MatchReport/> }
+        view! { <equimap::app::page::report::MatchReport/> }
     })
     .forget();
     assert_eq!(host.query_selector_all("img").unwrap().length(), 0);
@@ -165,7 +165,7 @@ async fn hostile_area_names_and_groups_in_the_table_render_as_text() {
     ctx.outcome.set(Some(Outcome { result: Ok(Arc::new(a)) }));
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(ctx);
-        view! { <equimap::app::table::EquityTable/> }
+        view! { <equimap::app::page::table::EquityTable/> }
     })
     .forget();
     settled().await;
@@ -189,7 +189,7 @@ async fn a_select_keeps_its_values_exactly_and_follows_the_choice() {
     let options = RwSignal::new(odd.iter().map(|v| (v.to_string(), format!("label {v}"))).collect::<Vec<_>>());
     let current = RwSignal::new("a\r\nb".to_string());
     leptos::mount::mount_to(host.clone(), move || {
-        equimap::app::input::select_box("Pick", "pick", options.into(), current.into(), move |v| current.set(v))
+        equimap::app::page::input::select_box("Pick", "pick", options.into(), current.into(), move |v| current.set(v))
     })
     .forget();
     settled().await;
@@ -220,9 +220,9 @@ async fn a_select_keeps_its_values_exactly_and_follows_the_choice() {
 fn an_engine_error_stays_when_the_file_is_gone() {
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
-    ctx.outcome.set(Some(Outcome { result: Err("the engine stopped".into()) }));
+    ctx.outcome.set(Some(Outcome { result: Err(equimap::app::error::AppError::Engine("the engine stopped".into())) }));
     ctx.recompute();
-    assert_eq!(ctx.outcome.get_untracked().map(|o| o.result.err()), Some(Some("the engine stopped".to_string())));
+    assert_eq!(ctx.outcome.get_untracked().map(|o| o.result.err().map(|e| e.to_string())), Some(Some("the engine stopped".to_string())));
     // An analysis of a file that is gone is cleared.
     show(&ctx, read_csv("e.csv", EXPORT.as_bytes()).unwrap(), &View::default());
     ctx.file.set(None);
@@ -250,74 +250,36 @@ fn the_analysis_asked_with_a_read_is_not_asked_again() {
 
 #[wasm_bindgen_test]
 fn a_piece_travels_in_the_narrowest_arrays_and_arrives_unchanged() {
-    use equimap::app::wire::*;
+    // The engine picks each buffer's width (its native tests check the bounds: see
+    // engine::ingest::wire); here each kind of buffer becomes its typed array and comes back.
+    use equimap::app::worker::wire::{buffer_from_js, buffer_to_js};
+    use equimap::engine::ingest::wire::{encode_decimals, encode_ints, encode_keys, encode_lines, Buffer};
     use wasm_bindgen::JsCast;
-    // Whole numbers: 8, 16 or 32 bits when every one fits (the bounds included), else 64.
-    let bytes = [0, -128, 127];
-    let js = ints_to_js(&bytes);
-    assert!(js.is_instance_of::<js_sys::Int8Array>());
-    assert_eq!(ints_from_js(&js), bytes);
-    let shorts = [128, -32_768, 32_767];
-    let js = ints_to_js(&shorts);
-    assert!(js.is_instance_of::<js_sys::Int16Array>());
-    assert_eq!(ints_from_js(&js), shorts);
-    let fits = [0, -1, i64::from(i32::MIN), i64::from(i32::MAX), 32_768];
-    let js = ints_to_js(&fits);
-    assert!(js.is_instance_of::<js_sys::Int32Array>());
-    assert_eq!(ints_from_js(&js), fits);
-    let wide = [1, i64::from(i32::MAX) + 1, -9_000_000_000_000];
-    let js = ints_to_js(&wide);
-    assert!(js.is_instance_of::<js_sys::BigInt64Array>());
-    assert_eq!(ints_from_js(&js), wide);
-    // Keys: by the dictionary's size (256 values: one byte; 257: two; 65,537: four).
-    let keys: Vec<i32> = vec![0, 255, 3];
-    let js = keys_to_js(&keys, 256);
-    assert!(js.is_instance_of::<js_sys::Uint8Array>());
-    assert_eq!(keys_from_js(&js), keys);
-    let keys: Vec<i32> = vec![0, 256, 65_535];
-    let js = keys_to_js(&keys, 65_536);
-    assert!(js.is_instance_of::<js_sys::Uint16Array>());
-    assert_eq!(keys_from_js(&js), keys);
-    let keys: Vec<i32> = vec![65_536, 1];
-    let js = keys_to_js(&keys, 65_537);
-    assert!(js.is_instance_of::<js_sys::Int32Array>());
-    assert_eq!(keys_from_js(&js), keys);
-    // Lines: as steps from a base both sides know, one byte each while rows are fewer than 256
-    // lines apart (a piece deep in a part: lines past 84,000, still one byte a row).
-    let lines = [84_002, 84_003, 84_004, 84_007, 84_262];
-    let js = lines_to_js(&lines, 84_000);
-    assert!(js.is_instance_of::<js_sys::Uint8Array>());
-    assert_eq!(js_sys::Uint8Array::new(&js).to_vec(), [2, 1, 1, 3, 255]);
-    assert_eq!(lines_from_js(&js, 84_000), lines);
-    let lines = [1, 2, u64::from(u32::MAX)];
-    let js = lines_to_js(&lines, 0);
-    assert!(js.is_instance_of::<js_sys::Uint32Array>());
-    assert_eq!(lines_from_js(&js, 0), lines);
-    let lines = [1, (1 << 32) + 2];
-    let js = lines_to_js(&lines, 0);
-    assert!(js.is_instance_of::<js_sys::BigUint64Array>());
-    assert_eq!(lines_from_js(&js, 0), lines);
-    // Days: 16 bits from 1880 to 2059 (-32,768 and 32,767 days from 1970), else 32.
-    let days = [0, -32_768, 32_767, 19_000];
-    let js = days_to_js(&days);
-    assert!(js.is_instance_of::<js_sys::Int16Array>());
-    assert_eq!(days_from_js(&js), days);
-    let days = [32_768];
-    assert!(days_to_js(&days).is_instance_of::<js_sys::Int32Array>());
-    assert_eq!(days_from_js(&days_to_js(&days)), days);
-    // Decimals: coordinates of six places travel as whole numbers and come back bit for bit;
-    // -0.0, a value past 32 bits when scaled, and more than nine places do not.
-    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    let coords = [41.912927, -87.540026, 0.0, 41.9, -87.627_8];
-    let js = decimals_to_js(&coords);
-    assert!(js.is_instance_of::<js_sys::Int32Array>());
-    assert_eq!(js_sys::Int32Array::new(&js).to_vec(), [41_912_927, -87_540_026, 0, 41_900_000, -87_627_800, 6]);
-    assert_eq!(bits(&decimals_from_js(&js)), bits(&coords));
-    for odd in [vec![-0.0, 1.5], vec![3_000_000_000.5], vec![0.1234567891], vec![f64::NAN], vec![1e300]] {
-        let js = decimals_to_js(&odd);
-        assert!(js.is_instance_of::<js_sys::Float64Array>(), "{odd:?}");
-        assert_eq!(bits(&decimals_from_js(&js)), bits(&odd));
+    type IsKind = fn(&wasm_bindgen::JsValue) -> bool;
+    let cases: Vec<(Buffer, IsKind)> = vec![
+        (encode_ints(&[0, -128, 127]), |js| js.is_instance_of::<js_sys::Int8Array>()),
+        (encode_ints(&[128, -32_768, 32_767]), |js| js.is_instance_of::<js_sys::Int16Array>()),
+        (encode_ints(&[0, -1, i64::from(i32::MIN), i64::from(i32::MAX), 32_768]), |js| js.is_instance_of::<js_sys::Int32Array>()),
+        (encode_ints(&[1, i64::from(i32::MAX) + 1, -9_000_000_000_000]), |js| js.is_instance_of::<js_sys::BigInt64Array>()),
+        (encode_keys(&[0, 255, 3], 256), |js| js.is_instance_of::<js_sys::Uint8Array>()),
+        (encode_keys(&[0, 256, 65_535], 65_536), |js| js.is_instance_of::<js_sys::Uint16Array>()),
+        (encode_lines(&[1, 2, u64::from(u32::MAX)], 0), |js| js.is_instance_of::<js_sys::Uint32Array>()),
+        (encode_lines(&[1, (1 << 32) + 2], 0), |js| js.is_instance_of::<js_sys::BigUint64Array>()),
+        (encode_decimals(&[-0.0, 1.5]), |js| js.is_instance_of::<js_sys::Float64Array>()),
+        (encode_decimals(&[41.912927, -87.540026]), |js| js.is_instance_of::<js_sys::Int32Array>()),
+    ];
+    for (buffer, is_kind) in cases {
+        let js = buffer_to_js(&buffer);
+        assert!(is_kind(&js), "{buffer:?}");
+        assert_eq!(buffer_from_js(&js), buffer);
     }
-    let whole = [3.0, -2.0];
-    assert_eq!(js_sys::Int32Array::new(&decimals_to_js(&whole)).to_vec(), [3, -2, 0]);
+    // A part's bytes arrive byte for byte (NaN and -0.0 included: compared as bits).
+    let floats = Buffer::F64(vec![f64::NAN, -0.0, 1e300]);
+    match buffer_from_js(&buffer_to_js(&floats)) {
+        Buffer::F64(v) => {
+            assert_eq!(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), [f64::NAN.to_bits(), (-0.0f64).to_bits(), 1e300f64.to_bits()])
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(buffer_from_js(&buffer_to_js(&Buffer::I16(vec![-32_768, 32_767]))), Buffer::I16(vec![-32_768, 32_767]));
 }

@@ -1,29 +1,27 @@
-//! The browser boundary: fetching the site's own files, reading dropped files, downloads, the URL,
-//! User Timing measures and the `window.__equimap` hook. Engine errors become text here.
+//! The browser boundary, for the page and the workers alike: the clock, JS errors as text, wasm
+//! memory; and on the page, fetching the site's own files, reading dropped files, downloads, the
+//! URL, User Timing measures and the `window.__equimap` hook.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::app::error::AppError;
+
 /// Fetches a file of the site itself (a path relative to the page, so the site works under any
 /// sub-path). Never another origin.
-pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let resp = gloo::net::http::Request::get(path).send().await.map_err(|e| format!("{path}: {e}"))?;
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, AppError> {
+    let failed = |reason: String| AppError::Fetch { path: path.into(), reason };
+    let resp = gloo::net::http::Request::get(path).send().await.map_err(|e| failed(e.to_string()))?;
     if !resp.ok() {
-        return Err(format!("{path}: HTTP {}", resp.status()));
+        return Err(failed(format!("HTTP {}", resp.status())));
     }
-    resp.binary().await.map_err(|e| format!("{path}: {e}"))
+    resp.binary().await.map_err(|e| failed(e.to_string()))
 }
 
 /// Fetches a text file of the site.
-pub async fn fetch_text(path: &str) -> Result<String, String> {
+pub async fn fetch_text(path: &str) -> Result<String, AppError> {
     let b = fetch_bytes(path).await?;
-    String::from_utf8(b).map_err(|e| format!("{path}: {e}"))
-}
-
-/// Reads a user's file into memory (it stays in the page).
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let f = gloo::file::File::from(file.clone());
-    gloo::file::futures::read_as_bytes(&f).await.map_err(|e| format!("{}: {e}", file.name()))
+    String::from_utf8(b).map_err(|e| AppError::Fetch { path: path.into(), reason: e.to_string() })
 }
 
 /// Offers `content` as a download named `name`.
@@ -95,9 +93,27 @@ pub fn download_svg_as_png(name: &'static str, svg: &str, width: f64, height: f6
     img.set_src(&format!("data:image/svg+xml;charset=utf-8,{}", String::from(encoded)));
 }
 
-/// `performance.now()`.
+/// `performance.now()`, on the page or in a worker (each has its own clock: its time origin).
 pub fn now() -> f64 {
-    gloo::utils::window().performance().map(|p| p.now()).unwrap_or(0.0)
+    thread_local! {
+        static PERFORMANCE: Option<web_sys::Performance> = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok());
+    }
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
+}
+
+/// A JS error as text (`NotReadableError: …`).
+pub fn js_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Whether this code runs in a worker (there is no `window`).
+pub fn in_worker() -> bool {
+    js_sys::global().dyn_into::<web_sys::Window>().is_err()
 }
 
 /// Resolves once the page's reactive updates have finished changing the document: after two

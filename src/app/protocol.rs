@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
+use crate::engine::ingest::wire::PartMeta;
+use crate::engine::region::{AddedIndicators, ExtraIndicators};
 use crate::engine::session::FileSummary;
 use crate::engine::View;
 
@@ -12,15 +14,15 @@ use crate::engine::View;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Request {
-    /// Use this level of a region. `data`: an array of the level's `areas.parquet` bytes, its
-    /// boundaries GeoJSON bytes, then the bytes of each indicator file named in `extras`.
+    /// Use this level of a region. `data`: an array of the level's `areas.parquet` bytes and its
+    /// boundaries GeoJSON bytes.
     SetAreas {
         /// The region's `manifest.json` text.
         manifest: String,
         /// Level id.
         level: String,
-        /// Names of indicator files joined to the level, in order.
-        extras: Vec<String>,
+        /// Indicators joined to the level from files, in order (see [`Response::Indicators`]).
+        extras: Vec<AddedIndicators>,
         /// Warm the engine up first (only the first worker of the page: a worker restarted to
         /// cancel a read runs the module the first one has already compiled).
         warm_up: bool,
@@ -74,46 +76,13 @@ pub enum Request {
     },
 }
 
-/// A file read by two workers at once (see [`crate::engine::csv_split`]).
+/// A file read by two workers at once (see [`crate::engine::ingest::part`]).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Split {
     /// Numbers the split, so a part is only joined to the read it was made for.
     pub id: u64,
     /// File offset from which the second worker reads.
     pub from: f64,
-}
-
-/// A [`crate::engine::FilePart`] but its buffers (sent beside it, in order: the lines, then each
-/// column's, see [`PartShape`]).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PartMeta {
-    /// Where the part is and what was counted.
-    pub head: crate::engine::PartHead,
-    /// Each column's kind of cells.
-    pub columns: Vec<PartShape>,
-}
-
-/// How a column of a part travels: which buffers follow.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartShape {
-    /// This many blank cells (no buffer).
-    Blank(usize),
-    /// Whole-number values (see [`super::wire::ints_to_js`]), `Uint32Array` blank rows.
-    Int,
-    /// Values (see [`super::wire::decimals_to_js`]), `Uint32Array` blank rows.
-    Float,
-    /// Days (see [`super::wire::days_to_js`]), `Uint32Array` blank rows.
-    Date,
-    /// Keys (see [`super::wire::keys_to_js`]), `Uint8Array` values, `Int32Array` value ends,
-    /// `Uint32Array` blank rows.
-    Dict,
-    /// `Uint8Array` text, `Int32Array` offsets, `Uint32Array` blank rows.
-    Text,
-    /// As `Text`, then the whole numbers (as in `Int`).
-    IntText,
-    /// As `Text`, then the numbers (as in `Float`).
-    FloatText,
 }
 
 /// An analysis asked for together with a read (see [`Request::Read`]).
@@ -177,10 +146,14 @@ pub enum Response {
     /// the rest of the file alone, so the helper can stop.
     PartRefused,
     /// The file is area indicators (one row per area code): the worker joined them to its areas;
-    /// the page joins the same file to its own.
+    /// the page joins the same indicators to its own.
     Indicators {
         /// The file's name.
         name: String,
+        /// What was joined, on which column, and the rows that are not areas of the level.
+        extra: ExtraIndicators,
+        /// The joined indicators' entries and values.
+        added: AddedIndicators,
     },
     /// An analysis. `data`: its JSON text (the CLI's `analyze` output without the unmatched rows
     /// and with the first 50 rejected rows: see `PageAnalysis`).
@@ -254,3 +227,7 @@ pub fn open<T: for<'de> Deserialize<'de>>(msg: &JsValue) -> Result<(T, JsValue),
     let value = serde_json::from_str(&json).map_err(|e| format!("a malformed message: {e}"))?;
     Ok((value, data))
 }
+
+/// The warm-up export's column of area names: the worker writes the export, the page rehearses
+/// drawing its results with the same view.
+pub const WARM_UP_AREA_COLUMN: &str = "community_name";

@@ -9,12 +9,12 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::analysis::DistinctIds;
-use super::error::Result;
-use super::fast_hash::FastMap;
-use super::region::Areas;
-use super::table::Table;
-use super::values::days_from_civil;
+use crate::engine::analysis::DistinctIds;
+use crate::engine::error::Result;
+use crate::engine::fast_hash::FastMap;
+use crate::engine::ingest::typing::values::days_from_civil;
+use crate::engine::region::Areas;
+use crate::engine::table::Table;
 
 /// The preset view (`index.html?preset=peer-bench`) whose analysis is the workload's: the same
 /// filters, areas by `community_name`, distinct programs counted.

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{EngineError, Result};
-use super::geometry::Boundaries;
-use super::names::normalize;
-use super::parquet_io::read_parquet;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::geo::geometry::Boundaries;
+use crate::engine::ingest::parquet::read_parquet;
+use crate::engine::placement::names::normalize;
 
 /// `manifest.json`: everything the site and `analyze` need to know about a region.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -231,7 +231,7 @@ impl Areas {
         let normed: Vec<(String, usize)> = self.names.iter().enumerate().map(|(i, s)| (normalize(s), i)).collect();
         let aliases = self.level.aliases.iter().filter_map(|(a, c)| self.by_code(c).map(|i| (normalize(a), i)));
         let cands: Vec<(String, usize)> = normed.into_iter().chain(aliases).collect();
-        let out: Vec<usize> = super::names::closest(&n, cands.iter().map(|(s, i)| (s.as_str(), *i)), 6);
+        let out: Vec<usize> = crate::engine::placement::names::closest(&n, cands.iter().map(|(s, i)| (s.as_str(), *i)), 6);
         let mut seen = Vec::new();
         for i in out {
             if !seen.contains(&i) {
@@ -259,7 +259,43 @@ pub struct ExtraIndicators {
     pub unknown_keys: Vec<String>,
 }
 
+/// Indicators joined to a level from a file: each one's catalogue entry and its values in the
+/// level's area order. What the engine worker tells the page after joining a file, and what the
+/// page hands a restarted worker, so neither reads the file again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AddedIndicators {
+    /// Each added indicator with its values.
+    pub indicators: Vec<(Indicator, Vec<Option<f64>>)>,
+}
+
 impl Areas {
+    /// The indicators that `extra` says were joined, read from these areas (the level that
+    /// [`Areas::with_extra`] gave).
+    pub fn added(&self, extra: &ExtraIndicators) -> AddedIndicators {
+        let indicators = extra
+            .added
+            .iter()
+            .filter_map(|id| {
+                let entry = self.level.indicators.iter().find(|i| &i.id == id)?;
+                Some((entry.clone(), self.values.get(id)?.clone()))
+            })
+            .collect();
+        AddedIndicators { indicators }
+    }
+
+    /// These areas with `added` joined, as [`Areas::with_extra`] joined them (indicators whose
+    /// values do not cover every area are left out).
+    pub fn with_added(&self, added: &AddedIndicators) -> Areas {
+        let mut out = self.clone();
+        for (entry, values) in &added.indicators {
+            if values.len() == self.len() {
+                out.level.indicators.push(entry.clone());
+                out.values.insert(entry.id.clone(), values.clone());
+            }
+        }
+        out
+    }
+
     /// When `table` is a file of area indicators — a column of this level's codes (or names) with
     /// each area at most once, and at least one numeric column — returns the level with those
     /// columns added as indicators (label = column name, source = the file; usable as denominator,

@@ -8,16 +8,16 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::analysis::{analyze_prepared, prepare, Analysis, Prepared};
-use super::csv_ingest::{IngestReport, Ingested};
-use super::detect;
-use super::error::{EngineError, Result};
-use super::export::{excluded_csv, matched_csv, rejected_csv, unmatched_csv};
-use super::matching::Method;
-use super::peer_bench::{peer_bench, BenchRow};
-use super::region::{Areas, ExtraIndicators};
-use super::table::{find_name, Column};
-use super::view::View;
+use crate::engine::analysis::export::{excluded_csv, matched_csv, rejected_csv, unmatched_csv};
+use crate::engine::analysis::{analyze_prepared, prepare, Analysis, Prepared};
+use crate::engine::error::{EngineError, Result};
+use crate::engine::ingest::ingested::{IngestReport, Ingested};
+use crate::engine::peer_bench::{peer_bench, BenchRow};
+use crate::engine::placement::detect;
+use crate::engine::placement::matching::Method;
+use crate::engine::region::{Areas, ExtraIndicators};
+use crate::engine::table::{find_name, Column};
+use crate::engine::view::View;
 
 /// Rows and columns of the preview shown beside the column mapping.
 pub const PREVIEW_ROWS: usize = 5;
@@ -43,7 +43,7 @@ pub struct FileSummary {
 }
 
 impl FileSummary {
-    /// Whether the file has a column called `name` (as [`Table::find`](super::table::Table::find)
+    /// Whether the file has a column called `name` (as [`Table::find`](crate::engine::table::Table::find)
     /// finds columns).
     pub fn has_column(&self, name: &str) -> bool {
         find_name(self.report.columns.iter().map(|c| c.name.as_str()), name).is_some()

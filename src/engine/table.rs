@@ -9,10 +9,10 @@ use arrow_array::types::{Date32Type, Float64Type, Int16Type, Int32Type, Int64Typ
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 
-use super::error::{EngineError, Result};
-use super::line_numbers::Lines;
-use super::values::format_date;
-use super::whole_numbers::each_width;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::ingest::line_numbers::Lines;
+use crate::engine::ingest::typing::values::format_date;
+use crate::engine::ingest::typing::whole_numbers::each_width;
 
 /// A file's rows as typed Arrow columns (Utf8 or a Utf8 dictionary with Int8, Int16, Int32 or
 /// Int64 keys, whole numbers in Int8, Int16, Int32 or Int64, Float64, Boolean or Date32).
@@ -184,7 +184,7 @@ impl<'a> Column<'a> {
             Column::Int(a) => Some(a.value(i) as f64),
             Column::Float(a) => Some(a.value(i)),
             Column::Bool(a) => Some(if a.value(i) { 1.0 } else { 0.0 }),
-            Column::Text(_) | Column::Dict(..) => super::values::parse_number(self.str(i)?, false),
+            Column::Text(_) | Column::Dict(..) => crate::engine::ingest::typing::values::parse_number(self.str(i)?, false),
             Column::Date(_) => None,
         }
     }
@@ -196,7 +196,10 @@ impl<'a> Column<'a> {
         }
         match self {
             Column::Date(a) => Some(a.value(i)),
-            Column::Text(_) | Column::Dict(..) => super::values::parse_date(self.str(i)?, super::values::SlashOrder::MonthFirst),
+            Column::Text(_) | Column::Dict(..) => crate::engine::ingest::typing::values::parse_date(
+                self.str(i)?,
+                crate::engine::ingest::typing::values::SlashOrder::MonthFirst,
+            ),
             _ => None,
         }
     }

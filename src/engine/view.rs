@@ -328,7 +328,11 @@ impl View {
                             .filters
                             .push(Filter::Equals { column: col.to_string(), values: vals.split('|').map(str::to_string).collect() }),
                         ("since" | "until", [col, date])
-                            if super::values::parse_date(date, super::values::SlashOrder::MonthFirst).is_some() =>
+                            if crate::engine::ingest::typing::values::parse_date(
+                                date,
+                                crate::engine::ingest::typing::values::SlashOrder::MonthFirst,
+                            )
+                            .is_some() =>
                         {
                             let (column, date) = (col.to_string(), date.to_string());
                             v.filters.push(if k == "since" { Filter::Since { column, date } } else { Filter::Until { column, date } });

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{
     geojson_shapes, indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result,
 };
-use crate::engine::names::normalize;
+use crate::engine::placement::names::normalize;
 use crate::engine::region::{DefaultView, Manifest};
 
 const CMAP: &str = "CMAP Community Data Snapshots (ACS 5-year)";

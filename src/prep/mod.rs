@@ -13,8 +13,10 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 
+use crate::engine::ingest::parquet;
+use crate::engine::ingest::read_whole::read_csv;
 use crate::engine::region::{Indicator, Level, Manifest};
-use crate::engine::{parquet_io, read_csv, Ingested};
+use crate::engine::Ingested;
 use simplify::{simplify, to_grid, Shape};
 
 /// Grid of the rounded coordinates: 1e-5 degree (about 1 m).
@@ -102,7 +104,7 @@ pub(crate) fn write_areas(
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
         .map_err(|e| PrepError::Output { path: path.display().to_string(), reason: e.to_string() })?;
     let bytes =
-        parquet_io::write_parquet(&batch).map_err(|e| PrepError::Output { path: path.display().to_string(), reason: e.to_string() })?;
+        parquet::write_parquet(&batch).map_err(|e| PrepError::Output { path: path.display().to_string(), reason: e.to_string() })?;
     write(path, &bytes)
 }
 
@@ -168,7 +170,7 @@ pub(crate) fn geojson_shapes(path: &Path, key: &str) -> Result<BTreeMap<String, 
             serde_json::Value::Number(n) => n.to_string(),
             _ => return Err(input_err(path, format!("a feature has no property {key}"))),
         };
-        let mp = crate::engine::geometry::parse_geometry(&f["geometry"]).map_err(|e| input_err(path, e))?;
+        let mp = crate::engine::geo::geometry::parse_geometry(&f["geometry"]).map_err(|e| input_err(path, e))?;
         let shape: Shape =
             mp.0.iter()
                 .map(|p| {

@@ -10,7 +10,7 @@ use super::simplify::{to_grid, Shape};
 use super::{
     indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result, GRID,
 };
-use crate::engine::names::normalize;
+use crate::engine::placement::names::normalize;
 use crate::engine::region::{DefaultView, Manifest};
 
 /// The region's ONS code.

@@ -1,0 +1,271 @@
+//! The page's side of the conversation with the engine worker: a file handed over (or a bundled
+//! sample fetched and handed over), a read stopped, and each answer applied to the page's state.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::state::{self, Ctx, SAMPLES};
+use super::{backend, rehearsal, table};
+use crate::app::browser;
+use crate::app::error::AppError;
+use crate::app::protocol::Response;
+use crate::engine::region::{AddedIndicators, ExtraIndicators};
+use crate::engine::session::FileSummary;
+use crate::engine::{Analysis, View};
+
+thread_local! {
+    /// A [`Response::Read`] whose analysis comes next, held to be drawn with it.
+    static HELD_READ: std::cell::Cell<Option<Response>> = const { std::cell::Cell::new(None) };
+}
+
+/// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker. A read in
+/// progress is cancelled first (the worker is restarted).
+pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
+    // A summary held for its analysis belongs to the file before.
+    HELD_READ.set(None);
+    if ctx.reading.get_untracked().is_some() {
+        // The new file's timing started at its drop; stopping the old read must not clear it.
+        let t0 = ctx.t0.get_value();
+        cancel(ctx);
+        ctx.t0.set_value(t0);
+    }
+    // The worker starts reading first; the page then says it is reading.
+    let then = ctx.ask_ahead();
+    backend::send_read(name.clone(), then, &data);
+    ctx.reading.set(Some(name.clone()));
+    ctx.reading_sample.set_value(sample);
+    ctx.progress.set(None);
+    ctx.busy.set(true);
+    browser::set_state("busy");
+    ctx.status.set(format!("Reading {name}…"));
+}
+
+/// Stops reading the current file: the worker is restarted, so the previous file is gone too.
+pub fn cancel(ctx: Ctx) {
+    backend::restart();
+    HELD_READ.set(None);
+    let name = ctx.reading.get_untracked().unwrap_or_default();
+    finish_reading(ctx);
+    ctx.file.set(None);
+    ctx.outcome.set(None);
+    ctx.t0.set_value(None);
+    ctx.status.set(format!("Stopped reading {name}."));
+    browser::set_state("ready");
+}
+
+fn finish_reading(ctx: Ctx) {
+    ctx.reading.set(None);
+    ctx.progress.set(None);
+    ctx.busy.set(false);
+}
+
+/// Applies an answer of the engine worker to the page.
+pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
+    if matches!(resp, Response::Analyzed { .. } | Response::Failed { .. }) {
+        if let Some(Response::Read { name, summary, ms, io_ms, memory, how, analysed_ms }) = HELD_READ.take() {
+            let end = browser::now() - analysed_ms.unwrap_or(0.0);
+            took_read(ctx, name, summary, ReadTimes { ms, io_ms, memory, end }, how);
+        }
+    }
+    match resp {
+        Response::AreasSet { rehearsal } => {
+            if !ctx.ready.get_value() {
+                ctx.ready.set_value(true);
+                if let Some(summary) = rehearsal {
+                    let t = browser::now();
+                    rehearsal::rehearse(ctx, summary, &data.as_string().unwrap_or_default());
+                    browser::measure("equimap:ready:rehearsal", t);
+                }
+                browser::measure("equimap:ready", 0.0);
+                browser::set_state("ready");
+                // The second worker for large files starts once the page is ready.
+                backend::spawn_helper();
+                // A link to a bundled sample renders at once.
+                let (file, sample) = ctx.view.with_untracked(|v| (v.file.clone(), v.sample));
+                if sample && SAMPLES.iter().any(|s| s.0 == file) {
+                    load_sample(ctx, &file);
+                }
+            }
+        }
+        Response::Progress { name, read, total } => {
+            if ctx.reading.get_untracked().as_deref() == Some(name.as_str()) {
+                ctx.progress.set(Some((read, total)));
+                ctx.status.set(format!("Reading {name}: {:.0} of {:.0} MB…", read / 1e6, total / 1e6));
+            }
+        }
+        Response::Read { analysed_ms: Some(_), .. } => {
+            // Its analysis comes next: both are drawn at once.
+            HELD_READ.set(Some(resp));
+        }
+        Response::Read { name, summary, ms, io_ms, memory, how, analysed_ms: None } => {
+            took_read(ctx, name, summary, ReadTimes { ms, io_ms, memory, end: browser::now() }, how);
+        }
+        Response::Indicators { name, extra, added } => {
+            finish_reading(ctx);
+            join_indicators(ctx, name, extra, added);
+        }
+        Response::Analyzed { seq, points, bench, ms, memory } => {
+            if seq != ctx.seq.get_value() {
+                return;
+            }
+            browser::expose_info("worker_memory_after_analysis", &memory.to_string());
+            if ctx.t0.get_value().is_some() {
+                browser::measure("equimap:analyze:worker", browser::now() - ms);
+                ctx.t_render.set_value(browser::now());
+            }
+            let json = data.as_string().unwrap_or_default();
+            let result = serde_json::from_str::<Analysis>(&json).map(Arc::new).map_err(|e| AppError::Message(e.to_string()));
+            if result.is_ok() {
+                browser::expose("analysis", &json);
+            }
+            if let Some(b) = bench {
+                browser::expose("result", &b);
+            }
+            ctx.points.set(Arc::new(points));
+            ctx.outcome.set(Some(state::Outcome { result }));
+        }
+        Response::Failed { seq, stage, message } => {
+            if seq.is_some_and(|s| s != ctx.seq.get_value()) {
+                return;
+            }
+            if stage == "read" {
+                finish_reading(ctx);
+            }
+            ctx.status.set(message.clone());
+            if stage == "read" || stage == "analyze" {
+                ctx.outcome.set(Some(state::Outcome { result: Err(AppError::Engine(message)) }));
+            }
+            browser::set_state("error");
+        }
+        // Handled by the backend (the helper's part goes to the engine worker).
+        Response::PartRead { .. } | Response::PartRefused => {}
+        Response::Distinct { column, values } => ctx.distinct.update(|d| {
+            d.insert(column, values);
+        }),
+        Response::Export { name } => browser::download(&name, "text/csv", &js_sys::Uint8Array::new(&data).to_vec()),
+    }
+}
+
+/// A program file was read: the view drops the columns the file lacks (with a message).
+fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
+    let n = summary.report.rows_in;
+    let has = |c: &str| summary.has_column(c);
+    let mut dropped = Vec::new();
+    let sample = ctx.reading_sample.get_value();
+    ctx.view.update(|v| {
+        v.file = name.clone();
+        v.sample = sample;
+        for c in [&mut v.area_column, &mut v.lat_column, &mut v.lon_column, &mut v.id_column, &mut v.capacity_column] {
+            if !c.is_empty() && !has(c) {
+                dropped.push(c.clone());
+                c.clear();
+            }
+        }
+        v.filters.retain(|f| {
+            let ok = filter_columns(f).iter().all(|c| has(c));
+            if !ok {
+                dropped.push(crate::engine::analysis::describe_filter(f));
+            }
+            ok
+        });
+    });
+    if !dropped.is_empty() {
+        ctx.link_problems.update(|p| p.push(format!("{name} has no column for: {} (left out)", dropped.join("; "))));
+    }
+    ctx.distinct.set(Default::default());
+    ctx.file.set(Some(Arc::new(summary)));
+    ctx.status.set(format!("Read {} rows of {name}.", table::fmt(n as f64, 0)));
+}
+
+/// How long the worker took to read a file, and its memory afterwards (see [`Response::Read`]).
+struct ReadTimes {
+    ms: f64,
+    io_ms: f64,
+    memory: f64,
+    /// When the reading ended, on the page's clock.
+    end: f64,
+}
+
+/// Shows that the program file `name` was read (its summary), and asks for the analysis of a view
+/// that changed with the file's columns.
+fn took_read(ctx: Ctx, name: String, summary: FileSummary, t: ReadTimes, how: String) {
+    browser::expose_info("worker_memory_after_read", &t.memory.to_string());
+    browser::expose_info("read_by", &serde_json::Value::String(how).to_string());
+    if let Some(t0) = ctx.t0.get_value() {
+        browser::measure_between("equimap:read", t0, t.end);
+        browser::measure_between("equimap:read:worker", t.end - t.ms, t.end);
+        browser::measure_between("equimap:read:io", t.end - t.io_ms, t.end);
+    }
+    finish_reading(ctx);
+    take_summary(ctx, name, summary);
+    // The worker is analysing the file for the view it was read under (or has); a view that
+    // changed with the file's columns is asked for now.
+    ctx.recompute_after_read();
+}
+
+/// The engine found the file is area indicators keyed by code and joined them to its areas:
+/// join the same indicators to the page's areas.
+fn join_indicators(ctx: Ctx, name: String, extra: ExtraIndicators, added: AddedIndicators) {
+    let Some(areas) = ctx.areas.get_untracked() else { return };
+    let unknown = if extra.unknown_keys.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {} rows are not areas of this level: {}.",
+            extra.unknown_keys.len(),
+            extra.unknown_keys.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        )
+    };
+    ctx.status.set(format!(
+        "{name}: added area indicators {} (joined on \"{}\"). Choose them as denominator, need or map layer.{unknown}",
+        extra.added.join(", "),
+        extra.key_column
+    ));
+    ctx.areas.set(Some(Arc::new(areas.with_added(&added))));
+    backend::add_extra(added);
+    ctx.t0.set_value(None);
+    browser::set_state("done");
+}
+
+/// The engine worker stopped (out of memory, most likely): say so; it was restarted.
+pub fn on_crash(ctx: Ctx, message: String) {
+    let during = ctx.reading.get_untracked().map(|n| format!(" while reading {n}")).unwrap_or_default();
+    finish_reading(ctx);
+    ctx.file.set(None);
+    ctx.t0.set_value(None);
+    let error = AppError::WorkerStopped { during, reason: message };
+    ctx.status.set(error.to_string());
+    ctx.outcome.set(Some(state::Outcome { result: Err(error) }));
+    browser::set_state("error");
+}
+
+fn filter_columns(f: &crate::engine::view::Filter) -> Vec<String> {
+    use crate::engine::view::Filter::*;
+    match f {
+        Equals { column, .. } | Since { column, .. } | Until { column, .. } | Price { column, .. } => vec![column.clone()],
+        Ages { min_column, max_column, .. } => vec![min_column.clone(), max_column.clone()],
+    }
+}
+
+/// Loads a bundled sample export by file name.
+pub fn load_sample(ctx: Ctx, name: &str) {
+    let Some((file, path, region)) = SAMPLES.iter().find(|s| s.0 == name).copied() else { return };
+    if ctx.view.get_untracked().region != region {
+        ctx.edit(|v| {
+            *v = View { region: region.into(), ..View::default() };
+        });
+    }
+    ctx.t0.set_value(Some(browser::now()));
+    ctx.busy.set(true);
+    leptos::task::spawn_local(async move {
+        match browser::fetch_bytes(path).await {
+            Ok(bytes) => send_file(ctx, file.to_string(), js_sys::Uint8Array::from(bytes.as_slice()).into(), true),
+            Err(e) => {
+                ctx.busy.set(false);
+                ctx.status.set(e.to_string());
+            }
+        }
+    });
+}

@@ -1,0 +1,115 @@
+//! The match report: where every row of the file went (rejected, excluded, unmatched, matched),
+//! unmatched names with suggestions and a way to assign them, and downloads of every bucket.
+
+use leptos::prelude::*;
+
+use super::error_note::ErrorNote;
+use super::state::Ctx;
+use crate::engine::analysis::PAGE_REJECTED_ROWS;
+use crate::engine::placement::matching::Unmatched;
+
+/// Asks the engine worker for a download that needs the rows (`matched` or `excluded`).
+fn export(what: &str) {
+    super::backend::send(&crate::app::protocol::Request::Export { what: what.into() }, &wasm_bindgen::JsValue::UNDEFINED);
+}
+
+/// The match report panel.
+#[component]
+pub fn MatchReport() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let area_options =
+        move || ctx.areas.get().map(|a| a.codes.iter().cloned().zip(a.names.iter().cloned()).collect::<Vec<_>>()).unwrap_or_default();
+    let name_of = move |code: &str| {
+        ctx.areas.get_untracked().and_then(|a| a.by_code(code).map(|i| a.names[i].clone())).unwrap_or_else(|| code.to_string())
+    };
+    view! {
+        {move || ctx.outcome.get().map(|o| match o.result {
+            Err(e) => view! { <ErrorNote error=e panel=true/> }.into_any(),
+            Ok(a) => {
+                let r = a.rows;
+                let values = a.unmatched_values.clone();
+                let total_values = values.len();
+                view! {
+                    <section class="panel" data-testid="match-report" aria-label="Match report">
+                        <h2>"Match report"</h2>
+                        <p class="counts">
+                            <span data-testid="rows-in">{r.rows_in}</span>" rows = "
+                            <span class="b matched" data-testid="rows-matched">{r.matched}</span>" matched + "
+                            <span class="b unmatched" data-testid="rows-unmatched">{r.unmatched}</span>" unmatched + "
+                            <span class="b excluded" data-testid="rows-excluded">{r.excluded}</span>" excluded by filters + "
+                            <span class="b rejected" data-testid="rows-rejected">{r.rejected}</span>" rejected"
+                        </p>
+                        <ul class="small">
+                            {a.excluded_by.iter().map(|e| view! { <li>{format!("{}: {} rows excluded", e.filter, e.rows)}</li> }).collect::<Vec<_>>()}
+                        </ul>
+                        <Show when=move || { total_values > 0 }>
+                            <h3>"Unmatched values"</h3>
+                        </Show>
+                        <div class="scroll short">
+                            <table class="unmatched">
+                                <tbody>
+                                    {values.into_iter().take(100).map(|u| {
+                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName);
+                                        let value = u.value.clone();
+                                        let sugg = u.suggestions.clone();
+                                        let shown = if u.value.is_empty() { "(blank)".to_string() } else { u.value.clone() };
+                                        view! {
+                                            <tr>
+                                                <td class="val">{shown}</td>
+                                                <td class="num">{u.rows}</td>
+                                                <td>{u.reason.describe()}
+                                                    {(!sugg.is_empty()).then(|| format!(" — maybe {}", sugg.iter().map(|c| name_of(c)).collect::<Vec<_>>().join(", ")))}
+                                                </td>
+                                                <td>{assignable.then(|| {
+                                                    let v2 = value.clone();
+                                                    let sugg2 = sugg.clone();
+                                                    // Every area is listed once the list is reached for
+                                                    // (pointer or focus, before it opens): a report of
+                                                    // many values draws its suggestions only.
+                                                    let all = RwSignal::new(false);
+                                                    view! {
+                                                        <select aria-label=format!("Assign {value} to an area")
+                                                            on:pointerdown=move |_| all.set(true) on:focus=move |_| all.set(true)
+                                                            on:change=move |ev| {
+                                                            let code = event_target_value(&ev);
+                                                            if !code.is_empty() { let k = v2.clone(); ctx.edit(|v| { v.assignments.insert(k, code); }); }
+                                                        }>
+                                                            <option value="">"assign to…"</option>
+                                                            {sugg2.iter().map(|c| view! { <option value=c.clone()>{name_of(c)}</option> }).collect::<Vec<_>>()}
+                                                            {move || all.get().then(|| area_options().into_iter().map(|(c, n)| view! { <option value=c>{n}</option> }).collect::<Vec<_>>())}
+                                                        </select>
+                                                    }
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect::<Vec<_>>()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Show when=move || ctx.view.with(|v| !v.assignments.is_empty())>
+                            <p class="small">"Your assignments: "
+                                {move || ctx.view.get().assignments.iter().map(|(n, c)| {
+                                    let n2 = n.clone();
+                                    view! { <span class="chip">{format!("{n} → {}", name_of(c))}
+                                        <button type="button" class="x" aria-label=format!("Undo assignment of {n}") on:click=move |_| { let k = n2.clone(); ctx.edit(|v| { v.assignments.remove(&k); }); }>"×"</button></span> }
+                                }).collect::<Vec<_>>()}
+                            </p>
+                        </Show>
+                        <p class="downloads">
+                            <button type="button" data-testid="download-unmatched" on:click=move |_| export("unmatched")>"Unmatched rows (CSV)"</button>
+                            <button type="button" data-testid="download-rejected" on:click=move |_| export("rejected")>"Rejected rows (CSV)"</button>
+                            <button type="button" on:click=move |_| export("excluded")>"Excluded rows (CSV)"</button>
+                            <button type="button" data-testid="download-matched" on:click=move |_| export("matched")>"Matched rows (CSV)"</button>
+                        </p>
+                        {(!a.rejected_rows.is_empty()).then(|| view! {
+                            <details><summary>{format!("{} rejected rows", a.rows.rejected)}</summary>
+                                <ul class="small">{a.rejected_rows.iter().take(PAGE_REJECTED_ROWS).map(|r| view! { <li>{format!("line {}: {}", r.line, r.reason)}</li> }).collect::<Vec<_>>()}</ul>
+                            </details>
+                        })}
+                        {a.notes.iter().map(|n| view! { <p class="note">{n.clone()}</p> }).collect::<Vec<_>>()}
+                    </section>
+                }.into_any()
+            }
+        })}
+    }
+}

@@ -1,0 +1,198 @@
+//! The app's state: the view (mirrored in the URL), the loaded region level, the user's file, and
+//! the current analysis. Components read and change it through [`Ctx`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::app::error::AppError;
+use crate::engine::region::{Areas, Manifest};
+use crate::engine::session::FileSummary;
+use crate::engine::{Analysis, View};
+
+use crate::app::protocol::Ahead;
+
+/// Regions the site serves.
+pub const REGIONS: &[(&str, &str)] = &[("chicago", "Chicago"), ("west-midlands", "West Midlands")];
+
+/// Real exports bundled with the site, by file name → path and region.
+pub const SAMPLES: &[(&str, &str, &str)] = &[
+    ("mcmf_programs_2024.csv", "data/chicago/samples/mcmf_programs_2024.csv", "chicago"),
+    ("arts-council-investment-programme.csv", "data/west-midlands/samples/arts-council-investment-programme.csv", "west-midlands"),
+];
+
+/// Preset views listed on the landing page: (id, title, query).
+pub const PRESETS: &[(&str, &str, &str)] = &[
+    (
+        "chicago-youth",
+        "Youth programs per 1,000 youth vs median income, Chicago (My CHI. My Future. 2024)",
+        "v=1&r=chicago&preset=chicago-youth&file=mcmf_programs_2024.csv&s=1&w=meeting_type~face_to_face&map=rate",
+    ),
+    (
+        "chicago-hardship",
+        "Free in-person programs vs the hardship index, Chicago",
+        "v=1&r=chicago&preset=chicago-hardship&file=mcmf_programs_2024.csv&s=1&w=meeting_type~face_to_face&price=program_price~free&need=hardship_index&map=bivariate",
+    ),
+    (
+        "wm-arts",
+        "Arts Council funding per head vs deprivation, West Midlands",
+        "v=1&r=west-midlands&preset=wm-arts&file=arts-council-investment-programme.csv&s=1&ac=Local+authority&w=ONS+region~West+Midlands&sup=sum%3A2023-26+Annual+Funding+%28Offered+4+Nov+2022%29&map=rate&grp=wmca_group",
+    ),
+    (
+        crate::engine::peer_bench::PRESET_ID,
+        "Benchmark workload (shared/bench): in-person programs since May 2021 per 1,000 youth",
+        crate::engine::peer_bench::PRESET_QUERY,
+    ),
+];
+
+/// The analysis result, or the message of why there is none.
+#[derive(Clone)]
+pub struct Outcome {
+    /// The analysis (or the message of why there is none).
+    pub result: Result<Arc<Analysis>, AppError>,
+}
+
+/// Shared state, copied into every component.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The view, mirrored in the URL.
+    pub view: RwSignal<View>,
+    /// The current region's manifest.
+    pub manifest: RwSignal<Option<Arc<Manifest>>>,
+    /// The current level's areas (with boundaries).
+    pub areas: RwSignal<Option<Arc<Areas>>>,
+    /// Region data loading error.
+    pub load_error: RwSignal<Option<AppError>>,
+    /// The user's file, as the engine worker summarised it (the rows stay in the worker).
+    pub file: RwSignal<Option<Arc<FileSummary>>>,
+    /// The file being read (name), while it is.
+    pub reading: RwSignal<Option<String>>,
+    /// Bytes read of the file being read, and its size.
+    pub progress: RwSignal<Option<(f64, f64)>>,
+    /// Whether the file being read is a bundled sample.
+    pub reading_sample: StoredValue<bool>,
+    /// What could not be restored from the link.
+    pub link_problems: RwSignal<Vec<String>>,
+    /// A file-reading error or progress message.
+    pub status: RwSignal<String>,
+    /// Busy reading/analysing.
+    pub busy: RwSignal<bool>,
+    /// The current analysis.
+    pub outcome: RwSignal<Option<Outcome>>,
+    /// Program points placed by coordinates (longitude, latitude), for the map.
+    pub points: RwSignal<Arc<Vec<(f64, f64)>>>,
+    /// Distinct values per column, as the worker sent them (for the filter picker).
+    pub distinct: RwSignal<HashMap<String, Vec<String>>>,
+    /// Number of the last analysis asked of the worker (older answers are dropped).
+    pub seq: StoredValue<u64>,
+    /// What the last analysis was asked for (view, file, areas), so it is not asked twice.
+    pub asked: StoredValue<Option<(View, usize, usize)>>,
+    /// The analysis asked for together with the read in progress (view, seq, areas), taken when
+    /// the read's answer arrives.
+    pub ahead: StoredValue<Option<(View, u64, usize)>>,
+    /// `performance.now()` at the file input's change event.
+    pub t0: StoredValue<Option<f64>>,
+    /// `performance.now()` when the analysis for the file arrived (rendering starts).
+    pub t_render: StoredValue<f64>,
+    /// Whether the engine has said it is ready once.
+    pub ready: StoredValue<bool>,
+}
+
+impl Ctx {
+    /// Fresh state with the view from the link.
+    pub fn new(view: View, problems: Vec<String>) -> Self {
+        Ctx {
+            view: RwSignal::new(view),
+            manifest: RwSignal::new(None),
+            areas: RwSignal::new(None),
+            load_error: RwSignal::new(None),
+            file: RwSignal::new(None),
+            reading: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            reading_sample: StoredValue::new(false),
+            link_problems: RwSignal::new(problems),
+            status: RwSignal::new(String::new()),
+            busy: RwSignal::new(false),
+            outcome: RwSignal::new(None),
+            points: RwSignal::new(Arc::new(Vec::new())),
+            distinct: RwSignal::new(HashMap::new()),
+            seq: StoredValue::new(0),
+            asked: StoredValue::new(None),
+            ahead: StoredValue::new(None),
+            t0: StoredValue::new(None),
+            t_render: StoredValue::new(0.0),
+            ready: StoredValue::new(false),
+        }
+    }
+
+    /// Asks the engine worker to analyse the file for the current view (the answer sets
+    /// [`Ctx::outcome`]); with no file or no areas, clears the outcome.
+    /// Asking again for what was asked last does nothing (a file that was just read is analysed
+    /// at once, before the page draws its summary, and the effect that follows finds it asked).
+    pub fn recompute(&self) {
+        let (Some(areas), Some(file)) = (self.areas.get_untracked(), self.file.get_untracked()) else {
+            self.asked.set_value(None);
+            // A message of why there is no file (the engine stopped) stays on screen.
+            if self.outcome.with_untracked(|o| o.as_ref().is_some_and(|o| o.result.is_ok())) {
+                self.outcome.set(None);
+            }
+            return;
+        };
+        let view = self.view.get_untracked();
+        let key = Some((view.analysis_part(), Arc::as_ptr(&file) as usize, Arc::as_ptr(&areas) as usize));
+        if self.asked.with_value(|a| *a == key) {
+            return;
+        }
+        self.asked.set_value(key);
+        let Ahead { seq, view, bench } = self.next_request(&view);
+        super::backend::send(&crate::app::protocol::Request::Analyze { seq, view, bench }, &wasm_bindgen::JsValue::UNDEFINED);
+    }
+
+    /// An analysis request for `view` under a new number (answers to older requests are dropped
+    /// from now on).
+    fn next_request(&self, view: &View) -> Ahead {
+        let seq = self.seq.get_value() + 1;
+        self.seq.set_value(seq);
+        Ahead { seq, view: view.analysis_part(), bench: view.preset == crate::engine::peer_bench::PRESET_ID }
+    }
+
+    /// The analysis to ask for together with reading a file: the current view's.
+    pub fn ask_ahead(&self) -> Option<Ahead> {
+        let areas = self.areas.get_untracked()?;
+        let ahead = self.next_request(&self.view.get_untracked());
+        self.ahead.set_value(Some((ahead.view.clone(), ahead.seq, Arc::as_ptr(&areas) as usize)));
+        Some(ahead)
+    }
+
+    /// After a file was read: the analysis asked for with the read stands if the view, the
+    /// areas and the number are still the ones it was asked for; otherwise one is asked now.
+    pub fn recompute_after_read(&self) {
+        if let (Some((view, seq, areas_ptr)), Some(areas), Some(file)) =
+            (self.ahead.try_update_value(Option::take).flatten(), self.areas.get_untracked(), self.file.get_untracked())
+        {
+            let current = self.view.with_untracked(View::analysis_part);
+            if view == current && seq == self.seq.get_value() && areas_ptr == Arc::as_ptr(&areas) as usize {
+                self.asked.set_value(Some((current, Arc::as_ptr(&file) as usize, areas_ptr)));
+                return;
+            }
+        }
+        self.recompute();
+    }
+
+    /// The current analysis, if any.
+    pub fn analysis(&self) -> Option<Arc<Analysis>> {
+        self.outcome.get().and_then(|o| o.result.ok())
+    }
+
+    /// Selects the area `code`, or clears the selection if it is the one selected (a click on a
+    /// map area or a table row).
+    pub fn toggle_selected(&self, code: String) {
+        self.edit(|v| v.selected = if v.selected == code { String::new() } else { code });
+    }
+
+    /// Changes the view with `f`.
+    pub fn edit(&self, f: impl FnOnce(&mut View)) {
+        self.view.update(f);
+    }
+}

@@ -1,0 +1,144 @@
+//! Downloads: the equity table and the match-report buckets as CSV (cells that a spreadsheet would
+//! run as a formula are neutralised), and the joined table as Parquet.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_schema::{DataType, Field, Schema};
+
+use crate::engine::analysis::Analysis;
+use crate::engine::error::Result;
+
+/// A cell made safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// gets a leading apostrophe, so Excel or Sheets shows it instead of evaluating it. Plain numbers
+/// (`-5`, `+3.2`) are left as they are.
+///
+/// ```
+/// use equimap::engine::analysis::export::neutralise;
+/// assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(neutralise("-5"), "-5");
+/// assert_eq!(neutralise("Rogers Park"), "Rogers Park");
+/// ```
+pub fn neutralise(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("in-memory write");
+    for r in rows {
+        w.write_record(r.iter().map(|c| neutralise(c))).expect("in-memory write");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 in, UTF-8 out")
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The equity table as CSV, one line per area.
+pub fn areas_csv(a: &Analysis) -> String {
+    csv_of(
+        &[
+            "code",
+            "name",
+            "supply",
+            "denominator",
+            "rate_per_1000",
+            "location_quotient",
+            "disparity_pp",
+            "need",
+            "need_quintile",
+            "small_denominator",
+            "rows",
+        ],
+        a.areas.iter().map(|r| {
+            vec![
+                r.code.clone(),
+                r.name.clone(),
+                r.supply.to_string(),
+                num(r.denominator),
+                num(r.rate_per_1000),
+                num(r.location_quotient),
+                num(r.disparity_pp),
+                num(r.need),
+                r.need_quintile.map(|q| q.to_string()).unwrap_or_default(),
+                r.small_denominator.to_string(),
+                r.rows.to_string(),
+            ]
+        }),
+    )
+}
+
+/// Unmatched rows as CSV (line, value, reason).
+pub fn unmatched_csv(a: &Analysis) -> String {
+    csv_of(
+        &["line", "value", "reason"],
+        a.unmatched_rows.iter().map(|r| vec![r.line.to_string(), r.value.clone(), r.reason.describe().to_string()]),
+    )
+}
+
+/// Matched rows as CSV: the file's line, the area's code and name, then every column of the row.
+pub fn matched_csv(a: &Analysis, table: &crate::engine::table::Table, codes: &[String], names: &[String]) -> String {
+    let cols = table.column_names();
+    let mut header = vec!["line".to_string(), "area_code".into(), "area_name".into()];
+    header.extend(cols.iter().cloned());
+    let views: Vec<_> = (0..cols.len()).filter_map(|c| crate::engine::table::Column::of(table.batch.column(c))).collect();
+    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
+    csv_of(
+        &hdr,
+        a.matched_rows.iter().map(|&(i, area)| {
+            let i = i as usize;
+            let mut r = vec![table.lines.get(i).to_string(), codes[area as usize].clone(), names[area as usize].clone()];
+            r.extend(views.iter().map(|v| v.text(i).map(|s| s.into_owned()).unwrap_or_default()));
+            r
+        }),
+    )
+}
+
+/// Excluded rows as CSV (line).
+pub fn excluded_csv(a: &Analysis) -> String {
+    csv_of(&["line"], a.excluded_lines.iter().map(|l| vec![l.to_string()]))
+}
+
+/// Rejected rows as CSV (line, reason).
+pub fn rejected_csv(a: &Analysis) -> String {
+    csv_of(&["line", "reason"], a.rejected_rows.iter().map(|r| vec![r.line.to_string(), r.reason.clone()]))
+}
+
+/// The equity table as Parquet.
+pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
+    let f = |name: &str, dt: DataType| Field::new(name, dt, true);
+    let schema = Schema::new(vec![
+        f("code", DataType::Utf8),
+        f("name", DataType::Utf8),
+        f("supply", DataType::Float64),
+        f("denominator", DataType::Float64),
+        f("rate_per_1000", DataType::Float64),
+        f("location_quotient", DataType::Float64),
+        f("disparity_pp", DataType::Float64),
+        f("need", DataType::Float64),
+        f("need_quintile", DataType::UInt64),
+        f("small_denominator", DataType::Boolean),
+    ]);
+    let r = &a.areas;
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(r.iter().map(|x| x.code.as_str()))),
+        Arc::new(StringArray::from_iter_values(r.iter().map(|x| x.name.as_str()))),
+        Arc::new(Float64Array::from_iter_values(r.iter().map(|x| x.supply))),
+        Arc::new(r.iter().map(|x| x.denominator).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.rate_per_1000).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.location_quotient).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.disparity_pp).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.need).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.need_quintile.map(u64::from)).collect::<UInt64Array>()),
+        Arc::new(r.iter().map(|x| Some(x.small_denominator)).collect::<BooleanArray>()),
+    ];
+    let batch = RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| super::EngineError::BadOption(e.to_string()))?;
+    crate::engine::ingest::parquet::write_parquet(&batch)
+}

@@ -1,0 +1,6 @@
+//! Shapes: boundaries and point in polygon ([`geometry`]), lon/lat to SVG paths
+//! ([`projection`]), and map classes ([`classify`]).
+
+pub mod classify;
+pub mod geometry;
+pub mod projection;

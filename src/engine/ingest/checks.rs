@@ -1,0 +1,48 @@
+//! Checks made before a file is read: its size, and that it is text (workbooks, images and
+//! archives are refused by their first bytes, named).
+
+use crate::engine::error::{EngineError, Result};
+
+/// The largest file the engine will read at once. Bigger files are refused with a message instead
+/// of exhausting the browser tab's memory (a 32-bit wasm page has 4 GiB in all).
+pub const MAX_INPUT_BYTES: usize = 1_000_000_000;
+
+/// Refuses inputs over [`MAX_INPUT_BYTES`] before reading them.
+pub fn check_size(file: &str, size: u64) -> Result<()> {
+    if size > MAX_INPUT_BYTES as u64 {
+        return Err(EngineError::TooLarge {
+            file: file.into(),
+            reason: format!(
+                "the file is {:.1} GB; Equimap reads files up to {:.1} GB in the browser. Split it, or use `equimap analyze` natively",
+                size as f64 / 1e9,
+                MAX_INPUT_BYTES as f64 / 1e9
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses binary files (workbooks, images, archives) by their first bytes.
+pub fn check_text(file: &str, head: &[u8]) -> Result<()> {
+    match binary_kind(head) {
+        Some(kind) => Err(EngineError::EmptyInput {
+            file: file.into(),
+            what: format!("this is {kind}, not a text table; export it as CSV (or Parquet) and drop that"),
+        }),
+        None => Ok(()),
+    }
+}
+/// Recognises common binary formats by their first bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or .ods workbook?)"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old Excel .xls workbook"),
+        (b"\x89PNG", "a PNG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"%PDF", "a PDF document"),
+        (b"\x1F\x8B", "a gzip-compressed file (decompress it first)"),
+        (b"PAR1", "a Parquet file named like a text file (rename it .parquet)"),
+    ];
+    SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, k)| *k)
+}
