@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::engine::analysis::DistinctIds;
+use crate::engine::analysis::distinct::DistinctIds;
 use crate::engine::error::Result;
 use crate::engine::fast_hash::FastMap;
 use crate::engine::ingest::typing::values::days_from_civil;

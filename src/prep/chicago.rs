@@ -50,9 +50,43 @@ const AMBIGUOUS: &[(&str, &[&str])] = &[
 pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let dir = from.join("chicago");
     let cmap_path = dir.join("indicators/cmap_cds_2016_2020.csv");
-    let cmap = read_raw_csv(&cmap_path)?;
+    let (codes, names, mut cols) = cmap_indicators(&cmap_path)?;
+    let variant_names = socioeconomic_indicators(&dir.join("indicators/socioeconomic_2008_2012.csv"), &codes, &mut cols)?;
+    // Boundaries: UPPER names and string numbers.
+    let gj_path = dir.join("boundaries/community_areas.geojson");
+    let shapes_by = geojson_shapes(&gj_path, "area_numbe")?;
+    let upper_names = geojson_names(&gj_path)?;
+    let shapes: Vec<_> = codes
+        .iter()
+        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&gj_path, format!("no boundary for area {c}"))))
+        .collect::<Result<_>>()?;
+    let level_dir = out.join("community_area");
+    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 8.0)?;
+    let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[], &cols)?;
+
+    let mut level = level_entry("community_area", "Community areas", codes.len(), bbox, meta);
+    let variants: Vec<(String, String)> = variant_names.into_iter().chain(upper_names).collect();
+    level.aliases = name_index(&mut level, &codes, &names, variants, &cmap_path)?;
+    level.default_view =
+        DefaultView { denominator: "youth_5_19".into(), need: "median_household_income".into(), map: "median_household_income".into() };
+    let manifest = Manifest {
+        version: 1,
+        region: "chicago".into(),
+        name: "Chicago".into(),
+        attribution: "Community areas: City of Chicago Data Portal. Indicators: CMAP Community Data Snapshots (ACS 2016-2020) and City of Chicago socioeconomic indicators 2008-2012.".into(),
+        default_level: "community_area".into(),
+        levels: vec![level],
+    };
+    write_manifest(&out.join("manifest.json"), &manifest)?;
+    Ok(vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")])
+}
+
+/// The 77 community areas (codes and names, ordered by number) and their CMAP indicators.
+fn cmap_indicators(cmap_path: &Path) -> Result<(Vec<String>, Vec<String>, Vec<IndicatorColumn>)> {
+    let cmap = read_raw_csv(cmap_path)?;
     let t = &cmap.table;
-    let col = |name: &str| t.column(name).map_err(|e| input_err(&cmap_path, e));
+    let col = |name: &str| t.column(name).map_err(|e| input_err(cmap_path, e));
     let n = t.num_rows();
     let ids = col("community_id")?;
     let names_col = col("community_area_name")?;
@@ -61,7 +95,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let codes: Vec<String> = order.iter().map(|&i| format!("{}", ids.number(i).unwrap_or(0.0) as i64)).collect();
     let names: Vec<String> = order.iter().map(|&i| names_col.text(i).unwrap_or_default().into_owned()).collect();
     if codes.len() != 77 {
-        return Err(input_err(&cmap_path, format!("expected 77 community areas, found {}", codes.len())));
+        return Err(input_err(cmap_path, format!("expected 77 community areas, found {}", codes.len())));
     }
     let num = |name: &str| -> Result<Vec<Option<f64>>> {
         let c = col(name)?;
@@ -78,7 +112,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             })
             .collect())
     };
-    let mut cols = vec![
+    let cols = vec![
         IndicatorColumn {
             meta: indicator("population", "Total population", "people", CMAP, CMAP_VINTAGE, None, true, false),
             values: pop.clone(),
@@ -124,12 +158,15 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             values: share("OTHER")?,
         },
     ];
+    Ok((codes, names, cols))
+}
 
-    // 2008-2012 socioeconomic indicators, keyed by area number (row 0 is the city total).
-    let socio_path = dir.join("indicators/socioeconomic_2008_2012.csv");
-    let socio = read_raw_csv(&socio_path)?;
+/// Adds the 2008-2012 socioeconomic indicators (keyed by area number; row 0 is the city total)
+/// to `cols`; returns the file's spellings of the area names with their codes.
+fn socioeconomic_indicators(socio_path: &Path, codes: &[String], cols: &mut Vec<IndicatorColumn>) -> Result<Vec<(String, String)>> {
+    let socio = read_raw_csv(socio_path)?;
     let st = &socio.table;
-    let scol = |name: &str| st.column(name).map_err(|e| input_err(&socio_path, e));
+    let scol = |name: &str| st.column(name).map_err(|e| input_err(socio_path, e));
     let (sid, sname) = (scol("Community Area")?, scol("COMMUNITY AREA NAME")?);
     let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
     let mut variant_names: Vec<(String, String)> = Vec::new();
@@ -150,53 +187,38 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         let unit = if id == "hardship_index" { "index" } else { "percent" };
         cols.push(IndicatorColumn { meta: indicator(id, label, unit, SOCIO, SOCIO_VINTAGE, Some(need), false, false), values });
     }
+    Ok(variant_names)
+}
 
-    // Boundaries: UPPER names and string numbers.
-    let gj_path = dir.join("boundaries/community_areas.geojson");
-    let shapes_by = geojson_shapes(&gj_path, "area_numbe")?;
-    let upper_names = geojson_names(&gj_path)?;
-    let shapes: Vec<_> = codes
-        .iter()
-        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&gj_path, format!("no boundary for area {c}"))))
-        .collect::<Result<_>>()?;
-    let level_dir = out.join("community_area");
-    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 8.0)?;
-    let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();
-    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[], &cols)?;
-
-    let mut level = level_entry("community_area", "Community areas", codes.len(), bbox, meta);
-    let code_of_name = |name: &str| codes.iter().zip(&names).find(|(_, n)| normalize(n) == normalize(name)).map(|(c, _)| c.clone());
+/// The level's aliases (other spellings of area names, and neighbourhoods that lie in one area)
+/// and its ambiguous names (neighbourhoods that span several areas, put in `level`).
+fn name_index(
+    level: &mut crate::engine::region::Level,
+    codes: &[String],
+    names: &[String],
+    variants: Vec<(String, String)>,
+    cmap_path: &Path,
+) -> Result<BTreeMap<String, String>> {
+    let code_of_name = |name: &str| codes.iter().zip(names).find(|(_, n)| normalize(n) == normalize(name)).map(|(c, _)| c.clone());
     let mut aliases = BTreeMap::new();
-    for (variant, code) in variant_names.into_iter().chain(upper_names) {
+    for (variant, code) in variants {
         let own = names[codes.iter().position(|c| *c == code).unwrap_or(0)].clone();
         if normalize(&variant) != normalize(&own) {
             aliases.insert(normalize(&variant), code);
         }
     }
     for (alias, target) in NEIGHBOURHOODS {
-        let code = code_of_name(target).ok_or_else(|| input_err(&cmap_path, format!("alias target {target} is not an area name")))?;
+        let code = code_of_name(target).ok_or_else(|| input_err(cmap_path, format!("alias target {target} is not an area name")))?;
         aliases.insert(normalize(alias), code);
     }
     for (name, cands) in AMBIGUOUS {
         let codes_of: Vec<String> = cands
             .iter()
-            .map(|c| code_of_name(c).ok_or_else(|| input_err(&cmap_path, format!("ambiguous candidate {c} is not an area name"))))
+            .map(|c| code_of_name(c).ok_or_else(|| input_err(cmap_path, format!("ambiguous candidate {c} is not an area name"))))
             .collect::<Result<_>>()?;
         level.ambiguous.insert(normalize(name), codes_of);
     }
-    level.aliases = aliases;
-    level.default_view =
-        DefaultView { denominator: "youth_5_19".into(), need: "median_household_income".into(), map: "median_household_income".into() };
-    let manifest = Manifest {
-        version: 1,
-        region: "chicago".into(),
-        name: "Chicago".into(),
-        attribution: "Community areas: City of Chicago Data Portal. Indicators: CMAP Community Data Snapshots (ACS 2016-2020) and City of Chicago socioeconomic indicators 2008-2012.".into(),
-        default_level: "community_area".into(),
-        levels: vec![level],
-    };
-    write_manifest(&out.join("manifest.json"), &manifest)?;
-    Ok(vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")])
+    Ok(aliases)
 }
 
 fn geojson_names(path: &Path) -> Result<Vec<(String, String)>> {

@@ -188,31 +188,8 @@ fn build_msoa(
     let lad_name: Vec<String> = rows.iter().map(|r| lad_of(&r.3).map(|i| lad_names[i].clone()).unwrap_or_default()).collect();
     let group: Vec<String> = rows.iter().map(|r| lad_of(&r.3).map(|i| lad_groups[i].clone()).unwrap_or_default()).collect();
 
-    // Census 2021 TS011 (Nomis download: preamble, header row with "mnemonic", footer notes).
-    let ts_path = dir.join("census/census_deprivation_england_wales_msoa21.csv");
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(&ts_path).map_err(|e| input_err(&ts_path, e))?;
-    let mut households = BTreeMap::new();
-    let mut not_deprived = BTreeMap::new();
-    let mut header_seen = false;
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| input_err(&ts_path, e))?;
-        if !header_seen {
-            header_seen = rec.get(1) == Some("mnemonic");
-            continue;
-        }
-        let Some(code) = rec.get(1).filter(|c| c.starts_with("E02") || c.starts_with("W02")) else { continue };
-        let num = |k: usize| rec.get(k).and_then(|v| v.trim().parse::<f64>().ok());
-        if let (Some(total), Some(none)) = (num(2), num(4)) {
-            households.insert(code.to_string(), total);
-            not_deprived.insert(code.to_string(), none);
-        }
-    }
-    let imd_path = dir.join("imd/imd_england_msoa.csv");
-    let imd = read_raw_csv(&imd_path)?;
-    let it = &imd.table;
-    let (icode, iscore) =
-        (it.column("msoa_code").map_err(|e| input_err(&imd_path, e))?, it.column("Score").map_err(|e| input_err(&imd_path, e))?);
-    let score: BTreeMap<String, f64> = (0..it.num_rows()).filter_map(|i| Some((icode.text(i)?.into_owned(), iscore.number(i)?))).collect();
+    let (households, not_deprived) = nomis_households(&dir.join("census/census_deprivation_england_wales_msoa21.csv"))?;
+    let score = imd_msoa_scores(&dir.join("imd/imd_england_msoa.csv"))?;
     let hh: Vec<Option<f64>> = codes.iter().map(|c| households.get(c).copied()).collect();
     let deprived: Vec<Option<f64>> = codes
         .iter()
@@ -283,6 +260,38 @@ fn build_msoa(
     level.default_view =
         DefaultView { denominator: "households".into(), need: "households_deprived_pct".into(), map: "households_deprived_pct".into() };
     Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")]))
+}
+
+/// MSOA code → (households, households not deprived in any dimension), from Census 2021 TS011
+/// as Nomis writes it (a preamble, a header row with "mnemonic", footer notes).
+fn nomis_households(ts_path: &Path) -> Result<(BTreeMap<String, f64>, BTreeMap<String, f64>)> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(ts_path).map_err(|e| input_err(ts_path, e))?;
+    let mut households = BTreeMap::new();
+    let mut not_deprived = BTreeMap::new();
+    let mut header_seen = false;
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| input_err(ts_path, e))?;
+        if !header_seen {
+            header_seen = rec.get(1) == Some("mnemonic");
+            continue;
+        }
+        let Some(code) = rec.get(1).filter(|c| c.starts_with("E02") || c.starts_with("W02")) else { continue };
+        let num = |k: usize| rec.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+        if let (Some(total), Some(none)) = (num(2), num(4)) {
+            households.insert(code.to_string(), total);
+            not_deprived.insert(code.to_string(), none);
+        }
+    }
+    Ok((households, not_deprived))
+}
+
+/// MSOA 2011 code → IMD 2019 population-weighted average score.
+fn imd_msoa_scores(imd_path: &Path) -> Result<BTreeMap<String, f64>> {
+    let imd = read_raw_csv(imd_path)?;
+    let it = &imd.table;
+    let (icode, iscore) =
+        (it.column("msoa_code").map_err(|e| input_err(imd_path, e))?, it.column("Score").map_err(|e| input_err(imd_path, e))?);
+    Ok((0..it.num_rows()).filter_map(|i| Some((icode.text(i)?.into_owned(), iscore.number(i)?))).collect())
 }
 
 /// LAD code → usual residents 2021, from the ONS workbook's "Population change" sheet.

@@ -1,11 +1,12 @@
-//! The page's side of the conversation with the engine worker: a file handed over (or a bundled
-//! sample fetched and handed over), a read stopped, and each answer applied to the page's state.
+//! The page's side of the conversation with the engine worker: each answer applied to the page's
+//! state (a file read, its analysis, progress, failures, a worker that stopped).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use super::actions::{finish_reading, load_sample, HELD_READ};
 use super::state::{self, Ctx, SAMPLES};
 use super::{backend, rehearsal, table};
 use crate::app::browser;
@@ -13,53 +14,7 @@ use crate::app::error::AppError;
 use crate::app::protocol::Response;
 use crate::engine::region::{AddedIndicators, ExtraIndicators};
 use crate::engine::session::FileSummary;
-use crate::engine::{Analysis, View};
-
-thread_local! {
-    /// A [`Response::Read`] whose analysis comes next, held to be drawn with it.
-    static HELD_READ: std::cell::Cell<Option<Response>> = const { std::cell::Cell::new(None) };
-}
-
-/// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker. A read in
-/// progress is cancelled first (the worker is restarted).
-pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
-    // A summary held for its analysis belongs to the file before.
-    HELD_READ.set(None);
-    if ctx.reading.get_untracked().is_some() {
-        // The new file's timing started at its drop; stopping the old read must not clear it.
-        let t0 = ctx.t0.get_value();
-        cancel(ctx);
-        ctx.t0.set_value(t0);
-    }
-    // The worker starts reading first; the page then says it is reading.
-    let then = ctx.ask_ahead();
-    backend::send_read(name.clone(), then, &data);
-    ctx.reading.set(Some(name.clone()));
-    ctx.reading_sample.set_value(sample);
-    ctx.progress.set(None);
-    ctx.busy.set(true);
-    browser::set_state("busy");
-    ctx.status.set(format!("Reading {name}…"));
-}
-
-/// Stops reading the current file: the worker is restarted, so the previous file is gone too.
-pub fn cancel(ctx: Ctx) {
-    backend::restart();
-    HELD_READ.set(None);
-    let name = ctx.reading.get_untracked().unwrap_or_default();
-    finish_reading(ctx);
-    ctx.file.set(None);
-    ctx.outcome.set(None);
-    ctx.t0.set_value(None);
-    ctx.status.set(format!("Stopped reading {name}."));
-    browser::set_state("ready");
-}
-
-fn finish_reading(ctx: Ctx) {
-    ctx.reading.set(None);
-    ctx.progress.set(None);
-    ctx.busy.set(false);
-}
+use crate::engine::Analysis;
 
 /// Applies an answer of the engine worker to the page.
 pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
@@ -247,25 +202,4 @@ fn filter_columns(f: &crate::engine::view::Filter) -> Vec<String> {
         Equals { column, .. } | Since { column, .. } | Until { column, .. } | Price { column, .. } => vec![column.clone()],
         Ages { min_column, max_column, .. } => vec![min_column.clone(), max_column.clone()],
     }
-}
-
-/// Loads a bundled sample export by file name.
-pub fn load_sample(ctx: Ctx, name: &str) {
-    let Some((file, path, region)) = SAMPLES.iter().find(|s| s.0 == name).copied() else { return };
-    if ctx.view.get_untracked().region != region {
-        ctx.edit(|v| {
-            *v = View { region: region.into(), ..View::default() };
-        });
-    }
-    ctx.t0.set_value(Some(browser::now()));
-    ctx.busy.set(true);
-    leptos::task::spawn_local(async move {
-        match browser::fetch_bytes(path).await {
-            Ok(bytes) => send_file(ctx, file.to_string(), js_sys::Uint8Array::from(bytes.as_slice()).into(), true),
-            Err(e) => {
-                ctx.busy.set(false);
-                ctx.status.set(e.to_string());
-            }
-        }
-    });
 }

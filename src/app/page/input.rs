@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::controller::{cancel, load_sample, send_file};
+use super::actions::{cancel, load_sample, send_file};
 use super::markup::{escape_html, options_html};
 use super::state::{Ctx, PRESETS, REGIONS, SAMPLES};
 use crate::app::error::AppError;

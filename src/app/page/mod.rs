@@ -2,6 +2,7 @@
 //! the engine worker ([`crate::app::worker`]); the page hands it files, draws its answers
 //! ([`controller`]) and keeps the view in the URL.
 
+pub mod actions;
 pub mod backend;
 pub mod controller;
 pub mod error_note;

@@ -4,6 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The formulas, as shown in the app next to the figures.
+pub const FORMULAS: &[(&str, &str)] = &[
+    ("rate_per_1000", "Rate per 1,000 = 1000 × S ÷ P for an area; the region's rate is 1000 × ΣS ÷ ΣP (not a mean of rates)."),
+    ("location_quotient", "Location quotient LQ = (S ÷ ΣS) ÷ (P ÷ ΣP): 1 is parity, above 1 more than the area's share of people."),
+    ("disparity_pp", "Disparity (percentage points) = 100 × (S ÷ ΣS − P ÷ ΣP), the Urban Institute SEDT geographic disparity score."),
+    ("dissimilarity", "Index of dissimilarity D = ½ × Σ |S ÷ ΣS − P ÷ ΣP|: the share of supply that would have to move to match where people live."),
+    ("need_quintile", "Need quintile: areas sorted from most to least need; the area at position k (from 0) of n is in quintile ⌊5k ÷ n⌋ + 1 (1 = most need)."),
+    ("concentration_index", "Concentration index C = Σ (p_t × L_{t−1} − p_{t−1} × L_t), areas sorted from most to least need, p and L the cumulative shares of people and supply. Positive: supply is concentrated where need is highest."),
+    ("gini", "Gini of supply per head G = 1 − Σ (p_t − p_{t−1})(L_t + L_{t−1}), areas sorted by rate ascending. 0: every area has the same rate. Blind to need."),
+    ("demographic_disparity", "Demographic disparity for a group with share g of each area = Σ (S ÷ ΣS) × g − Σ (P ÷ ΣP) × g (SEDT)."),
+];
+
 /// Rate per 1,000: `1000·S/P`; `None` when `P` is 0 or missing.
 pub fn rate_per_1000(s: f64, p: f64) -> Option<f64> {
     (p > 0.0).then(|| 1000.0 * s / p)

@@ -1,0 +1,134 @@
+//! The parts of the analysis that explain it: unmatched values with suggestions, totals per group
+//! of areas, flag columns of the file, and notes for the analyst.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::engine::analysis::measures;
+use crate::engine::placement::matching::{Method, Unmatched, UnmatchedValue};
+use crate::engine::region::Areas;
+use crate::engine::table::{Column, Table};
+use crate::engine::view::Supply;
+
+use super::result::{AreaRow, FlagColumn, GroupRow, Summary};
+
+/// Totals per group label of the area rows (areas without a group are left out).
+pub(super) fn group_rows(rows: &[AreaRow]) -> Vec<GroupRow> {
+    let mut by: BTreeMap<String, (usize, f64, f64)> = BTreeMap::new();
+    for r in rows {
+        if let Some(g) = &r.group {
+            let e = by.entry(g.clone()).or_default();
+            e.0 += 1;
+            e.1 += r.supply;
+            e.2 += r.denominator.unwrap_or(0.0);
+        }
+    }
+    by.into_iter()
+        .map(|(group, (areas, supply, denominator))| GroupRow {
+            group,
+            areas,
+            supply,
+            denominator,
+            rate_per_1000: measures::rate_per_1000(supply, denominator),
+        })
+        .collect()
+}
+
+/// Text columns with two or three distinct values among matched rows, summarised per area.
+pub(super) fn flag_columns(table: &Table, matched: &[(u32, u32)], codes: &[String], method: &Method) -> Vec<FlagColumn> {
+    let schema = table.batch.schema();
+    let mut out = Vec::new();
+    for (c, f) in schema.fields().iter().enumerate() {
+        if matches!(method, Method::Column(m) if m == f.name()) {
+            continue;
+        }
+        let Some(col) = Column::of(table.batch.column(c)).filter(Column::is_text) else { continue };
+        // Up to four distinct values (one more than a flag has), and per area a bit per value seen.
+        let mut values: Vec<&str> = Vec::with_capacity(4);
+        let mut seen_in = vec![0u8; codes.len()];
+        for &(i, a) in matched {
+            let Some(v) = col.str(i as usize) else { continue };
+            let k = match values.iter().position(|x| *x == v) {
+                Some(k) => k,
+                None => {
+                    values.push(v);
+                    if values.len() > 3 {
+                        break;
+                    }
+                    values.len() - 1
+                }
+            };
+            seen_in[a as usize] |= 1 << k;
+        }
+        if !(2..=3).contains(&values.len()) {
+            continue;
+        }
+        let mut flag = FlagColumn { column: f.name().clone(), consistent: BTreeMap::new(), inconsistent: vec![] };
+        for (a, &bits) in seen_in.iter().enumerate() {
+            match bits.count_ones() {
+                0 => {}
+                1 => {
+                    flag.consistent.insert(codes[a].clone(), values[bits.trailing_zeros() as usize].to_string());
+                }
+                _ => flag.inconsistent.push(codes[a].clone()),
+            }
+        }
+        out.push(flag);
+    }
+    out
+}
+
+/// Unmatched rows grouped by (value, reason), most rows first, with suggestions: the nearest
+/// names for an unknown name, the candidates of an ambiguous one.
+pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched), usize>) -> Vec<UnmatchedValue> {
+    let mut unmatched_values: Vec<UnmatchedValue> = groups
+        .into_iter()
+        .map(|((value, reason), rows)| UnmatchedValue {
+            suggestions: match reason {
+                Unmatched::UnknownName => areas.suggest(&value),
+                Unmatched::AmbiguousName => areas.ambiguous(&value).cloned().unwrap_or_default(),
+                _ => vec![],
+            },
+            value,
+            reason,
+            rows,
+        })
+        .collect();
+    unmatched_values.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.value.cmp(&b.value)));
+    unmatched_values
+}
+
+/// Notes for the analyst: flag columns whose rows disagree within an area, areas where one row
+/// makes up most of a summed supply, areas left out for want of a need value.
+pub(super) fn notes(
+    areas: &Areas,
+    flags: &[FlagColumn],
+    rows: &[AreaRow],
+    supply: &Supply,
+    summary: &Summary,
+    need_label: &str,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for f in flags {
+        if !f.inconsistent.is_empty() {
+            let names: Vec<&str> = f.inconsistent.iter().filter_map(|c| areas.by_code(c).map(|i| areas.names[i].as_str())).collect();
+            notes.push(format!("\"{}\" differs between rows of {} area(s): {}.", f.column, names.len(), names.join(", ")));
+        }
+    }
+    for r in rows {
+        if r.largest_row_share.is_some_and(|s| s > 0.5) && r.rows > 1 && !matches!(supply, Supply::Rows | Supply::Programs) {
+            notes.push(format!(
+                "One row makes up {:.0}% of {}'s supply: consider excluding the largest rows.",
+                100.0 * r.largest_row_share.unwrap_or(0.0),
+                r.name
+            ));
+        }
+    }
+    if !summary.areas_without_need.is_empty() {
+        notes.push(format!(
+            "{} area(s) have no {} value and are left out of the quintiles and the concentration index.",
+            summary.areas_without_need.len(),
+            need_label
+        ));
+    }
+    notes
+}

@@ -1,0 +1,279 @@
+//! What an analysis gives: the row accounting, one row per area, the need quintiles, the
+//! region-wide figures, the unmatched values, what auto-detection chose; and the page's share of it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::analysis::measures::CurvePoint;
+use crate::engine::ingest::ingested::RejectedRow;
+use crate::engine::placement::matching::{Method, Unmatched, UnmatchedValue};
+
+/// Row accounting: `in = rejected + excluded + unmatched + matched`, always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RowCounts {
+    /// Data rows in the file (blank lines not counted).
+    #[serde(rename = "in")]
+    pub rows_in: usize,
+    /// Rows that could not be read.
+    pub rejected: usize,
+    /// Rows dropped by a filter the user chose.
+    pub excluded: usize,
+    /// Rows with no area.
+    pub unmatched: usize,
+    /// Rows placed in an area and counted.
+    pub matched: usize,
+}
+
+/// One area's line of the equity table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AreaRow {
+    /// Area code.
+    pub code: String,
+    /// Area name.
+    pub name: String,
+    /// Supply S (0 when no program: never missing).
+    pub supply: f64,
+    /// Denominator P.
+    pub denominator: Option<f64>,
+    /// 1000·S/P.
+    pub rate_per_1000: Option<f64>,
+    /// (S/ΣS)/(P/ΣP).
+    pub location_quotient: Option<f64>,
+    /// 100·(S/ΣS − P/ΣP).
+    pub disparity_pp: Option<f64>,
+    /// Need indicator value.
+    pub need: Option<f64>,
+    /// 1 (most need) to 5.
+    pub need_quintile: Option<u8>,
+    /// P below 100: read the rate with care.
+    pub small_denominator: bool,
+    /// Matched rows in the area.
+    pub rows: usize,
+    /// Share of the area's supply that its single largest row makes up (0–1).
+    pub largest_row_share: Option<f64>,
+    /// The area's group (e.g. WMCA constituent), when the view groups areas.
+    pub group: Option<String>,
+}
+
+/// One need quintile's line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QuintileRow {
+    /// 1 (most need) to 5.
+    pub quintile: u8,
+    /// Areas in it.
+    pub areas: usize,
+    /// Its share of ΣP (areas with a need value).
+    pub population_share: f64,
+    /// Its share of ΣS.
+    pub supply_share: f64,
+    /// 1000·S/P over its areas.
+    pub rate_per_1000: Option<f64>,
+}
+
+/// One demographic group's disparity.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupDisparity {
+    /// Indicator holding the group's share.
+    pub indicator: String,
+    /// Its label.
+    pub label: String,
+    /// Σ (S/ΣS)·g − Σ (P/ΣP)·g, in share units (0.05 = 5 points).
+    pub value: Option<f64>,
+}
+
+/// Region-wide figures.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// ΣS.
+    pub supply_total: f64,
+    /// ΣP.
+    pub denominator_total: f64,
+    /// 1000·ΣS/ΣP.
+    pub rate_per_1000: Option<f64>,
+    /// Concentration index by need (positive: supply reaches need).
+    pub concentration_index: Option<f64>,
+    /// Gini of supply per head.
+    pub gini: Option<f64>,
+    /// Index of dissimilarity.
+    pub dissimilarity: Option<f64>,
+    /// Demographic disparity per group indicator of the level.
+    pub demographic_disparity: Vec<GroupDisparity>,
+    /// Areas left out of the quintiles and concentration index for want of a need value.
+    pub areas_without_need: Vec<String>,
+    /// Concentration curve points (most need first).
+    pub concentration_curve: Vec<CurvePoint>,
+    /// Lorenz curve points of supply per head.
+    pub lorenz_curve: Vec<CurvePoint>,
+}
+
+/// A row with no area, for the match report and its download.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UnmatchedRow {
+    /// Line of the file.
+    pub line: u64,
+    /// The value it carried (area text or "lat, lon").
+    pub value: String,
+    /// Why it has no area.
+    pub reason: Unmatched,
+}
+
+/// Rows dropped by one filter.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExcludedBy {
+    /// The filter, in words.
+    pub filter: String,
+    /// Rows it dropped (each row counted once, by the first filter that drops it).
+    pub rows: usize,
+}
+
+/// Everything resolved about the view: what auto-detection chose.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Resolved {
+    /// How rows were placed.
+    pub method: Method,
+    /// Id column for distinct programs.
+    pub id_column: Option<String>,
+    /// Capacity column.
+    pub capacity_column: Option<String>,
+    /// What was counted (never `auto`).
+    pub supply: String,
+    /// Denominator indicator.
+    pub denominator: String,
+    /// Need indicator.
+    pub need: String,
+    /// Whether higher need values mean more need.
+    pub higher_is_more_need: bool,
+}
+
+/// The analysis of a view.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Analysis {
+    /// Row accounting.
+    pub rows: RowCounts,
+    /// One row per area, in the region's order.
+    pub areas: Vec<AreaRow>,
+    /// Need quintiles 1–5.
+    pub quintiles: Vec<QuintileRow>,
+    /// Region-wide figures.
+    pub summary: Summary,
+    /// Every unmatched row.
+    pub unmatched_rows: Vec<UnmatchedRow>,
+    /// Every rejected row.
+    pub rejected_rows: Vec<RejectedRow>,
+    /// Lines of the rows excluded by a filter (for the excluded-rows download; not in the JSON).
+    #[serde(skip, default)]
+    pub excluded_lines: Vec<u64>,
+    /// Table row index and area index of every matched row (for the matched-rows download; not in the JSON).
+    #[serde(skip, default)]
+    pub matched_rows: Vec<(u32, u32)>,
+    /// Unmatched rows grouped by value, with suggestions.
+    pub unmatched_values: Vec<UnmatchedValue>,
+    /// Excluded rows per filter.
+    pub excluded_by: Vec<ExcludedBy>,
+    /// What auto-detection chose.
+    pub resolved: Resolved,
+    /// Region and level.
+    pub region: String,
+    /// Level id.
+    pub level: String,
+    /// Things the analyst should know (e.g. one row dominates an area).
+    pub notes: Vec<String>,
+    /// Totals per group of areas (e.g. WMCA constituent / non-constituent / rest of region), when
+    /// the view groups areas.
+    pub groups: Vec<GroupRow>,
+    /// Flag columns of the file (two or three distinct values, such as `Priority Place`): per area,
+    /// the value when every matched row agrees, and the areas where rows disagree.
+    pub flags: Vec<FlagColumn>,
+}
+
+/// Rejected rows the page lists (the rest are downloaded from the engine).
+pub const PAGE_REJECTED_ROWS: usize = 50;
+
+/// An [`Analysis`] as the page gets it from the engine worker: every figure, without the per-row
+/// lists it does not draw — no unmatched rows and the first [`PAGE_REJECTED_ROWS`] rejected rows
+/// (both are downloaded from the engine, which keeps them). Its JSON reads back as an `Analysis`.
+#[derive(Debug, Serialize)]
+pub struct PageAnalysis<'a> {
+    rows: &'a RowCounts,
+    areas: &'a [AreaRow],
+    quintiles: &'a [QuintileRow],
+    summary: &'a Summary,
+    unmatched_rows: &'a [UnmatchedRow],
+    rejected_rows: &'a [RejectedRow],
+    unmatched_values: &'a [UnmatchedValue],
+    excluded_by: &'a [ExcludedBy],
+    resolved: &'a Resolved,
+    region: &'a str,
+    level: &'a str,
+    notes: &'a [String],
+    groups: &'a [GroupRow],
+    flags: &'a [FlagColumn],
+}
+
+impl Analysis {
+    /// The analysis without the row lists the page does not draw (see [`PageAnalysis`]).
+    pub fn for_page(&self) -> PageAnalysis<'_> {
+        // Every field named, so a new field of `Analysis` cannot be left out unnoticed.
+        let Analysis {
+            rows,
+            areas,
+            quintiles,
+            summary,
+            unmatched_rows: _,
+            rejected_rows,
+            excluded_lines: _,
+            matched_rows: _,
+            unmatched_values,
+            excluded_by,
+            resolved,
+            region,
+            level,
+            notes,
+            groups,
+            flags,
+        } = self;
+        PageAnalysis {
+            rows,
+            areas,
+            quintiles,
+            summary,
+            unmatched_rows: &[],
+            rejected_rows: &rejected_rows[..rejected_rows.len().min(PAGE_REJECTED_ROWS)],
+            unmatched_values,
+            excluded_by,
+            resolved,
+            region,
+            level,
+            notes,
+            groups,
+            flags,
+        }
+    }
+}
+
+/// Totals of one group of areas.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupRow {
+    /// Group label.
+    pub group: String,
+    /// Areas in it.
+    pub areas: usize,
+    /// ΣS over its areas.
+    pub supply: f64,
+    /// ΣP over its areas.
+    pub denominator: f64,
+    /// 1000·ΣS/ΣP.
+    pub rate_per_1000: Option<f64>,
+}
+
+/// A flag column carried by the upload, summarised per area.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FlagColumn {
+    /// Column name.
+    pub column: String,
+    /// Area code → the one value all its matched rows carry.
+    pub consistent: BTreeMap<String, String>,
+    /// Area codes whose rows carry different values (reported, never resolved).
+    pub inconsistent: Vec<String>,
+}
