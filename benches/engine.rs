@@ -71,7 +71,58 @@ mod native {
         )
     }
 
+    /// Records and field bytes of `bytes` as `csv-core` splits them (the `csv` crate's own
+    /// splitter, without building records): the peer of [`equimap::engine::ingest::split_count`].
+    fn csv_core_count(bytes: &[u8]) -> (u64, u64) {
+        use csv_core::ReadRecordResult::*;
+        let mut reader = csv_core::ReaderBuilder::new().build();
+        let (mut out, mut ends) = (vec![0u8; 1 << 20], vec![0usize; 4096]);
+        let (mut input, mut outlen, mut endlen) = (bytes, 0, 0);
+        let (mut records, mut field_bytes) = (0u64, 0u64);
+        loop {
+            let (res, nin, nout, nend) = reader.read_record(input, &mut out[outlen..], &mut ends[endlen..]);
+            input = &input[nin..];
+            outlen += nout;
+            endlen += nend;
+            match res {
+                InputEmpty => {}
+                OutputFull | OutputEndsFull => panic!("a record longer than the benchmark's buffers"),
+                Record => {
+                    records += 1;
+                    field_bytes += outlen as u64;
+                    (outlen, endlen) = (0, 0);
+                }
+                End => return (records, field_bytes),
+            }
+        }
+    }
+
+    /// The record splitter alone against `csv-core` on the same bytes (the A/B of issue 18).
+    fn splitter_ab(files: &[(String, Vec<u8>)]) {
+        println!("\n| file | MB | csv-core split (peer) | Equimap split | Equimap ÷ peer |");
+        println!("|---|---:|---:|---:|---:|");
+        for (name, bytes) in files {
+            let runs = if bytes.len() > 50_000_000 { 5 } else { 21 };
+            assert_eq!(equimap::engine::ingest::split_count(bytes, b','), csv_core_count(bytes), "{name}: the two split alike");
+            let peer = time(runs, || csv_core_count(bytes));
+            let ours = time(runs, || equimap::engine::ingest::split_count(bytes, b','));
+            println!("| {name} | {:.1} | {peer:.1} ms | {ours:.1} ms | {:.2}× |", bytes.len() as f64 / 1e6, ours / peer);
+        }
+    }
+
     pub fn run() {
+        // `cargo bench -- split FILE…`: only the splitter A/B, on the files given (or synthetic ones).
+        let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+        if args.first().map(String::as_str) == Some("split") {
+            let areas =
+                equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "chicago", "").unwrap();
+            let files: Vec<(String, Vec<u8>)> = if args.len() > 1 {
+                args[1..].iter().map(|p| (p.clone(), std::fs::read(p).unwrap())).collect()
+            } else {
+                [10_000usize, 1_000_000].iter().map(|&n| (format!("synthetic {n}"), synth(n, &areas.names))).collect()
+            };
+            return splitter_ab(&files);
+        }
         let areas = equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "chicago", "").unwrap();
         println!("| rows | MB | csv crate iterate (peer) | ingest | ingest ÷ peer | ingest MB/s | place by name | place by point | analyze (filters + measures) |");
         println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -110,5 +161,8 @@ mod native {
                 mb / (ingest / 1000.0)
             );
         }
+        let files: Vec<(String, Vec<u8>)> =
+            [10_000usize, 1_000_000].iter().map(|&n| (format!("synthetic {n}"), synth(n, &areas.names))).collect();
+        splitter_ab(&files);
     }
 }

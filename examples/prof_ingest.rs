@@ -1,3 +1,4 @@
+//! Reading time of the CSV reader on one file, for a profiler: `cargo run --release --example prof_ingest FILE`.
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let bytes = std::fs::read(&path).unwrap();

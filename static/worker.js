@@ -1,6 +1,6 @@
 // Equimap's engine worker. The page sends {boot: {glue, module}} first: the URL of its own
 // wasm-bindgen glue script and its compiled WebAssembly.Module, so nothing is downloaded or
-// compiled twice. Every later message goes to the engine (src/app/worker.rs); messages that
+// compiled twice. Every later message goes to the engine (src/app/worker/mod.rs); messages that
 // arrive while it starts wait in order.
 let engine = null;
 const waiting = [];

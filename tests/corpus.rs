@@ -112,6 +112,19 @@ fn a_file_of_area_indicators_is_joined_by_code() {
     assert_eq!(loop_row.rate_per_1000, Some(1000.0 * 2.0 / 5.0));
     // A program export (areas repeat) is not an indicator file.
     assert!(areas.with_extra(&programs.table).is_none());
+    // What the worker tells the page (and a restarted worker) joins the same indicators without
+    // the file: the page's areas and the worker's agree.
+    let added = more.added(&extra);
+    assert_eq!(added.indicators.len(), 1);
+    let again = areas.with_added(&added);
+    assert_eq!(again.values["libraries"], more.values["libraries"]);
+    assert_eq!(again.level.indicators, more.level.indicators);
+    let b = analyze(&again, &programs, &View { denominator: "libraries".into(), ..View::default() }).unwrap();
+    assert_eq!(serde_json::to_string(&b.areas).unwrap(), serde_json::to_string(&a.areas).unwrap());
+    // Values that do not cover every area (another level's) are not joined.
+    let mut short = added.clone();
+    short.indicators[0].1.pop();
+    assert!(!areas.with_added(&short).values.contains_key("libraries"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use equimap::app::page::state::{Ctx, Outcome};
+use equimap::app::page::state::{Ctx, Results};
 use equimap::engine::region::{Areas, Manifest};
 use equimap::engine::session::summarise;
 use equimap::engine::{read_csv, View};
@@ -42,7 +42,7 @@ fn show(ctx: &Ctx, ing: equimap::engine::Ingested, view: &View) {
     let areas = ctx.areas.get_untracked().unwrap();
     let a = equimap::engine::analyze(&areas, &ing, view).unwrap();
     ctx.file.set(Some(Arc::new(summarise(&ing))));
-    ctx.outcome.set(Some(Outcome { result: Ok(Arc::new(a)) }));
+    ctx.outcome.set(Some(Results { result: Ok(Arc::new(a)) }));
 }
 
 /// A fresh `<div>` in the test page's body, to mount components on.
@@ -162,7 +162,7 @@ async fn hostile_area_names_and_groups_in_the_table_render_as_text() {
     a.areas[0].name = "<img src=x onerror=\"window.__pwned=1\">".into();
     a.areas[0].code = "\"><img src=x>".into();
     a.areas[1].group = Some("<b>&amp;</b>".into());
-    ctx.outcome.set(Some(Outcome { result: Ok(Arc::new(a)) }));
+    ctx.outcome.set(Some(Results { result: Ok(Arc::new(a)) }));
     leptos::mount::mount_to(host.clone(), move || {
         provide_context(ctx);
         view! { <equimap::app::page::table::EquityTable/> }
@@ -220,7 +220,7 @@ async fn a_select_keeps_its_values_exactly_and_follows_the_choice() {
 fn an_engine_error_stays_when_the_file_is_gone() {
     let ctx = Ctx::new(View::default(), vec![]);
     ctx.areas.set(Some(Arc::new(chicago())));
-    ctx.outcome.set(Some(Outcome { result: Err(equimap::app::error::AppError::Engine("the engine stopped".into())) }));
+    ctx.outcome.set(Some(Results { result: Err(equimap::app::error::AppError::Engine("the engine stopped".into())) }));
     ctx.recompute();
     assert_eq!(ctx.outcome.get_untracked().map(|o| o.result.err().map(|e| e.to_string())), Some(Some("the engine stopped".to_string())));
     // An analysis of a file that is gone is cleared.
@@ -239,13 +239,13 @@ fn the_analysis_asked_with_a_read_is_not_asked_again() {
     let ahead = ctx.ask_ahead().unwrap();
     ctx.file.set(Some(summary.clone()));
     ctx.recompute_after_read();
-    assert_eq!(ctx.seq.get_value(), ahead.seq);
+    assert_eq!(ctx.asks.seq.get_value(), ahead.seq);
     // The view changed while the file was read: a new analysis is asked for.
     let ahead = ctx.ask_ahead().unwrap();
     ctx.edit(|v| v.exclude_top = 1);
     ctx.file.set(Some(summary));
     ctx.recompute_after_read();
-    assert_eq!(ctx.seq.get_value(), ahead.seq + 1);
+    assert_eq!(ctx.asks.seq.get_value(), ahead.seq + 1);
 }
 
 #[wasm_bindgen_test]

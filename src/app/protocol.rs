@@ -33,7 +33,7 @@ pub enum Request {
         name: String,
         /// Then, if it is a program file, analyse it for this view (saving the page a round
         /// trip when the view it settles on after the read is the same).
-        then: Option<Ahead>,
+        then: Option<AnalysisWithRead>,
         /// Another worker reads the file from the first line at or after this offset
         /// ([`Request::ReadPart`]): pause there and wait for its part ([`Request::JoinPart`]).
         split: Option<Split>,
@@ -87,7 +87,7 @@ pub struct Split {
 
 /// An analysis asked for together with a read (see [`Request::Read`]).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Ahead {
+pub struct AnalysisWithRead {
     /// As in [`Request::Analyze`].
     pub seq: u64,
     /// The view.
@@ -195,7 +195,7 @@ pub enum Response {
 /// A [`Request::Read`] of a made-up file with an analysis of `view` asked ahead, for warming up
 /// the code that writes and reads one before a person's first file.
 pub fn read_request(view: View) -> Request {
-    Request::Read { name: "warm-up.csv".into(), then: Some(Ahead { seq: 0, view, bench: true }), split: None }
+    Request::Read { name: "warm-up.csv".into(), then: Some(AnalysisWithRead { seq: 0, view, bench: true }), split: None }
 }
 
 /// A [`Response::Read`] of `summary` with made-up timings, for warming up the code that writes

@@ -40,9 +40,25 @@ pub enum EngineError {
         /// What is wrong with it.
         reason: String,
     },
-    /// An option of the view is not one the engine knows (unknown indicator, bad filter).
+    /// An option of the view is not one the engine knows (unknown level or indicator, an
+    /// indicator that is not a need measure, a filter date that is not a date).
     #[error("{0}")]
     BadOption(String),
+    /// The file has no column the view needs: none that places rows, no id column for counting
+    /// programs, no capacity column for seats.
+    #[error("{file}: {what} (columns are: {columns})")]
+    NeedsColumn {
+        /// The file's name.
+        file: String,
+        /// What was looked for and not found, and what to do.
+        what: String,
+        /// The file's columns, comma-separated.
+        columns: String,
+    },
+    /// Not the user's doing: the engine asked in the wrong order, or a library failed on data the
+    /// engine built. The message says what failed.
+    #[error("{0}")]
+    Internal(String),
     /// The file could not be read to the end (the browser or the disk failed while reading).
     #[error("{file}: could not be read: {reason}")]
     Unreadable {
@@ -63,3 +79,15 @@ pub enum EngineError {
 
 /// Shorthand for results of the engine.
 pub type Result<T> = std::result::Result<T, EngineError>;
+
+impl From<arrow_schema::ArrowError> for EngineError {
+    fn from(e: arrow_schema::ArrowError) -> Self {
+        EngineError::Internal(e.to_string())
+    }
+}
+
+impl From<parquet::errors::ParquetError> for EngineError {
+    fn from(e: parquet::errors::ParquetError) -> Self {
+        EngineError::Internal(format!("cannot write Parquet: {e}"))
+    }
+}

@@ -114,7 +114,7 @@ impl Session {
     /// the assignments changed since the last call.
     pub fn analyze(&mut self, view: &View) -> Result<Arc<Analysis>> {
         let (Some(areas), Some(file)) = (&self.areas, &self.file) else {
-            return Err(EngineError::BadOption("no file or no areas loaded yet".into()));
+            return Err(EngineError::Internal("no file or no areas loaded yet".into()));
         };
         let key = format!("{}|{}|{}|{}|{:?}", self.areas_version, view.area_column, view.lat_column, view.lon_column, view.assignments);
         let prepared = match &self.prepared {
@@ -161,30 +161,30 @@ impl Session {
     /// The matched rows of the last analysis as CSV (line, area code and name, every column).
     pub fn matched_csv(&self) -> Result<String> {
         let (Some(a), Some(f), Some(areas)) = (&self.last, &self.file, &self.areas) else {
-            return Err(EngineError::BadOption("nothing analysed yet".into()));
+            return Err(EngineError::Internal("nothing analysed yet".into()));
         };
         Ok(matched_csv(a, &f.table, &areas.codes, &areas.names))
     }
 
     /// The lines of the rows the last analysis's filters excluded, as CSV.
     pub fn excluded_csv(&self) -> Result<String> {
-        self.last.as_ref().map(|a| excluded_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
+        self.last.as_ref().map(|a| excluded_csv(a)).ok_or_else(|| EngineError::Internal("nothing analysed yet".into()))
     }
 
     /// The last analysis's unmatched rows (line, value, reason), as CSV.
     pub fn unmatched_csv(&self) -> Result<String> {
-        self.last.as_ref().map(|a| unmatched_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
+        self.last.as_ref().map(|a| unmatched_csv(a)).ok_or_else(|| EngineError::Internal("nothing analysed yet".into()))
     }
 
     /// The last analysis's rejected rows (line, reason), as CSV.
     pub fn rejected_csv(&self) -> Result<String> {
-        self.last.as_ref().map(|a| rejected_csv(a)).ok_or_else(|| EngineError::BadOption("nothing analysed yet".into()))
+        self.last.as_ref().map(|a| rejected_csv(a)).ok_or_else(|| EngineError::Internal("nothing analysed yet".into()))
     }
 
     /// The benchmark harness's fixed workload on the program file (see [`peer_bench`]).
     pub fn peer_bench(&self) -> Result<Vec<BenchRow>> {
         let (Some(areas), Some(f)) = (&self.areas, &self.file) else {
-            return Err(EngineError::BadOption("no file or no areas loaded yet".into()));
+            return Err(EngineError::Internal("no file or no areas loaded yet".into()));
         };
         peer_bench(&f.table, areas)
     }

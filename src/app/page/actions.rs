@@ -22,9 +22,9 @@ pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
     HELD_READ.set(None);
     if ctx.reading.get_untracked().is_some() {
         // The new file's timing started at its drop; stopping the old read must not clear it.
-        let t0 = ctx.t0.get_value();
+        let t0 = ctx.timing.t0.get_value();
         cancel(ctx);
-        ctx.t0.set_value(t0);
+        ctx.timing.t0.set_value(t0);
     }
     // The worker starts reading first; the page then says it is reading.
     let then = ctx.ask_ahead();
@@ -45,7 +45,7 @@ pub fn cancel(ctx: Ctx) {
     finish_reading(ctx);
     ctx.file.set(None);
     ctx.outcome.set(None);
-    ctx.t0.set_value(None);
+    ctx.timing.t0.set_value(None);
     ctx.status.set(format!("Stopped reading {name}."));
     browser::set_state("ready");
 }
@@ -64,7 +64,7 @@ pub fn load_sample(ctx: Ctx, name: &str) {
             *v = View { region: region.into(), ..View::default() };
         });
     }
-    ctx.t0.set_value(Some(browser::now()));
+    ctx.timing.t0.set_value(Some(browser::now()));
     ctx.busy.set(true);
     leptos::task::spawn_local(async move {
         match browser::fetch_bytes(path).await {

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::app::protocol::{message, open, Ahead, Request, Response, Split};
+use crate::app::protocol::{message, open, AnalysisWithRead, Request, Response, Split};
 use crate::engine::ingest::part::split_point;
 use crate::engine::region::AddedIndicators;
 
@@ -191,7 +191,7 @@ fn spawn_helper_later() {
 
 /// Hands a file to the engine worker to read (then to analyse for `then`); a large CSV file is
 /// read by the helper worker from its middle at the same time.
-pub fn send_read(name: String, then: Option<Ahead>, data: &JsValue) {
+pub fn send_read(name: String, then: Option<AnalysisWithRead>, data: &JsValue) {
     let size = data.dyn_ref::<web_sys::Blob>().map_or(0.0, |b| b.size());
     let id = SPLIT.get().0 + 1;
     let split = split_point(&name, size as u64).map(|from| Split { id, from: from as f64 });

@@ -26,8 +26,8 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
     }
     match resp {
         Response::AreasSet { rehearsal } => {
-            if !ctx.ready.get_value() {
-                ctx.ready.set_value(true);
+            if !ctx.asks.ready.get_value() {
+                ctx.asks.ready.set_value(true);
                 if let Some(summary) = rehearsal {
                     let t = browser::now();
                     rehearsal::rehearse(ctx, summary, &data.as_string().unwrap_or_default());
@@ -62,13 +62,13 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             join_indicators(ctx, name, extra, added);
         }
         Response::Analyzed { seq, points, bench, ms, memory } => {
-            if seq != ctx.seq.get_value() {
+            if seq != ctx.asks.seq.get_value() {
                 return;
             }
             browser::expose_info("worker_memory_after_analysis", &memory.to_string());
-            if ctx.t0.get_value().is_some() {
+            if ctx.timing.t0.get_value().is_some() {
                 browser::measure("equimap:analyze:worker", browser::now() - ms);
-                ctx.t_render.set_value(browser::now());
+                ctx.timing.t_render.set_value(browser::now());
             }
             let json = data.as_string().unwrap_or_default();
             let result = serde_json::from_str::<Analysis>(&json).map(Arc::new).map_err(|e| AppError::Message(e.to_string()));
@@ -79,10 +79,10 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
                 browser::expose("result", &b);
             }
             ctx.points.set(Arc::new(points));
-            ctx.outcome.set(Some(state::Outcome { result }));
+            ctx.outcome.set(Some(state::Results { result }));
         }
         Response::Failed { seq, stage, message } => {
-            if seq.is_some_and(|s| s != ctx.seq.get_value()) {
+            if seq.is_some_and(|s| s != ctx.asks.seq.get_value()) {
                 return;
             }
             if stage == "read" {
@@ -90,7 +90,7 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             }
             ctx.status.set(message.clone());
             if stage == "read" || stage == "analyze" {
-                ctx.outcome.set(Some(state::Outcome { result: Err(AppError::Engine(message)) }));
+                ctx.outcome.set(Some(state::Results { result: Err(AppError::Engine(message)) }));
             }
             browser::set_state("error");
         }
@@ -148,7 +148,7 @@ struct ReadTimes {
 fn took_read(ctx: Ctx, name: String, summary: FileSummary, t: ReadTimes, how: String) {
     browser::expose_info("worker_memory_after_read", &t.memory.to_string());
     browser::expose_info("read_by", &serde_json::Value::String(how).to_string());
-    if let Some(t0) = ctx.t0.get_value() {
+    if let Some(t0) = ctx.timing.t0.get_value() {
         browser::measure_between("equimap:read", t0, t.end);
         browser::measure_between("equimap:read:worker", t.end - t.ms, t.end);
         browser::measure_between("equimap:read:io", t.end - t.io_ms, t.end);
@@ -180,7 +180,7 @@ fn join_indicators(ctx: Ctx, name: String, extra: ExtraIndicators, added: AddedI
     ));
     ctx.areas.set(Some(Arc::new(areas.with_added(&added))));
     backend::add_extra(added);
-    ctx.t0.set_value(None);
+    ctx.timing.t0.set_value(None);
     browser::set_state("done");
 }
 
@@ -189,10 +189,10 @@ pub fn on_crash(ctx: Ctx, message: String) {
     let during = ctx.reading.get_untracked().map(|n| format!(" while reading {n}")).unwrap_or_default();
     finish_reading(ctx);
     ctx.file.set(None);
-    ctx.t0.set_value(None);
+    ctx.timing.t0.set_value(None);
     let error = AppError::WorkerStopped { during, reason: message };
     ctx.status.set(error.to_string());
-    ctx.outcome.set(Some(state::Outcome { result: Err(error) }));
+    ctx.outcome.set(Some(state::Results { result: Err(error) }));
     browser::set_state("error");
 }
 

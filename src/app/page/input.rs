@@ -67,12 +67,12 @@ pub fn DropZone() -> impl IntoView {
         if let Err(e) = crate::engine::ingest::checks::check_size(&file.name(), file.size() as u64) {
             let e = AppError::from(e);
             ctx.status.set(e.to_string());
-            ctx.outcome.set(Some(super::state::Outcome { result: Err(e) }));
+            ctx.outcome.set(Some(super::state::Results { result: Err(e) }));
             return;
         }
         // The event's time stamp is on the page's clock in every current browser; if not, now.
         let now = crate::app::browser::now();
-        ctx.t0.set_value(Some(if at > 0.0 && at <= now { at } else { now }));
+        ctx.timing.t0.set_value(Some(if at > 0.0 && at <= now { at } else { now }));
         send_file(ctx, file.name(), file.into(), false);
     };
     let on_change = move |ev: leptos::ev::Event| {

@@ -136,11 +136,11 @@ pub fn App() -> impl IntoView {
         let Some(outcome) = ctx.outcome.get() else { return };
         match &outcome.result {
             Ok(_) => {
-                if let Some(t0) = ctx.t0.get_value() {
-                    ctx.t0.set_value(None);
+                if let Some(t0) = ctx.timing.t0.get_value() {
+                    ctx.timing.t0.set_value(None);
                     leptos::task::spawn_local(async move {
                         browser::dom_settled().await;
-                        browser::measure("equimap:render", ctx.t_render.get_value());
+                        browser::measure("equimap:render", ctx.timing.t_render.get_value());
                         browser::measure("equimap:total", t0);
                         browser::expose_info("page_memory", &browser::wasm_memory().to_string());
                         browser::set_state("done");

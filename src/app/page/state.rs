@@ -11,7 +11,7 @@ use crate::engine::region::{Areas, Manifest};
 use crate::engine::session::FileSummary;
 use crate::engine::{Analysis, View};
 
-use crate::app::protocol::Ahead;
+use crate::app::protocol::AnalysisWithRead;
 
 /// Regions the site serves.
 pub const REGIONS: &[(&str, &str)] = &[("chicago", "Chicago"), ("west-midlands", "West Midlands")];
@@ -48,7 +48,7 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
 
 /// The analysis result, or the message of why there is none.
 #[derive(Clone)]
-pub struct Outcome {
+pub struct Results {
     /// The analysis (or the message of why there is none).
     pub result: Result<Arc<Analysis>, AppError>,
 }
@@ -79,11 +79,20 @@ pub struct Ctx {
     /// Busy reading/analysing.
     pub busy: RwSignal<bool>,
     /// The current analysis.
-    pub outcome: RwSignal<Option<Outcome>>,
+    pub outcome: RwSignal<Option<Results>>,
     /// Program points placed by coordinates (longitude, latitude), for the map.
     pub points: RwSignal<Arc<Vec<(f64, f64)>>>,
     /// Distinct values per column, as the worker sent them (for the filter picker).
     pub distinct: RwSignal<HashMap<String, Vec<String>>>,
+    /// What was asked of the engine worker.
+    pub asks: Asks,
+    /// When the file being shown was given, for the User Timing measures.
+    pub timing: Timing,
+}
+
+/// What the page has asked of the engine worker (not drawn: no signals).
+#[derive(Clone, Copy)]
+pub struct Asks {
     /// Number of the last analysis asked of the worker (older answers are dropped).
     pub seq: StoredValue<u64>,
     /// What the last analysis was asked for (view, file, areas), so it is not asked twice.
@@ -91,12 +100,17 @@ pub struct Ctx {
     /// The analysis asked for together with the read in progress (view, seq, areas), taken when
     /// the read's answer arrives.
     pub ahead: StoredValue<Option<(View, u64, usize)>>,
-    /// `performance.now()` at the file input's change event.
+    /// Whether the engine has said it is ready once.
+    pub ready: StoredValue<bool>,
+}
+
+/// The clock of the file being shown, for the benchmark's measures (`equimap:total` and its parts).
+#[derive(Clone, Copy)]
+pub struct Timing {
+    /// `performance.now()` at the file input's change event (`None` once measured).
     pub t0: StoredValue<Option<f64>>,
     /// `performance.now()` when the analysis for the file arrived (rendering starts).
     pub t_render: StoredValue<f64>,
-    /// Whether the engine has said it is ready once.
-    pub ready: StoredValue<bool>,
 }
 
 impl Ctx {
@@ -117,12 +131,13 @@ impl Ctx {
             outcome: RwSignal::new(None),
             points: RwSignal::new(Arc::new(Vec::new())),
             distinct: RwSignal::new(HashMap::new()),
-            seq: StoredValue::new(0),
-            asked: StoredValue::new(None),
-            ahead: StoredValue::new(None),
-            t0: StoredValue::new(None),
-            t_render: StoredValue::new(0.0),
-            ready: StoredValue::new(false),
+            asks: Asks {
+                seq: StoredValue::new(0),
+                asked: StoredValue::new(None),
+                ahead: StoredValue::new(None),
+                ready: StoredValue::new(false),
+            },
+            timing: Timing { t0: StoredValue::new(None), t_render: StoredValue::new(0.0) },
         }
     }
 
@@ -132,7 +147,7 @@ impl Ctx {
     /// at once, before the page draws its summary, and the effect that follows finds it asked).
     pub fn recompute(&self) {
         let (Some(areas), Some(file)) = (self.areas.get_untracked(), self.file.get_untracked()) else {
-            self.asked.set_value(None);
+            self.asks.asked.set_value(None);
             // A message of why there is no file (the engine stopped) stays on screen.
             if self.outcome.with_untracked(|o| o.as_ref().is_some_and(|o| o.result.is_ok())) {
                 self.outcome.set(None);
@@ -141,27 +156,27 @@ impl Ctx {
         };
         let view = self.view.get_untracked();
         let key = Some((view.analysis_part(), Arc::as_ptr(&file) as usize, Arc::as_ptr(&areas) as usize));
-        if self.asked.with_value(|a| *a == key) {
+        if self.asks.asked.with_value(|a| *a == key) {
             return;
         }
-        self.asked.set_value(key);
-        let Ahead { seq, view, bench } = self.next_request(&view);
+        self.asks.asked.set_value(key);
+        let AnalysisWithRead { seq, view, bench } = self.next_request(&view);
         super::backend::send(&crate::app::protocol::Request::Analyze { seq, view, bench }, &wasm_bindgen::JsValue::UNDEFINED);
     }
 
     /// An analysis request for `view` under a new number (answers to older requests are dropped
     /// from now on).
-    fn next_request(&self, view: &View) -> Ahead {
-        let seq = self.seq.get_value() + 1;
-        self.seq.set_value(seq);
-        Ahead { seq, view: view.analysis_part(), bench: view.preset == crate::engine::peer_bench::PRESET_ID }
+    fn next_request(&self, view: &View) -> AnalysisWithRead {
+        let seq = self.asks.seq.get_value() + 1;
+        self.asks.seq.set_value(seq);
+        AnalysisWithRead { seq, view: view.analysis_part(), bench: view.preset == crate::engine::peer_bench::PRESET_ID }
     }
 
     /// The analysis to ask for together with reading a file: the current view's.
-    pub fn ask_ahead(&self) -> Option<Ahead> {
+    pub fn ask_ahead(&self) -> Option<AnalysisWithRead> {
         let areas = self.areas.get_untracked()?;
         let ahead = self.next_request(&self.view.get_untracked());
-        self.ahead.set_value(Some((ahead.view.clone(), ahead.seq, Arc::as_ptr(&areas) as usize)));
+        self.asks.ahead.set_value(Some((ahead.view.clone(), ahead.seq, Arc::as_ptr(&areas) as usize)));
         Some(ahead)
     }
 
@@ -169,11 +184,11 @@ impl Ctx {
     /// areas and the number are still the ones it was asked for; otherwise one is asked now.
     pub fn recompute_after_read(&self) {
         if let (Some((view, seq, areas_ptr)), Some(areas), Some(file)) =
-            (self.ahead.try_update_value(Option::take).flatten(), self.areas.get_untracked(), self.file.get_untracked())
+            (self.asks.ahead.try_update_value(Option::take).flatten(), self.areas.get_untracked(), self.file.get_untracked())
         {
             let current = self.view.with_untracked(View::analysis_part);
-            if view == current && seq == self.seq.get_value() && areas_ptr == Arc::as_ptr(&areas) as usize {
-                self.asked.set_value(Some((current, Arc::as_ptr(&file) as usize, areas_ptr)));
+            if view == current && seq == self.asks.seq.get_value() && areas_ptr == Arc::as_ptr(&areas) as usize {
+                self.asks.asked.set_value(Some((current, Arc::as_ptr(&file) as usize, areas_ptr)));
                 return;
             }
         }

@@ -1,5 +1,5 @@
 //! A `File` read in slices with `FileReaderSync` (the path for files the browser cannot stream
-//! into a given buffer, and for files of up to [`WHOLE_FILE_BYTES`], read in one slice), and the
+//! into a given buffer, and for files of up to `WHOLE_FILE_BYTES`, read in one slice), and the
 //! time spent waiting for the browser's bytes.
 
 use std::io::Read;
@@ -155,7 +155,8 @@ impl BlobReader {
 /// runs and frees the file slices already copied into wasm memory. Each slice is a large buffer
 /// held by a small JS object; the worker makes almost no other JS garbage, so without this the
 /// slices pile up until their total triggers a full collection (measured: 96 MiB read in 16 MiB
-/// slices left the process 49–53 MiB larger without, 18 MiB with).
+/// slices left the process 49–53 MiB larger without, 18 MiB with; BENCHMARKS.md, session 7: the
+/// 1M peak rose to 401–412 MiB without it). A performance ritual: keep it.
 pub(super) fn nudge_collector() {
     for _ in 0..64 {
         let _ = js_sys::Array::new_with_length(4096);

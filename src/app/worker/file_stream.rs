@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::app::browser::{js_text, now};
 
-use crate::engine::ingest::feed::{CsvFeed, Outcome, PartFeed};
+use crate::engine::ingest::feed::{CsvFeed, PartFeed, ReadOrPaused};
 use crate::engine::ingest::part::{FilePart, PausedRead};
 use crate::engine::ingest::{is_parquet, read_any};
 use crate::engine::{EngineError, Ingested};
@@ -76,8 +76,8 @@ pub enum Reading {
     Paused(PausedRead),
 }
 
-impl From<Outcome> for Reading {
-    fn from(outcome: Outcome) -> Self {
+impl From<ReadOrPaused> for Reading {
+    fn from(outcome: ReadOrPaused) -> Self {
         match outcome {
             Ok(ingested) => Reading::Whole(ingested),
             Err(paused) => Reading::Paused(paused),

@@ -1,4 +1,4 @@
-//! One function per request of the page ([`Request`]): each takes the worker's state and the
+//! One function per request of the page ([`Request`](crate::app::protocol::Request)): each takes the worker's state and the
 //! request's inputs, posts its answers, and returns the read still to come when it streams a file
 //! (the caller holds other messages back until it is done).
 
@@ -15,7 +15,7 @@ use super::state::{Pending, WorkerState, STATE};
 use super::warm_up::warm_up;
 use super::wire::{columns_from_js, lines_from_js, part_to_js};
 use crate::app::browser::{now, wasm_memory};
-use crate::app::protocol::{Ahead, Response, Split};
+use crate::app::protocol::{AnalysisWithRead, Response, Split};
 use crate::engine::ingest::ingested::Ingested;
 use crate::engine::ingest::part::FilePart;
 use crate::engine::ingest::read_stream::{read_csv_part, HEAD_BYTES};
@@ -51,7 +51,7 @@ pub(super) fn set_areas(st: &mut WorkerState, manifest: &str, level: &str, extra
 pub(super) fn read_request(
     st: &mut WorkerState,
     name: String,
-    then: Option<Ahead>,
+    then: Option<AnalysisWithRead>,
     split: Option<Split>,
     data: &JsValue,
     t0: f64,
@@ -78,7 +78,7 @@ struct ReadOf {
     id: u64,
     name: String,
     blob: web_sys::Blob,
-    then: Option<Ahead>,
+    then: Option<AnalysisWithRead>,
     t0: f64,
 }
 
@@ -183,7 +183,7 @@ pub(super) fn export(s: &Session, what: String) {
 /// `how`: which workers read it. A file of up to [`DRAW_TOGETHER_ROWS`] rows is analysed before
 /// the page is told it was read, and both answers are sent one after the other, so the page draws
 /// the file's summary and its results at once (one layout instead of two).
-fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<Ahead>, t0: f64, how: String) {
+fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<AnalysisWithRead>, t0: f64, how: String) {
     match s.load(ing) {
         Loaded::Programs(summary) => {
             let io_ms = IO_MS.with(|t| t.replace(0.0));
@@ -192,12 +192,12 @@ fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<Ahead>, t0:
             let read =
                 |analysed: Option<f64>| Response::Read { name, summary, ms: read_at - t0, io_ms, memory, how, analysed_ms: analysed };
             match then {
-                Some(Ahead { seq, view, bench }) if together => {
+                Some(AnalysisWithRead { seq, view, bench }) if together => {
                     let (answer, data) = analysis(s, seq, &view, bench, read_at);
                     post(&read(Some(now() - read_at)), &JsValue::UNDEFINED);
                     post(&answer, &data);
                 }
-                Some(Ahead { seq, view, bench }) => {
+                Some(AnalysisWithRead { seq, view, bench }) => {
                     post(&read(None), &JsValue::UNDEFINED);
                     let (answer, data) = analysis(s, seq, &view, bench, now());
                     post(&answer, &data);

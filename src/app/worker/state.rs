@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use crate::app::protocol::Ahead;
+use crate::app::protocol::AnalysisWithRead;
 use crate::engine::ingest::part::PausedRead;
 use crate::engine::session::Session;
 
@@ -18,7 +18,7 @@ pub(super) struct Pending {
     /// The read so far.
     pub(super) paused: PausedRead,
     /// The analysis asked for with the read.
-    pub(super) then: Option<Ahead>,
+    pub(super) then: Option<AnalysisWithRead>,
     /// When the read began.
     pub(super) t0: f64,
 }

@@ -1,8 +1,10 @@
 //! The warm-up: the reader and the analysis run once on a made-up export before the person's
-//! first file, so the browser has compiled their hot loops to optimised code. A fresh wasm
-//! function starts in the browser's baseline compiler, several times slower; without the warm-up
-//! (and the page's rehearsal of drawing its results, `page/rehearsal.rs`) a first 10k-row drop
-//! took about 1.5 times as long (BENCHMARKS.md, "warm-up rehearsal"). Keep both.
+//! first file, so the browser has compiled their hot loops to optimised code (a fresh wasm
+//! function starts in the browser's baseline compiler, several times slower), and a drop's
+//! messages are encoded and decoded once (decoding the first `Read` request took 2.6–4.3 ms
+//! before this did it: BENCHMARKS.md, session 8). The page rehearses drawing the export's results
+//! (`page/rehearsal.rs`: without it the first 10k file was drawn 8 ms slower, session 6). A
+//! performance ritual, measured: keep it unless a harness A/B says otherwise.
 
 use js_sys::Uint8Array;
 

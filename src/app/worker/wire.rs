@@ -1,7 +1,7 @@
 //! The engine's wire buffers ([`crate::engine::ingest::wire::Buffer`]) as the JS typed arrays
 //! that carry them between workers, one array per buffer, and back: the width of each is the
 //! engine's choice; this file only moves the values. A part read for the other worker goes as one
-//! array of them ([`part_to_js`]) and is taken back column by column ([`columns_from_js`]).
+//! array of them (`part_to_js`) and is taken back column by column (`columns_from_js`).
 
 use js_sys::{BigInt64Array, BigUint64Array, Float64Array, Int16Array, Int32Array, Int8Array, Uint16Array, Uint32Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};

@@ -139,6 +139,6 @@ pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
         Arc::new(r.iter().map(|x| x.need_quintile.map(u64::from)).collect::<UInt64Array>()),
         Arc::new(r.iter().map(|x| Some(x.small_denominator)).collect::<BooleanArray>()),
     ];
-    let batch = RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| crate::engine::error::EngineError::BadOption(e.to_string()))?;
+    let batch = RecordBatch::try_new(Arc::new(schema), cols)?;
     crate::engine::ingest::parquet::write_parquet(&batch)
 }

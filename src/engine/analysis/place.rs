@@ -26,12 +26,14 @@ pub struct Prepared {
 /// Places the rows of `ing` for `view` (the slow step: name lookups or point-in-polygon).
 pub fn prepare(areas: &Areas, ing: &Ingested, view: &View) -> Result<Prepared> {
     let method = detect::method(&ing.table, areas, &view.area_column, &view.lat_column, &view.lon_column).ok_or_else(|| {
-        EngineError::BadOption(format!(
-            "{}: no column of area names or codes that {} recognises, and no latitude/longitude columns; choose the area column (columns are: {})",
-            ing.table.file,
-            areas.level.label,
-            ing.table.column_names().join(", ")
-        ))
+        EngineError::NeedsColumn {
+            file: ing.table.file.clone(),
+            what: format!(
+                "no column of area names or codes that {} recognises, and no latitude/longitude columns; choose the area column",
+                areas.level.label
+            ),
+            columns: ing.table.column_names().join(", "),
+        }
     })?;
     let placement = place_rows(&ing.table, areas, &method, &view.assignments)?;
     Ok(Prepared { method, placement, assignments: view.assignments.clone() })

@@ -28,7 +28,7 @@ impl<'a> SupplyColumns<'a> {
     /// programs no id column.
     pub fn of(table: &'a Table, choices: &Choices) -> Result<Self> {
         let no_column =
-            |what: &str| EngineError::BadOption(format!("{}: {what} (columns are: {})", table.file, table.column_names().join(", ")));
+            |what: &str| EngineError::NeedsColumn { file: table.file.clone(), what: what.into(), columns: table.column_names().join(", ") };
         let weight = match &choices.supply {
             Supply::Seats => Some(table.column(
                 choices.capacity_column.as_deref().ok_or_else(|| no_column("supply \"seats\" needs a capacity column; none was found"))?,

@@ -1,7 +1,7 @@
 //! CSV files read as their bytes are pushed in, for readers that cannot wait for bytes (a
 //! browser's stream hands them over asynchronously, into one buffer that is reused: no garbage
-//! per slice). [`CsvFeed`] is the whole-file read (what [`super::read_csv_until`] pulls through),
-//! [`PartFeed`] the second reader's part (what [`super::read_csv_part`] pulls through); both give
+//! per slice). [`CsvFeed`] is the whole-file read (what [`crate::engine::ingest::read_stream::read_csv_until`] pulls through),
+//! [`PartFeed`] the second reader's part (what [`crate::engine::ingest::read_stream::read_csv_part`] pulls through); both give
 //! exactly what the pulling readers give on the same bytes, however the bytes are cut.
 
 use crate::engine::error::{EngineError, Result};
@@ -10,16 +10,16 @@ use crate::engine::ingest::ingested::Ingested;
 use crate::engine::ingest::part::{FilePart, PartHead, PausedRead};
 use crate::engine::ingest::read_whole::read_csv;
 use crate::engine::ingest::records::RecordSplitter;
-use crate::engine::ingest::rows::{take_rows, Rows, Taken};
+use crate::engine::ingest::rows::{take_rows, Halt, ReaderState};
 use crate::engine::ingest::sniff::{sniff, sniff_delimiter};
-use crate::engine::ingest::source::{append_with, Feed, HeadThenRest};
+use crate::engine::ingest::source::{append_with, HeadThenRest, PushedBytes};
 use crate::engine::ingest::text::{decode, Encoding};
 
 /// What a whole-file read gives: the file's table, or the read paused at a split (see
 /// [`crate::engine::ingest::part`]).
-pub type Outcome = std::result::Result<Ingested, PausedRead>;
+pub type ReadOrPaused = std::result::Result<Ingested, PausedRead>;
 
-/// A CSV file read from its start as its bytes are pushed in: [`super::read_csv_until`] for a
+/// A CSV file read from its start as its bytes are pushed in: [`crate::engine::ingest::read_stream::read_csv_until`] for a
 /// reader that is handed the bytes. The first `head` bytes decide the encoding and delimiter; a
 /// file not in UTF-8 is gathered whole and then read.
 pub struct CsvFeed {
@@ -36,7 +36,7 @@ enum Stage {
     /// The first bytes, gathered (every byte when `whole`: the file is not in UTF-8).
     Head { bytes: Vec<u8>, whole: bool },
     /// Records read as bytes come; `skip` is the byte-order mark's length.
-    Body { rows: Rows, rec: RecordSplitter<HeadThenRest<Feed>>, skip: u64, encoding: Encoding, delimiter: u8 },
+    Body { rows: ReaderState, rec: RecordSplitter<HeadThenRest<PushedBytes>>, skip: u64, encoding: Encoding, delimiter: u8 },
     /// The outcome was given.
     Done,
 }
@@ -54,7 +54,7 @@ impl CsvFeed {
     /// Takes the next bytes of the file: `fill` writes them into the room it is given (`n` bytes)
     /// and says how many it wrote. Gives the outcome once it is known (a read with a stop pauses
     /// before the file ends; after the outcome, bytes are ignored).
-    pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8]) -> usize) -> Result<Option<Outcome>> {
+    pub fn push_with(&mut self, n: usize, fill: impl FnOnce(&mut [u8]) -> usize) -> Result<Option<ReadOrPaused>> {
         match &mut self.stage {
             Stage::Head { bytes, whole } => {
                 append_with(bytes, n, fill);
@@ -74,7 +74,7 @@ impl CsvFeed {
     }
 
     /// The file ended: its outcome.
-    pub fn end(mut self) -> Result<Outcome> {
+    pub fn end(mut self) -> Result<ReadOrPaused> {
         match std::mem::replace(&mut self.stage, Stage::Done) {
             // A file shorter than the head, or not in UTF-8: read whole.
             Stage::Head { bytes, .. } => read_csv(&self.file, &bytes).map(Ok),
@@ -92,7 +92,7 @@ impl CsvFeed {
 
     /// Decides the encoding and delimiter from the head, then reads on (`rest`: the bytes pushed
     /// past the head).
-    fn begin(&mut self, head: Vec<u8>, rest: Vec<u8>) -> Result<Option<Outcome>> {
+    fn begin(&mut self, head: Vec<u8>, rest: Vec<u8>) -> Result<Option<ReadOrPaused>> {
         check_text(&self.file, &head)?;
         let encoding = decode(&head).1;
         let skip = match encoding {
@@ -106,19 +106,19 @@ impl CsvFeed {
             }
         };
         let delimiter = sniff_delimiter(&head[skip..]);
-        let rows = Rows::new(delimiter, self.size);
-        let rec = RecordSplitter::new(HeadThenRest { head, at: skip, rest: Feed::holding(rest) }, delimiter);
+        let rows = ReaderState::new(delimiter, self.size);
+        let rec = RecordSplitter::new(HeadThenRest { head, at: skip, rest: PushedBytes::holding(rest) }, delimiter);
         self.stage = Stage::Body { rows, rec, skip: skip as u64, encoding, delimiter };
         self.run()
     }
 
     /// Reads the records of the bytes pushed so far.
-    fn run(&mut self) -> Result<Option<Outcome>> {
+    fn run(&mut self) -> Result<Option<ReadOrPaused>> {
         let Stage::Body { rows, rec, skip, .. } = &mut self.stage else { return Ok(None) };
         // Offsets in the text are file offsets less the byte-order mark.
         let stop = self.stop.map(|s| s.saturating_sub(*skip));
         let taken = take_rows(&self.file, rows, rec, stop)?;
-        if matches!(taken, Taken::Blocked) {
+        if matches!(taken, Halt::OutOfBytes) {
             return Ok(None);
         }
         let Stage::Body { rows, skip, encoding, delimiter, .. } = std::mem::replace(&mut self.stage, Stage::Done) else {
@@ -126,13 +126,13 @@ impl CsvFeed {
         };
         let file = self.file.clone();
         match taken {
-            Taken::Stopped(offset, line) => Ok(Some(Err(PausedRead { file, encoding, delimiter, rows, offset: offset + skip, line }))),
+            Halt::AtRecord(offset, line) => Ok(Some(Err(PausedRead { file, encoding, delimiter, rows, offset: offset + skip, line }))),
             _ => rows.finish(&file, encoding, delimiter).map(|ingested| Some(Ok(ingested))),
         }
     }
 }
 
-/// A file's part read as its bytes are pushed in: [`super::read_csv_part`] for a reader that is
+/// A file's part read as its bytes are pushed in: [`crate::engine::ingest::read_stream::read_csv_part`] for a reader that is
 /// handed the bytes, which start at file offset `from - 1`. Each piece is given to the caller as
 /// soon as it is read.
 pub struct PartFeed {
@@ -151,7 +151,7 @@ enum Phase {
     /// The bytes after it, gathered to guess the delimiter and the number of columns.
     Sniff(Vec<u8>),
     /// Records read as bytes come; `first` is the current piece's first record, once found.
-    Body { rows: Rows, rec: RecordSplitter<HeadThenRest<Feed>>, delimiter: u8, width: usize, first: Option<(u64, u64)> },
+    Body { rows: ReaderState, rec: RecordSplitter<HeadThenRest<PushedBytes>>, delimiter: u8, width: usize, first: Option<(u64, u64)> },
     /// The last piece was given.
     Done,
 }
@@ -232,8 +232,8 @@ impl PartFeed {
         let mut head = std::mem::take(head);
         let rest = head.split_off((SNIFF_BYTES as usize).min(head.len()));
         let (delimiter, width) = sniff(&head);
-        let rows = Rows::headless(delimiter, self.piece_bytes.min(self.size.saturating_sub(self.start)), width);
-        let rec = RecordSplitter::new(HeadThenRest { head, at: 0, rest: Feed::holding(rest) }, delimiter).without_bom();
+        let rows = ReaderState::headless(delimiter, self.piece_bytes.min(self.size.saturating_sub(self.start)), width);
+        let rec = RecordSplitter::new(HeadThenRest { head, at: 0, rest: PushedBytes::holding(rest) }, delimiter).without_bom();
         self.phase = Phase::Body { rows, rec, delimiter, width, first: None };
         self.run(on_piece)
     }
@@ -247,15 +247,15 @@ impl PartFeed {
             let Some(at) = *first else {
                 // The part's first record: the first piece starts with it.
                 match take_rows(&self.file, rows, rec, Some(0))? {
-                    Taken::Blocked => return Ok(false),
-                    Taken::End => {
+                    Halt::OutOfBytes => return Ok(false),
+                    Halt::End => {
                         let mut empty = FilePart::empty(start);
                         (empty.head.delimiter, empty.head.width) = (delimiter, width);
                         self.phase = Phase::Done;
                         on_piece(empty)?;
                         return Ok(true);
                     }
-                    Taken::Stopped(offset, line) => {
+                    Halt::AtRecord(offset, line) => {
                         *first = Some((offset, line));
                         rows.take(rec);
                         continue;
@@ -263,12 +263,12 @@ impl PartFeed {
                 }
             };
             let next = match take_rows(&self.file, rows, rec, Some(at.0.saturating_add(piece_bytes)))? {
-                Taken::Blocked => return Ok(false),
-                Taken::End => None,
-                Taken::Stopped(offset, line) => Some((offset, line)),
+                Halt::OutOfBytes => return Ok(false),
+                Halt::End => None,
+                Halt::AtRecord(offset, line) => Some((offset, line)),
             };
-            let fresh = Rows::headless(delimiter, piece_bytes.min(rest), width);
-            let Rows { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(rows, fresh);
+            let fresh = ReaderState::headless(delimiter, piece_bytes.min(rest), width);
+            let ReaderState { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(rows, fresh);
             on_piece(FilePart {
                 head: PartHead { start, first: Some(at), next, delimiter, width, rows_in, blank_rows, rejected },
                 lines: lines.iter().collect(),

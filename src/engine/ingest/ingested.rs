@@ -30,7 +30,7 @@ pub struct IngestReport {
     pub rows_in: usize,
     /// Lines that were blank or held only empty fields; they are not data and not counted.
     pub blank_rows: usize,
-    /// Rows that could not be read.
+    /// ReaderState that could not be read.
     pub rejected: Vec<RejectedRow>,
     /// Every column with its detected type.
     pub columns: Vec<ColumnInfo>,

@@ -5,7 +5,7 @@
 ///
 /// ```
 /// use equimap::engine::ingest::line_numbers::Lines;
-/// // Rows on lines 2, 3, 4, then a record of two lines, then 7.
+/// // ReaderState on lines 2, 3, 4, then a record of two lines, then 7.
 /// let lines: Lines = [2, 3, 4, 5, 7].into_iter().collect();
 /// assert_eq!(lines.get(3), 5);
 /// assert_eq!(lines.get(4), 7);

@@ -2,8 +2,8 @@
 //! records split, rows taken, columns typed while read; whole, streamed, or as two parts read at
 //! once) and Parquet. Every row read is accepted or rejected with its line and reason.
 //!
-//! The CSV path, from the bytes up: [`text`] (encodings) → [`records`] (fields of one record) →
-//! [`rows`] (the reader's state: header, [`typing`] column builders, rejected rows) → the
+//! The CSV path, from the bytes up: [`text`] (encodings) → `records` (fields of one record) →
+//! `rows` (the reader's state: header, [`typing`] column builders, rejected rows) → the
 //! readers: [`read_whole`] (bytes held whole), [`feed`] (bytes pushed in, as a browser's stream
 //! hands them over), [`read_stream`] (bytes pulled from a `Read`, through a feed) and [`part`]
 //! (a large file read as two parts and joined).
@@ -16,13 +16,15 @@ pub mod parquet;
 pub mod part;
 pub mod read_stream;
 pub mod read_whole;
-pub mod records;
-pub mod rows;
+mod records;
+mod rows;
 pub mod sniff;
-pub mod source;
+mod source;
 pub mod text;
 pub mod typing;
 pub mod wire;
+
+pub use records::split_count;
 
 use crate::engine::error::Result;
 use ingested::Ingested;

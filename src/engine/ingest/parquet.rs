@@ -226,10 +226,9 @@ pub fn write_parquet(batch: &RecordBatch) -> Result<Vec<u8>> {
         .set_created_by("equimap".into())
         .build();
     let mut out = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))
-        .map_err(|e| EngineError::BadOption(format!("cannot write Parquet: {e}")))?;
-    w.write(batch).map_err(|e| EngineError::BadOption(format!("cannot write Parquet: {e}")))?;
-    w.close().map_err(|e| EngineError::BadOption(format!("cannot write Parquet: {e}")))?;
+    let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))?;
+    w.write(batch)?;
+    w.close()?;
     Ok(out)
 }
 

@@ -1,8 +1,8 @@
 //! Reading one large CSV file as two parts at once (in the browser: two workers, one core each).
 //!
 //! The first reader reads from the start and pauses at the first record that starts at or after a
-//! split offset ([`crate::engine::read_csv_until`]: a [`PausedRead`]). The second reads from the
-//! first line after that offset to the end ([`read_csv_part`]), not knowing the header, in pieces.
+//! split offset ([`crate::engine::ingest::read_stream::read_csv_until`]: a [`PausedRead`]). The second reads from the
+//! first line after that offset to the end ([`crate::engine::ingest::read_stream::read_csv_part`]), not knowing the header, in pieces.
 //! Each piece is joined ([`PausedRead::append`]) only when it fits ([`PausedRead::misfit`]): its
 //! first record is the very record the first reader stopped at (so the split did not fall inside a
 //! quoted field) and both split records alike (same delimiter and number of columns). Otherwise
@@ -20,7 +20,7 @@ use crate::engine::ingest::checks::MAX_INPUT_BYTES;
 use crate::engine::ingest::ingested::{Ingested, RejectedRow};
 use crate::engine::ingest::is_parquet;
 use crate::engine::ingest::records::RecordSplitter;
-use crate::engine::ingest::rows::{read_rows, Rows};
+use crate::engine::ingest::rows::{read_rows, ReaderState};
 use crate::engine::ingest::text::Encoding;
 use crate::engine::ingest::typing::column_builder::ColumnPart;
 
@@ -47,13 +47,13 @@ pub struct PausedRead {
     pub(super) file: String,
     pub(super) encoding: Encoding,
     pub(super) delimiter: u8,
-    pub(super) rows: Rows,
+    pub(super) rows: ReaderState,
     /// File offset and line of the first record not taken.
     pub(super) offset: u64,
     pub(super) line: u64,
 }
 
-/// Rows of a file from a line start to its end (or to the start of the next piece), read without
+/// ReaderState of a file from a line start to its end (or to the start of the next piece), read without
 /// its header by another reader.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilePart {
@@ -84,7 +84,7 @@ pub struct PartHead {
     pub rows_in: usize,
     /// Lines that held only empty fields.
     pub blank_rows: usize,
-    /// Rows that could not be read, lines counted from the part's start.
+    /// ReaderState that could not be read, lines counted from the part's start.
     pub rejected: Vec<RejectedRow>,
 }
 
@@ -132,7 +132,7 @@ impl PausedRead {
         let why = self.misfit(&part).or_else(|| (columns.size_hint().0 != part.width).then(|| "a column is missing".into()));
         let (Some((_, first_line)), None) = (part.first, why.as_ref()) else {
             let why = why.unwrap_or_default();
-            return Err(EngineError::BadOption(format!("{}: the two parts of the file cannot be joined: {why}", self.file)));
+            return Err(EngineError::Internal(format!("{}: the two parts of the file cannot be joined: {why}", self.file)));
         };
         // Lines of the part count from 1 at its start; its first record is on line `self.line`.
         let shift = self.line - first_line;

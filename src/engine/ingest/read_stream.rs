@@ -16,10 +16,10 @@ pub const HEAD_BYTES: usize = 16 << 20;
 
 /// Reads a delimited text file of `size` bytes from `source` without holding the whole file: the
 /// rows go straight into Arrow column buffers. The first `head` bytes (use [`HEAD_BYTES`]) decide
-/// the encoding and delimiter. The result is exactly what [`read_csv`] gives on the same bytes
+/// the encoding and delimiter. The result is exactly what [`crate::engine::ingest::read_whole::read_csv`] gives on the same bytes
 /// when the file is at most `head` bytes long or UTF-8; a longer file whose head is not UTF-8
 /// (UTF-16, Windows-1252) is read whole and then parsed. `size` only sizes buffers and enforces
-/// [`MAX_INPUT_BYTES`].
+/// [`crate::engine::ingest::checks::MAX_INPUT_BYTES`].
 pub fn read_csv_stream(file: &str, size: u64, source: impl Read, head: usize) -> Result<Ingested> {
     match read_csv_until(file, size, source, head, None)? {
         Ok(ingested) => Ok(ingested),

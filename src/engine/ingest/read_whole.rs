@@ -7,7 +7,7 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::ingest::checks::{check_size, check_text};
 use crate::engine::ingest::ingested::Ingested;
 use crate::engine::ingest::records::RecordSplitter;
-use crate::engine::ingest::rows::{read_rows, Rows};
+use crate::engine::ingest::rows::{read_rows, ReaderState};
 use crate::engine::ingest::sniff::sniff_delimiter;
 use crate::engine::ingest::text::{decode, Encoding};
 
@@ -27,7 +27,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Ingested> {
 /// Reads every record of UTF-8 `text` (about `size` bytes), rejecting the unusable ones, and types
 /// the columns while reading.
 fn parse(file: &str, text: impl Read, size: u64, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
-    let mut rows = Rows::new(delimiter, size);
+    let mut rows = ReaderState::new(delimiter, size);
     read_rows(file, &mut rows, &mut RecordSplitter::new(text, delimiter), None)?;
     rows.finish(file, encoding, delimiter)
 }

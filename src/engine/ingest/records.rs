@@ -25,6 +25,22 @@ const DELIMITER: u8 = 1;
 const NEWLINE: u8 = 2;
 const OTHER: u8 = 3;
 
+/// Splits `text` into records with `delimiter` and counts the records and their fields' bytes:
+/// the record splitter alone (no typing, no checks), as `cargo bench` compares it with `csv-core`.
+///
+/// ```
+/// assert_eq!(equimap::engine::ingest::split_count(b"a,b\n\"x,y\",z\n", b','), (2, 6));
+/// ```
+pub fn split_count(text: &[u8], delimiter: u8) -> (u64, u64) {
+    let mut r = RecordSplitter::new(text, delimiter);
+    let (mut records, mut bytes) = (0, 0);
+    while r.next_record().unwrap_or(false) {
+        records += 1;
+        bytes += r.fields().map(|f| f.len() as u64).sum::<u64>();
+    }
+    (records, bytes)
+}
+
 /// Reads records one at a time from `source`; the current record's fields are borrowed from the
 /// splitter until the next call of [`RecordSplitter::next_record`].
 pub(crate) struct RecordSplitter<R> {
@@ -173,8 +189,9 @@ impl<R: Read> RecordSplitter<R> {
     /// `WouldBlock` (a source of pushed bytes that has none left for now) the call can be made
     /// again once there are more, and goes on where it stopped.
     ///
-    /// Out of line for the browser's sake (see `csv_ingest`'s `Rows::take`): called once per
-    /// record, it is optimised early.
+    /// Out of line for the browser's sake (see `ReaderState::take` in rows.rs): called once per
+    /// record, it is optimised early. Do not inline it into the read loop (ARCHITECTURE.md, "Speed
+    /// in the browser"; `index.html` tells wasm-opt the same).
     #[inline(never)]
     pub(crate) fn next_record(&mut self) -> std::io::Result<bool> {
         if !self.began {

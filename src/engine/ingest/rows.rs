@@ -16,7 +16,7 @@ use crate::engine::ingest::text::Encoding;
 use crate::engine::ingest::typing::column_builder::ColumnBuilder;
 use crate::engine::table::Table;
 
-/// Rows read before the column buffers are sized for the whole file.
+/// ReaderState read before the column buffers are sized for the whole file.
 const SIZING_ROWS: usize = 1000;
 
 /// Takes records from `rec` into `rows` until the text ends, or (with `stop`) until a data record
@@ -24,39 +24,39 @@ const SIZING_ROWS: usize = 1000;
 /// taken and its offset and line are returned.
 pub(super) fn read_rows<R: Read>(
     file: &str,
-    rows: &mut Rows,
+    rows: &mut ReaderState,
     rec: &mut RecordSplitter<R>,
     stop: Option<u64>,
 ) -> Result<Option<(u64, u64)>> {
     match take_rows(file, rows, rec, stop)? {
-        Taken::End => Ok(None),
-        Taken::Stopped(offset, line) => Ok(Some((offset, line))),
-        Taken::Blocked => Err(EngineError::Unreadable { file: file.into(), reason: "the file's bytes stopped coming".into() }),
+        Halt::End => Ok(None),
+        Halt::AtRecord(offset, line) => Ok(Some((offset, line))),
+        Halt::OutOfBytes => Err(EngineError::Unreadable { file: file.into(), reason: "the file's bytes stopped coming".into() }),
     }
 }
 
-/// Where [`take_rows`] stopped.
-pub(super) enum Taken {
+/// Why [`take_rows`] stopped taking records.
+pub(super) enum Halt {
     /// At the end of the text.
     End,
-    /// At the data record at this text offset and line (not taken).
-    Stopped(u64, u64),
+    /// At the data record at this text offset and line (not taken): the stop asked for.
+    AtRecord(u64, u64),
     /// Every byte pushed so far is read (see [`crate::engine::ingest::feed`]): push more and call again.
-    Blocked,
+    OutOfBytes,
 }
 
 /// [`read_rows`] over a source that may run out of pushed bytes for now.
-pub(super) fn take_rows<R: Read>(file: &str, rows: &mut Rows, rec: &mut RecordSplitter<R>, stop: Option<u64>) -> Result<Taken> {
+pub(super) fn take_rows<R: Read>(file: &str, rows: &mut ReaderState, rec: &mut RecordSplitter<R>, stop: Option<u64>) -> Result<Halt> {
     let stop = stop.unwrap_or(u64::MAX);
     loop {
         match rec.next_record() {
             Ok(true) => {}
-            Ok(false) => return Ok(Taken::End),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(Taken::Blocked),
+            Ok(false) => return Ok(Halt::End),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(Halt::OutOfBytes),
             Err(e) => return Err(EngineError::Unreadable { file: file.into(), reason: e.to_string() }),
         }
         if rec.offset() >= stop && rows.header.is_some() {
-            return Ok(Taken::Stopped(rec.offset(), rec.line()));
+            return Ok(Halt::AtRecord(rec.offset(), rec.line()));
         }
         rows.take(rec);
     }
@@ -64,7 +64,7 @@ pub(super) fn take_rows<R: Read>(file: &str, rows: &mut Rows, rec: &mut RecordSp
 
 /// What the reader has gathered so far.
 #[derive(Default)]
-pub(super) struct Rows {
+pub(super) struct ReaderState {
     pub(super) decimal_comma: bool,
     /// The text's size in bytes (sizes the buffers).
     pub(super) size: u64,
@@ -79,28 +79,28 @@ pub(super) struct Rows {
     pub(super) line_shift: u64,
 }
 
-impl Rows {
+impl ReaderState {
     /// Nothing read yet of a text of `size` bytes whose first record is the header.
     pub(super) fn new(delimiter: u8, size: u64) -> Self {
-        Rows { decimal_comma: delimiter == b';', size, ..Rows::default() }
+        ReaderState { decimal_comma: delimiter == b';', size, ..ReaderState::default() }
     }
 
     /// Nothing read yet of a text of `size` bytes from the middle of a file of `width` columns:
     /// every record is data.
     pub(super) fn headless(delimiter: u8, size: u64, width: usize) -> Self {
         let decimal_comma = delimiter == b';';
-        Rows {
+        ReaderState {
             decimal_comma,
             size,
             header: Some(vec![String::new(); width]),
             cells: (0..width).map(|_| ColumnBuilder::new(decimal_comma)).collect(),
-            ..Rows::default()
+            ..ReaderState::default()
         }
     }
 
     /// The rows as a table and the report of their reading.
     pub(super) fn finish(self, file: &str, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
-        let Rows { header, cells, lines, rejected, blank_rows, rows_in, decimal_comma, .. } = self;
+        let ReaderState { header, cells, lines, rejected, blank_rows, rows_in, decimal_comma, .. } = self;
         let Some(header) = header else {
             return Err(EngineError::EmptyInput { file: file.into(), what: "the file holds no header row".into() });
         };
@@ -120,7 +120,7 @@ impl Rows {
             columns.push(ColumnInfo { name, kind });
         }
         let batch =
-            RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| EngineError::BadOption(format!("{file}: {e}")))?;
+            RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| EngineError::Internal(format!("{file}: {e}")))?;
         Ok(Ingested {
             table: Table::new(file, batch, lines),
             report: IngestReport {
@@ -140,7 +140,8 @@ impl Rows {
     ///
     /// Kept out of line on purpose: a browser runs a long-running WebAssembly function in its
     /// baseline tier until it returns (there is no on-stack replacement), so the per-record work
-    /// must be a function that is called, and so optimised, many times.
+    /// must be a function that is called, and so optimised, many times (ARCHITECTURE.md, "Speed in
+    /// the browser"; `index.html` tells wasm-opt not to inline it back).
     #[inline(never)]
     pub(super) fn take<R: Read>(&mut self, rec: &RecordSplitter<R>) {
         let line = rec.line() + self.line_shift;

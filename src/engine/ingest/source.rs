@@ -46,19 +46,19 @@ impl<R: Read> Read for HeadThenRest<R> {
 }
 
 /// Bytes pushed in, read back as a [`Read`] that says `WouldBlock` once every pushed byte is read
-/// (until [`Feed::end`]). The buffer is reused from one push to the next.
+/// (until [`PushedBytes::end`]). The buffer is reused from one push to the next.
 #[derive(Default)]
-pub(super) struct Feed {
+pub(super) struct PushedBytes {
     buf: Vec<u8>,
     len: usize,
     at: usize,
     ended: bool,
 }
 
-impl Feed {
+impl PushedBytes {
     /// A feed holding `bytes`.
     pub(super) fn holding(bytes: Vec<u8>) -> Self {
-        Feed { len: bytes.len(), buf: bytes, at: 0, ended: false }
+        PushedBytes { len: bytes.len(), buf: bytes, at: 0, ended: false }
     }
 
     /// Takes the next bytes: `fill` writes them into room for `n` and says how many it wrote
@@ -78,7 +78,7 @@ impl Feed {
     }
 }
 
-impl Read for Feed {
+impl Read for PushedBytes {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.at == self.len {
             return if self.ended { Ok(0) } else { Err(ErrorKind::WouldBlock.into()) };

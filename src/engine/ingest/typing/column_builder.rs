@@ -29,9 +29,9 @@ pub(crate) struct ColumnBuilder {
     /// their text, the text can be rebuilt if it is ever needed.
     lazy: bool,
     rows: usize,
-    /// Rows the whole column is expected to have (see [`ColumnBuilder::reserve`]).
+    /// ReaderState the whole column is expected to have (see [`ColumnBuilder::reserve`]).
     expected_rows: usize,
-    /// Rows of the blank cells (most columns have few).
+    /// ReaderState of the blank cells (most columns have few).
     blanks: Vec<u32>,
     /// While the text is left out: the cells whose value is of the column's type but written
     /// otherwise than it is written back (`41.900000`, `1,000`), with their text.
@@ -333,7 +333,7 @@ impl ColumnBuilder {
     }
 }
 
-/// Rows read before a column is judged to have mostly odd cells.
+/// ReaderState read before a column is judged to have mostly odd cells.
 const ODD_JUDGED_AFTER: usize = 256;
 
 /// Cells kept with their text among cells whose text is left out: their rows (ascending), and
@@ -389,7 +389,7 @@ pub enum ColumnPart {
         values: Vec<u8>,
         /// Where each value ends in `values`.
         ends: Vec<i32>,
-        /// Rows of the blank cells, ascending.
+        /// ReaderState of the blank cells, ascending.
         blanks: Vec<u32>,
     },
     /// The cells' text back to back, cell `r` from `offsets[r]` to `offsets[r + 1]`.
@@ -398,7 +398,7 @@ pub enum ColumnPart {
         data: Vec<u8>,
         /// One more than the cells, from 0.
         offsets: Vec<i32>,
-        /// Rows of the blank cells, ascending.
+        /// ReaderState of the blank cells, ascending.
         blanks: Vec<u32>,
         /// When every cell is a number, the numbers as the reader read them (0 for a blank).
         numbers: Option<Numbers>,
@@ -432,7 +432,7 @@ impl ColumnPart {
         self.len() == 0
     }
 
-    /// Rows of the blank cells, ascending.
+    /// ReaderState of the blank cells, ascending.
     fn blanks(&self) -> &[u32] {
         match self {
             ColumnPart::Blank(_) => &[],

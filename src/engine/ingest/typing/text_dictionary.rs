@@ -126,7 +126,7 @@ impl TextDictionary {
     }
 }
 
-/// Rows a column is kept as a dictionary before it is judged: a column of many distinct values
+/// ReaderState a column is kept as a dictionary before it is judged: a column of many distinct values
 /// looks unique in its first rows (names of programs that repeat later, say).
 const JUDGED_AFTER: usize = 65_536;
 
