@@ -13,7 +13,9 @@ use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, Scala
 
 use crate::engine::ingest::typing::infer::{infer_column, ColumnKind};
 use crate::engine::ingest::typing::text_dictionary::{too_many, TextDictionary};
-use crate::engine::ingest::typing::values::{format_date, iso_date, looks_integer, parse_bool, parse_date, parse_number, SlashOrder};
+use crate::engine::ingest::typing::values::{
+    format_date, iso_date, leading_zero_code, parse_bool, parse_date, parse_number, whole_value, SlashOrder,
+};
 use crate::engine::ingest::typing::whole_numbers::IntVec;
 
 /// Cells of one column, appended row by row.
@@ -721,8 +723,7 @@ fn int(cell: &[u8], decimal_comma: bool) -> Value {
     }
     let text = as_text(cell);
     match parse_number(text, decimal_comma) {
-        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 && looks_integer(text) => Value::Int(x as i64),
-        Some(x) => Value::Float(x),
+        Some(x) => whole_value(x, text).map_or(Value::Float(x), Value::Int),
         None => Value::Not,
     }
 }
@@ -804,11 +805,6 @@ enum Value {
     Int(i64),
     Float(f64),
     Not,
-}
-
-/// `007`, `60601`-style codes with a leading zero: all digits, more than one.
-fn leading_zero_code(cell: &[u8]) -> bool {
-    cell.len() > 1 && cell[0] == b'0' && cell.iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::ingest::typing::values::{looks_integer, parse_bool, parse_date, parse_number, slash_first_part, SlashOrder};
+use crate::engine::ingest::typing::values::{
+    leading_zero_code, parse_bool, parse_date, parse_number, slash_first_part, whole_value, SlashOrder,
+};
 
 /// The type detected for a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,13 +38,10 @@ pub fn infer_column(values: &StringArray, decimal_comma: bool) -> (ArrayRef, Col
     let Some(first) = present().next() else { return text() };
     if parse_number(first, decimal_comma).is_some() {
         // Codes with leading zeros (ZIP codes, `007`) stay text as written.
-        if present().any(|v| v.len() > 1 && v.as_bytes()[0] == b'0' && v.bytes().all(|b| b.is_ascii_digit())) {
+        if present().any(|v| leading_zero_code(v.as_bytes())) {
             return text();
         }
-        let whole = |v: &str| -> Option<i64> {
-            let x = parse_number(v, decimal_comma)?;
-            (x.fract() == 0.0 && x.abs() < 9.0e15 && looks_integer(v)).then_some(x as i64)
-        };
+        let whole = |v: &str| -> Option<i64> { whole_value(parse_number(v, decimal_comma)?, v) };
         // One pass each: build while checking, give up at the first value that does not fit.
         let ints: Option<Int64Array> = values
             .iter()

@@ -117,6 +117,21 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(if negative { -v } else { v })
 }
 
+/// The typing rules every column reader shares (`infer_column` for a whole column,
+/// `ColumnBuilder` as cells come): a number `x` read from `text` is a whole number when it has no
+/// fraction, is below 9·10^15 (exact in a double) and is written as an integer ([`looks_integer`]).
+#[inline]
+pub fn whole_value(x: f64, text: &str) -> Option<i64> {
+    (x.fract() == 0.0 && x.abs() < 9.0e15 && looks_integer(text)).then_some(x as i64)
+}
+
+/// A code written with leading zeros (`007`, `02134`): all digits, more than one, the first `0`.
+/// A column holding one stays text as written (ZIP codes, GSS-style codes keep their zeros).
+#[inline]
+pub fn leading_zero_code(cell: &[u8]) -> bool {
+    cell.len() > 1 && cell[0] == b'0' && cell.iter().all(u8::is_ascii_digit)
+}
+
 /// True when `text` is a whole number written without decimals, exponent or percent sign (so the
 /// column can be typed as an integer). Leading zeros (`007`, ZIP codes) are not integers: that text
 /// is kept as written.
