@@ -20,6 +20,8 @@ ANALYZE OPTIONS:
   --data DIR                  region data directory (default: static/data)
   --area-column COL           column of area names or codes (default: detected)
   --lat-column COL --lon-column COL   place rows by point in polygon
+  --location-column COL       place rows by one column of coordinate text: (41.97, -87.71),
+                              POINT (-87.71 41.97) or a Socrata location
   --id-column COL             id for distinct programs (default: detected)
   --capacity-column COL       capacity for seats (default: detected)
   --supply rows|programs|seats|sum:COL
@@ -173,6 +175,7 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
             "area-column" => view.area_column = v,
             "lat-column" => view.lat_column = v,
             "lon-column" => view.lon_column = v,
+            "location-column" => view.location_column = v,
             "id-column" => view.id_column = v,
             "capacity-column" => view.capacity_column = v,
             "supply" => {

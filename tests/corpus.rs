@@ -136,3 +136,29 @@ fn a_field_boundary_inside_a_multibyte_character_is_rejected_not_a_crash() {
     assert_eq!((ing.report.rows_in, ing.table.num_rows()), (1, 0));
     assert!(ing.report.rejected[0].reason.starts_with("column 1: not valid UTF-8"), "{:?}", ing.report.rejected);
 }
+
+#[test]
+fn a_note_names_an_area_attribute_that_rows_disagree_on_with_at_most_five_names() {
+    let areas = common::chicago();
+    let names: Vec<String> = areas.names.iter().take(40).cloned().collect();
+    // "priority" is one value per area but in 7 of 40 areas; "kind" varies within every area.
+    let mut csv = String::from("program_id,community_name,priority,kind\n");
+    for (a, name) in names.iter().enumerate() {
+        for k in 0..2 {
+            // The second row of each of the first 7 areas says the opposite of the first.
+            let priority = if (a % 2 == 0) != (a < 7 && k == 1) { "priority place" } else { "standard" };
+            csv.push_str(&format!("{},{name},{priority},{}\n", a * 10 + k, ["online", "in person"][k]));
+        }
+    }
+    let ing = read_csv("flags.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    let flag_notes: Vec<&String> = a.notes.iter().filter(|n| n.contains("differs between rows")).collect();
+    assert_eq!(flag_notes.len(), 1, "{:?}", a.notes);
+    let n = flag_notes[0];
+    assert!(n.starts_with("\"priority\" differs between rows of 7 area(s): "), "{n}");
+    assert!(n.ends_with(" and 2 more."), "{n}");
+    assert_eq!(n.matches(", ").count(), 4, "five names: {n}");
+    // Both columns are still reported as flags, with every inconsistent area.
+    let kind = a.flags.iter().find(|f| f.column == "kind").unwrap();
+    assert_eq!(kind.inconsistent.len(), 40);
+}

@@ -59,8 +59,13 @@ fn chicago_2024_by_name_matches_an_independent_count() {
     }
     let areas = common::chicago();
     let ing = read_csv("mcmf_programs_2024.csv", &std::fs::read(&path).unwrap()).unwrap();
-    let view =
-        View { filters: vec![Filter::Equals { column: "meeting_type".into(), values: vec!["face_to_face".into()] }], ..View::default() };
+    // The name path, chosen (the file also has coordinates, which auto-detection prefers: see
+    // chicago_2024_on_auto_is_placed_by_its_coordinates_and_cross_checked).
+    let view = View {
+        area_column: "community_name".into(),
+        filters: vec![Filter::Equals { column: "meeting_type".into(), values: vec!["face_to_face".into()] }],
+        ..View::default()
+    };
     let a = analyze(&areas, &ing, &view).unwrap();
     assert_eq!(a.resolved.supply, "programs");
     assert_eq!(a.resolved.method, Method::Column("community_name".into()));

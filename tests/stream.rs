@@ -237,12 +237,22 @@ fn the_session_answers_like_the_engine_and_reuses_placement() {
     assert_eq!(summary.price_column.as_deref(), Some("price"));
     assert_eq!(summary.age_columns, Some(("min_age".into(), "max_age".into())));
     let direct = analyze(&areas, &ing, &View::default()).unwrap();
-    assert_eq!(json(&s.analyze(&View::default()).unwrap()), json(&direct));
+    // The session answers with the figures first and the placement's evidence when asked (as the
+    // page asks once it has drawn them): together, the engine's analysis.
+    let with_evidence = |s: &mut Session, a: &Analysis| {
+        let mut a = a.clone();
+        a.add_evidence(s.evidence().unwrap());
+        a
+    };
+    let first = s.analyze(&View::default()).unwrap();
+    assert!(first.cross_check.is_none());
+    assert_eq!(json(&with_evidence(&mut s, &first)), json(&direct));
+    assert!(direct.cross_check.is_some(), "the file has names and coordinates: one checks the other");
     // A filter change reuses the placement and still equals a fresh analysis.
     let v =
         View { filters: vec![Filter::Equals { column: "meeting_type".into(), values: vec!["face_to_face".into()] }], ..View::default() };
     let a = s.analyze(&v).unwrap();
-    assert_eq!(json(&a), json(&analyze(&areas, &ing, &v).unwrap()));
+    assert_eq!(json(&with_evidence(&mut s, &a)), json(&analyze(&areas, &ing, &v).unwrap()));
     assert_eq!((a.rows.excluded, a.rows.matched), (1, 3));
     // The analysis survives the trip to the page (JSON) intact.
     let back: Analysis = serde_json::from_str(&json(&a)).unwrap();

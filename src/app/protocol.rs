@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
+use crate::engine::analysis::evidence::Evidence;
 use crate::engine::ingest::wire::PartMeta;
 use crate::engine::region::{AddedIndicators, ExtraIndicators};
 use crate::engine::session::FileSummary;
@@ -73,6 +74,12 @@ pub enum Request {
     Export {
         /// Which rows.
         what: String,
+    },
+    /// The evidence for the placement of analysis `seq` (the other ways the file offers, weighed,
+    /// and the cross-check): asked once its figures are drawn, as it places rows by every other way.
+    Evidence {
+        /// The analysis request's number.
+        seq: u64,
     },
 }
 
@@ -180,6 +187,13 @@ pub enum Response {
     Export {
         /// File name to save as.
         name: String,
+    },
+    /// The evidence for the placement of analysis `seq`.
+    Evidence {
+        /// The analysis request's number.
+        seq: u64,
+        /// The ways weighed, the cross-check and its warning.
+        evidence: Evidence,
     },
     /// A request failed.
     Failed {

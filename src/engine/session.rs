@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::analysis::evidence::Evidence;
 use crate::engine::analysis::export::{excluded_csv, matched_csv, rejected_csv, unmatched_csv};
 use crate::engine::analysis::{analyze_prepared, prepare, Analysis, Prepared};
 use crate::engine::error::{EngineError, Result};
@@ -69,6 +70,8 @@ pub struct Session {
     file: Option<Ingested>,
     /// Placement cache: key (areas version, area/lat/lon columns, assignments) → placed rows.
     prepared: Option<(String, Arc<Prepared>)>,
+    /// The evidence weighed for the cached placement (same key).
+    evidence: Option<(String, Evidence)>,
     last: Option<Arc<Analysis>>,
 }
 
@@ -83,6 +86,7 @@ impl Session {
         self.areas = Some(Arc::new(areas));
         self.areas_version += 1;
         self.prepared = None;
+        self.evidence = None;
         self.last = None;
     }
 
@@ -101,6 +105,7 @@ impl Session {
         let summary = summarise(&ingested);
         self.file = Some(ingested);
         self.prepared = None;
+        self.evidence = None;
         self.last = None;
         Loaded::Programs(summary)
     }
@@ -116,18 +121,39 @@ impl Session {
         let (Some(areas), Some(file)) = (&self.areas, &self.file) else {
             return Err(EngineError::Internal("no file or no areas loaded yet".into()));
         };
-        let key = format!("{}|{}|{}|{}|{:?}", self.areas_version, view.area_column, view.lat_column, view.lon_column, view.assignments);
+        let key = format!(
+            "{}|{}|{}|{}|{}|{:?}",
+            self.areas_version, view.area_column, view.lat_column, view.lon_column, view.location_column, view.assignments
+        );
         let prepared = match &self.prepared {
             Some((k, p)) if *k == key => p.clone(),
             _ => {
                 let p = Arc::new(prepare(areas, file, view)?);
                 self.prepared = Some((key, p.clone()));
+                self.evidence = None;
                 p
             }
         };
         let analysis = Arc::new(analyze_prepared(areas, file, view, &prepared)?);
         self.last = Some(analysis.clone());
         Ok(analysis)
+    }
+
+    /// The evidence for the last analysis's placement (the other ways the file offers, weighed,
+    /// and the cross-check: [`crate::engine::analysis::weigh::weigh`]). The slow part of a first
+    /// analysis, asked for once its figures are drawn; weighed once per placement.
+    pub fn evidence(&mut self) -> Result<Evidence> {
+        let (Some(areas), Some(file), Some((key, prepared))) = (&self.areas, &self.file, &self.prepared) else {
+            return Err(EngineError::Internal("nothing analysed yet".into()));
+        };
+        if let Some((k, e)) = &self.evidence {
+            if k == key {
+                return Ok(e.clone());
+            }
+        }
+        let e = crate::engine::analysis::weigh::weigh(areas, file, &prepared.method, &prepared.placement, prepared.chosen.as_ref());
+        self.evidence = Some((key.clone(), e.clone()));
+        Ok(e)
     }
 
     /// Distinct values of `column` (at most `limit`), most common first, ties in text order.
@@ -153,9 +179,18 @@ impl Session {
     /// Longitude and latitude of the first [`MAX_POINTS`] rows the last analysis placed by point.
     pub fn points(&self) -> Vec<(f64, f64)> {
         let (Some(a), Some(f)) = (&self.last, &self.file) else { return vec![] };
-        let Method::Points { lat, lon } = &a.resolved.method else { return vec![] };
-        let (Ok(la), Ok(lo)) = (f.table.column(lat), f.table.column(lon)) else { return vec![] };
-        a.matched_rows.iter().filter_map(|&(i, _)| Some((lo.number(i as usize)?, la.number(i as usize)?))).take(MAX_POINTS).collect()
+        let point: Box<dyn Fn(usize) -> Option<(f64, f64)>> = match &a.resolved.method {
+            Method::Points { lat, lon } => {
+                let (Ok(la), Ok(lo)) = (f.table.column(lat), f.table.column(lon)) else { return vec![] };
+                Box::new(move |i| Some((lo.number(i)?, la.number(i)?)))
+            }
+            Method::Location { column } => {
+                let Ok(c) = f.table.column(column) else { return vec![] };
+                Box::new(move |i| crate::engine::placement::coordinates::parse_point_text(&c.text(i)?).map(|(lat, lon)| (lon, lat)))
+            }
+            Method::Column(_) => return vec![],
+        };
+        a.matched_rows.iter().filter_map(|&(i, _)| point(i as usize)).take(MAX_POINTS).collect()
     }
 
     /// The matched rows of the last analysis as CSV (line, area code and name, every column).
@@ -164,6 +199,16 @@ impl Session {
             return Err(EngineError::Internal("nothing analysed yet".into()));
         };
         Ok(matched_csv(a, &f.table, &areas.codes, &areas.names))
+    }
+
+    /// The rows the cross-check of the last placement found in different areas, as CSV (empty of
+    /// rows when there was no cross-check).
+    pub fn disagreeing_csv(&mut self) -> Result<String> {
+        let e = self.evidence()?;
+        Ok(e.cross_check
+            .as_ref()
+            .map(crate::engine::analysis::export::disagreeing_csv)
+            .unwrap_or_else(|| "line,other_value,area_code,other_area_code\n".into()))
     }
 
     /// The lines of the rows the last analysis's filters excluded, as CSV.

@@ -131,6 +131,9 @@ pub struct View {
     pub lat_column: String,
     /// Longitude column.
     pub lon_column: String,
+    /// One column of coordinate text (`(41.97, -87.71)`, `POINT (lon lat)`, a Socrata location)
+    /// for point-in-polygon; empty = auto-detect / not used.
+    pub location_column: String,
     /// Id column for distinct programs; empty = auto-detect.
     pub id_column: String,
     /// Capacity column for seats; empty = auto-detect.
@@ -235,6 +238,7 @@ impl View {
         put("ac", &self.area_column);
         put("lat", &self.lat_column);
         put("lon", &self.lon_column);
+        put("loc", &self.location_column);
         put("id", &self.id_column);
         put("cap", &self.capacity_column);
         for (name, code) in &self.assignments {
@@ -312,6 +316,7 @@ impl View {
                 "ac" => v.area_column = val.clone(),
                 "lat" => v.lat_column = val.clone(),
                 "lon" => v.lon_column = val.clone(),
+                "loc" => v.location_column = val.clone(),
                 "id" => v.id_column = val.clone(),
                 "cap" => v.capacity_column = val.clone(),
                 "as" | "w" | "since" | "until" | "price" | "ages" => {

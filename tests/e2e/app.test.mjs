@@ -201,3 +201,42 @@ test('a file of indicators keyed by area code becomes a map layer', async () => 
   assert.deepEqual(offsite(page), []);
   await page.close();
 });
+
+test('a portal export is placed by its coordinates; the runner-up and the cross-check are shown', async () => {
+  // A Socrata-style export: a Location of "(lat, lon)" text and a computed-region column of small
+  // numbers that look like community area numbers but are the portal's own.
+  let seed = 7;
+  const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const rows = ['Program,Location,Community Areas'];
+  for (let i = 0; i < 300; i++) {
+    const lat = (41.70 + rand() * 0.25).toFixed(5);
+    const lon = (-87.80 + rand() * 0.15).toFixed(5);
+    rows.push(`p${i},"(${lat}, ${lon})",${1 + Math.floor(rand() * 77)}`);
+  }
+  const csv = rows.join('\n') + '\n';
+  const file = path.join(shots, 'portal-export.csv');
+  fs.writeFileSync(file, csv);
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await pickText(page, 'portal-export.csv', csv);
+  await waitState(page, ['done']);
+  const want = cli('--region', 'chicago', '--programs', file);
+  const got = await analysis(page);
+  assert.deepEqual(got.resolved.placement, want.resolved.placement);
+  assert.deepEqual(got.cross_check, want.cross_check);
+  assert.equal(want.resolved.placement.by, 'coordinates');
+  const placement = await text(page, 'placement');
+  assert.match(placement, /Placed by Location \(coordinates/);
+  assert.match(placement, /Also possible: Community Areas \(area codes\)/);
+  assert.equal(await page.locator('[data-testid=cross-check].warning').count(), 1);
+  assert.match(await text(page, 'cross-check'), new RegExp(`disagrees with Location \\(coordinates\\) for ${want.cross_check.disagree} of ${want.cross_check.compared} rows`));
+  // The rows that disagree download as CSV.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-disagreeing]')]);
+  const body = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(body[0], 'line,other_value,area_code,other_area_code');
+  assert.equal(body.length - 1, want.cross_check.disagree);
+  await page.screenshot({ path: path.join(shots, 'cross-check.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(offsite(page), []);
+  await page.close();
+});

@@ -81,8 +81,16 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             ctx.points.set(Arc::new(points));
             ctx.outcome.set(Some(state::Results { result }));
         }
+        Response::Evidence { seq, evidence } => show_evidence(ctx, seq, evidence),
         Response::Failed { seq, stage, message } => {
             if seq.is_some_and(|s| s != ctx.asks.seq.get_value()) {
+                return;
+            }
+            if stage == "evidence" {
+                // The figures stand without it: say so, and the page is done.
+                ctx.status.set(format!("The placement could not be cross-checked: {message}"));
+                ctx.asks.evidence.update_value(|e| e.1 = seq.unwrap_or_default());
+                browser::set_state("done");
                 return;
             }
             if stage == "read" {
@@ -103,6 +111,34 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
     }
 }
 
+/// Once an analysis is drawn: asks for the evidence for its placement (the page is done when it
+/// is shown), or says the page is done when it is.
+pub fn weigh_or_done(ctx: Ctx) {
+    let seq = ctx.asks.seq.get_value();
+    let (asked, shown) = ctx.asks.evidence.get_value();
+    if shown == seq {
+        browser::set_state("done");
+    } else if asked != seq {
+        ctx.asks.evidence.set_value((seq, shown));
+        backend::send(&crate::app::protocol::Request::Evidence { seq }, &JsValue::UNDEFINED);
+    }
+}
+
+/// Adds the evidence for the placement of analysis `seq` to the analysis shown.
+fn show_evidence(ctx: Ctx, seq: u64, evidence: crate::engine::analysis::evidence::Evidence) {
+    if seq != ctx.asks.seq.get_value() {
+        return;
+    }
+    let Some(Ok(a)) = ctx.outcome.get_untracked().map(|o| o.result) else { return };
+    let mut a = (*a).clone();
+    a.add_evidence(evidence);
+    if let Ok(json) = serde_json::to_string(&a) {
+        browser::expose("analysis", &json);
+    }
+    ctx.asks.evidence.update_value(|e| e.1 = seq);
+    ctx.outcome.set(Some(state::Results { result: Ok(Arc::new(a)) }));
+}
+
 /// A program file was read: the view drops the columns the file lacks (with a message).
 fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
     let n = summary.report.rows_in;
@@ -112,7 +148,9 @@ fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
     ctx.view.update(|v| {
         v.file = name.clone();
         v.sample = sample;
-        for c in [&mut v.area_column, &mut v.lat_column, &mut v.lon_column, &mut v.id_column, &mut v.capacity_column] {
+        for c in
+            [&mut v.area_column, &mut v.lat_column, &mut v.lon_column, &mut v.location_column, &mut v.id_column, &mut v.capacity_column]
+        {
             if !c.is_empty() && !has(c) {
                 dropped.push(c.clone());
                 c.clear();

@@ -183,6 +183,7 @@ pub fn Mapping() -> impl IntoView {
                 ("area", Some(r)) => match r.method {
                     crate::engine::placement::matching::Method::Column(c) => format!("auto: {c}"),
                     crate::engine::placement::matching::Method::Points { lat, lon } => format!("auto: points ({lat}, {lon})"),
+                    crate::engine::placement::matching::Method::Location { column } => format!("auto: points ({column})"),
                 },
                 ("id", Some(r)) => r.id_column.map(|c| format!("auto: {c}")).unwrap_or("none".into()),
                 ("cap", Some(r)) => r.capacity_column.map(|c| format!("auto: {c}")).unwrap_or("none".into()),

@@ -143,12 +143,12 @@ pub fn App() -> impl IntoView {
                         browser::measure("equimap:render", ctx.timing.t_render.get_value());
                         browser::measure("equimap:total", t0);
                         browser::expose_info("page_memory", &browser::wasm_memory().to_string());
-                        browser::set_state("done");
                         let drawn = browser::now();
                         browser::after_next_paint(move || browser::measure("equimap:paint", drawn));
+                        controller::weigh_or_done(ctx);
                     });
                 } else {
-                    browser::set_state("done");
+                    controller::weigh_or_done(ctx);
                 }
             }
             Err(e) => {

@@ -5,12 +5,57 @@ use leptos::prelude::*;
 
 use super::error_note::ErrorNote;
 use super::state::Ctx;
+use crate::engine::analysis::evidence::{describe, PlacedBy};
 use crate::engine::analysis::PAGE_REJECTED_ROWS;
 use crate::engine::placement::matching::Unmatched;
+use crate::engine::Analysis;
 
 /// Asks the engine worker for a download that needs the rows (`matched` or `excluded`).
 fn export(what: &str) {
     super::backend::send(&crate::app::protocol::Request::Export { what: what.into() }, &wasm_bindgen::JsValue::UNDEFINED);
+}
+
+/// How rows were placed, the other ways the file offered, and the cross-check: the evidence the
+/// figures rest on (shown once the worker has weighed it, a moment after the figures).
+fn placement_evidence(a: &Analysis) -> impl IntoView {
+    let Some(p) = a.resolved.placement.clone() else {
+        return view! { <p class="small" data-testid="placement">"Weighing the other ways to place the rows…"</p> }.into_any();
+    };
+    let what = |by: PlacedBy| match by {
+        PlacedBy::Coordinates => "coordinates",
+        PlacedBy::Code => "area codes",
+        PlacedBy::Name => "area names",
+    };
+    let of = if p.sampled_rows < a.rows.rows_in { format!(" of a sample of {}", p.sampled_rows) } else { String::new() };
+    let how = if p.chosen_by_user { "your choice" } else { "chosen as the most precise way that places the most rows" };
+    let chosen = format!("Placed by {} ({}, {how}): {} rows placed{of}.", p.columns.join(" + "), what(p.by), p.placed);
+    let others: Vec<String> =
+        p.alternatives.iter().map(|x| format!("{} ({}): {} rows", x.columns.join(" + "), what(x.by), x.placed)).collect();
+    let check = a.cross_check.clone().map(|c| {
+        let sentence = describe(&p, &c);
+        let examples: Vec<String> = c
+            .examples
+            .iter()
+            .map(|e| format!("line {}: {} → area {} here, {} by {}", e.line, e.value, e.area, e.other_area, c.columns.join(" + ")))
+            .collect();
+        view! {
+            <div class=if c.warning { "cross-check warning" } else { "cross-check" } data-testid="cross-check" role=if c.warning { "alert" } else { "status" }>
+                <p>{sentence}</p>
+                {(!examples.is_empty()).then(|| view! {
+                    <ul class="small">{examples.into_iter().map(|e| view! { <li>{e}</li> }).collect::<Vec<_>>()}</ul>
+                    <button type="button" data-testid="download-disagreeing" on:click=move |_| export("disagreeing")>"Rows that disagree (CSV)"</button>
+                })}
+            </div>
+        }
+    });
+    view! {
+        <div class="placement" data-testid="placement">
+            <p>{chosen}</p>
+            {(!others.is_empty()).then(|| view! { <p class="small">"Also possible: "{others.join("; ")}"."</p> })}
+            {check}
+        </div>
+    }
+    .into_any()
 }
 
 /// The match report panel.
@@ -39,6 +84,7 @@ pub fn MatchReport() -> impl IntoView {
                             <span class="b excluded" data-testid="rows-excluded">{r.excluded}</span>" excluded by filters + "
                             <span class="b rejected" data-testid="rows-rejected">{r.rejected}</span>" rejected"
                         </p>
+                        {placement_evidence(&a)}
                         <ul class="small">
                             {a.excluded_by.iter().map(|e| view! { <li>{format!("{}: {} rows excluded", e.filter, e.rows)}</li> }).collect::<Vec<_>>()}
                         </ul>

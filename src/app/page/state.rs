@@ -102,6 +102,8 @@ pub struct Asks {
     pub ahead: StoredValue<Option<(View, u64, usize)>>,
     /// Whether the engine has said it is ready once.
     pub ready: StoredValue<bool>,
+    /// The analysis whose placement evidence was asked for, and the one whose evidence is shown.
+    pub evidence: StoredValue<(u64, u64)>,
 }
 
 /// The clock of the file being shown, for the benchmark's measures (`equimap:total` and its parts).
@@ -136,6 +138,7 @@ impl Ctx {
                 asked: StoredValue::new(None),
                 ahead: StoredValue::new(None),
                 ready: StoredValue::new(false),
+                evidence: StoredValue::new((0, 0)),
             },
             timing: Timing { t0: StoredValue::new(None), t_render: StoredValue::new(0.0) },
         }

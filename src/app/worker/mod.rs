@@ -65,7 +65,11 @@ fn dispatch(msg: JsValue) {
             None
         }
         Request::Export { what } => {
-            requests::export(&st.session, what);
+            requests::export(&mut st.session, what);
+            None
+        }
+        Request::Evidence { seq } => {
+            requests::evidence(&mut st.session, seq);
             None
         }
     });

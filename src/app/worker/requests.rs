@@ -165,9 +165,19 @@ pub(super) fn distinct(s: &Session, column: String) {
     post(&Response::Distinct { column, values }, &JsValue::UNDEFINED);
 }
 
-/// [`Request::Export`]: a download of rows (`matched`, `unmatched`, `rejected` or `excluded`).
-pub(super) fn export(s: &Session, what: String) {
+/// [`Request::Evidence`]: the evidence for the last analysis's placement.
+pub(super) fn evidence(s: &mut Session, seq: u64) {
+    match s.evidence() {
+        Ok(evidence) => post(&Response::Evidence { seq, evidence }, &JsValue::UNDEFINED),
+        Err(e) => fail(Some(seq), "evidence", e.to_string()),
+    }
+}
+
+/// [`Request::Export`]: a download of rows (`matched`, `unmatched`, `rejected`, `excluded` or
+/// `disagreeing`: the rows the cross-check found in different areas).
+pub(super) fn export(s: &mut Session, what: String) {
     let out = match what.as_str() {
+        "disagreeing" => s.disagreeing_csv(),
         "matched" => s.matched_csv(),
         "unmatched" => s.unmatched_csv(),
         "rejected" => s.rejected_csv(),

@@ -83,6 +83,15 @@ pub fn unmatched_csv(a: &Analysis) -> String {
     )
 }
 
+/// The rows a cross-check found the two ways place in different areas, as CSV: the file's line,
+/// what the other way read, the area the chosen way gives and the other way's.
+pub fn disagreeing_csv(check: &crate::engine::analysis::evidence::CrossCheck) -> String {
+    csv_of(
+        &["line", "other_value", "area_code", "other_area_code"],
+        check.rows.iter().map(|d| vec![d.line.to_string(), d.value.clone(), d.area.clone(), d.other_area.clone()]),
+    )
+}
+
 /// Matched rows as CSV: the file's line, the area's code and name, then every column of the row.
 pub fn matched_csv(a: &Analysis, table: &crate::engine::table::Table, codes: &[String], names: &[String]) -> String {
     let cols = table.column_names();

@@ -6,6 +6,7 @@
 
 pub mod choices;
 pub mod distinct;
+pub mod evidence;
 pub mod export;
 pub mod figures;
 pub mod filter;
@@ -14,6 +15,7 @@ pub mod place;
 pub mod report;
 pub mod result;
 pub mod tally;
+pub mod weigh;
 
 pub use figures::SMALL_DENOMINATOR;
 pub use filter::{describe_filter, filter_mask};
@@ -26,10 +28,22 @@ use crate::engine::ingest::ingested::Ingested;
 use crate::engine::region::Areas;
 use crate::engine::view::View;
 
-/// Analyses `ing` in `areas` with the choices of `view`.
+/// Analyses `ing` in `areas` with the choices of `view`, with the evidence for the placement and
+/// its cross-check ([`with_evidence`]).
 pub fn analyze(areas: &Areas, ing: &Ingested, view: &View) -> Result<Analysis> {
     let prepared = prepare(areas, ing, view)?;
-    analyze_prepared(areas, ing, view, &prepared)
+    let mut analysis = analyze_prepared(areas, ing, view, &prepared)?;
+    with_evidence(&mut analysis, areas, ing, &prepared);
+    Ok(analysis)
+}
+
+/// The evidence for the placement, added to `analysis`: the other ways the file offered with the
+/// rows each places (`resolved.placement`), the chosen placement compared row by row with the
+/// best other way (`cross_check`), and a note when they disagree on more than
+/// [`evidence::DISAGREE_WARNING`] of the rows both place. The slow part of an analysis the first
+/// time (it places rows by every other way): the engine worker sends it after the figures.
+pub fn with_evidence(analysis: &mut Analysis, areas: &Areas, ing: &Ingested, prepared: &Prepared) {
+    analysis.add_evidence(weigh::weigh(areas, ing, &prepared.method, &prepared.placement, prepared.chosen.as_ref()));
 }
 
 /// Analyses with rows already placed (see [`prepare`]).
@@ -68,7 +82,9 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
             denominator,
             need,
             higher_is_more_need,
+            placement: prepared.chosen.clone(),
         },
+        cross_check: None,
         region: view.region.clone(),
         level: areas.level.id.clone(),
         notes,

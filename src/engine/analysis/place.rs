@@ -1,15 +1,18 @@
-//! The slow step, done once per file and choice of area column: every row placed in an area (or
+//! The slow step, done once per file and choice of placement: every row placed in an area (or
 //! given the reason it has none), so that changing a filter or the supply recomputes without
-//! re-reading or re-matching.
+//! re-reading or re-matching. With no choice made, the way is decided on evidence
+//! ([`super::weigh::choose`]).
 
 use std::collections::BTreeMap;
 
 use crate::engine::error::{EngineError, Result};
 use crate::engine::ingest::ingested::Ingested;
-use crate::engine::placement::detect;
 use crate::engine::placement::matching::{place_rows, Method, Placement};
 use crate::engine::region::Areas;
 use crate::engine::view::View;
+
+use super::evidence;
+use super::weigh;
 
 /// A file prepared for repeated analysis: its rows placed in areas once, so that changing a
 /// filter or the supply recomputes without re-reading or re-matching.
@@ -21,20 +24,40 @@ pub struct Prepared {
     pub placement: Placement,
     /// The assignments the placement used.
     pub assignments: BTreeMap<String, String>,
+    /// The evidence auto-detection chose on (`None` when the view chose the way: its evidence
+    /// is weighed later, [`super::with_evidence`]).
+    pub chosen: Option<evidence::Placement>,
 }
 
-/// Places the rows of `ing` for `view` (the slow step: name lookups or point-in-polygon).
+/// The way the view chose to place rows, if it chose one: an area column, a latitude/longitude
+/// pair or a column of coordinate text.
+pub fn chosen_method(view: &View) -> Option<Method> {
+    if !view.area_column.is_empty() {
+        return Some(Method::Column(view.area_column.clone()));
+    }
+    if !view.lat_column.is_empty() && !view.lon_column.is_empty() {
+        return Some(Method::Points { lat: view.lat_column.clone(), lon: view.lon_column.clone() });
+    }
+    (!view.location_column.is_empty()).then(|| Method::Location { column: view.location_column.clone() })
+}
+
+/// Places the rows of `ing` for `view` (the slow step: name lookups or point-in-polygon): by the
+/// view's choice, else by the way the evidence favours.
 pub fn prepare(areas: &Areas, ing: &Ingested, view: &View) -> Result<Prepared> {
-    let method = detect::method(&ing.table, areas, &view.area_column, &view.lat_column, &view.lon_column).ok_or_else(|| {
-        EngineError::NeedsColumn {
-            file: ing.table.file.clone(),
-            what: format!(
-                "no column of area names or codes that {} recognises, and no latitude/longitude columns; choose the area column",
-                areas.level.label
-            ),
-            columns: ing.table.column_names().join(", "),
+    let (method, chosen) = match chosen_method(view) {
+        Some(m) => (m, None),
+        None => {
+            let (m, p) = weigh::choose(ing, areas).ok_or_else(|| EngineError::NeedsColumn {
+                file: ing.table.file.clone(),
+                what: format!(
+                    "no column of area names or codes that {} recognises, and no latitude/longitude columns; choose the area column",
+                    areas.level.label
+                ),
+                columns: ing.table.column_names().join(", "),
+            })?;
+            (m, Some(p))
         }
-    })?;
+    };
     let placement = place_rows(&ing.table, areas, &method, &view.assignments)?;
-    Ok(Prepared { method, placement, assignments: view.assignments.clone() })
+    Ok(Prepared { method, placement, assignments: view.assignments.clone(), chosen })
 }

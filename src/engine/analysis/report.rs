@@ -97,6 +97,18 @@ pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched
     unmatched_values
 }
 
+/// Areas a note names at most.
+const NOTE_NAMES: usize = 5;
+
+/// Whether a flag column's disagreement is worth a note: it behaves like a per-area attribute
+/// (`Priority Place`: one value per area in at least four areas in five), yet some areas' rows
+/// disagree. A column that varies within most areas (meeting type, paid or not) is a property of
+/// the rows, not of the areas: no note.
+fn looks_like_area_attribute(f: &FlagColumn) -> bool {
+    let with_value = f.consistent.len() + f.inconsistent.len();
+    !f.inconsistent.is_empty() && f.inconsistent.len() * 5 <= with_value
+}
+
 /// Notes for the analyst: flag columns whose rows disagree within an area, areas where one row
 /// makes up most of a summed supply, areas left out for want of a need value.
 pub(super) fn notes(
@@ -108,11 +120,12 @@ pub(super) fn notes(
     need_label: &str,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    for f in flags {
-        if !f.inconsistent.is_empty() {
-            let names: Vec<&str> = f.inconsistent.iter().filter_map(|c| areas.by_code(c).map(|i| areas.names[i].as_str())).collect();
-            notes.push(format!("\"{}\" differs between rows of {} area(s): {}.", f.column, names.len(), names.join(", ")));
-        }
+    for f in flags.iter().filter(|f| looks_like_area_attribute(f)) {
+        let names: Vec<&str> = f.inconsistent.iter().filter_map(|c| areas.by_code(c).map(|i| areas.names[i].as_str())).collect();
+        let more = names.len().saturating_sub(NOTE_NAMES);
+        let listed = names[..names.len().min(NOTE_NAMES)].join(", ");
+        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+        notes.push(format!("\"{}\" differs between rows of {} area(s): {listed}{tail}.", f.column, names.len()));
     }
     for r in rows {
         if r.largest_row_share.is_some_and(|s| s > 0.5) && r.rows > 1 && !matches!(supply, Supply::Rows | Supply::Programs) {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::analysis::evidence::{CrossCheck, Placement};
 use crate::engine::analysis::measures::CurvePoint;
 use crate::engine::ingest::ingested::RejectedRow;
 use crate::engine::placement::matching::{Method, Unmatched, UnmatchedValue};
@@ -144,6 +145,9 @@ pub struct Resolved {
     pub need: String,
     /// Whether higher need values mean more need.
     pub higher_is_more_need: bool,
+    /// The way rows were placed and the other ways the file offered, with the rows each places
+    /// (`null` until weighed: see `analysis::with_evidence`).
+    pub placement: Option<Placement>,
 }
 
 /// The analysis of a view.
@@ -185,6 +189,10 @@ pub struct Analysis {
     /// Flag columns of the file (two or three distinct values, such as `Priority Place`): per area,
     /// the value when every matched row agrees, and the areas where rows disagree.
     pub flags: Vec<FlagColumn>,
+    /// The placement compared row by row with the best other way the file offers (`null` when
+    /// there is none, or until weighed: see `analysis::with_evidence`).
+    #[serde(default)]
+    pub cross_check: Option<CrossCheck>,
 }
 
 /// Rejected rows the page lists (the rest are downloaded from the engine).
@@ -209,9 +217,22 @@ pub struct PageAnalysis<'a> {
     notes: &'a [String],
     groups: &'a [GroupRow],
     flags: &'a [FlagColumn],
+    cross_check: &'a Option<CrossCheck>,
 }
 
 impl Analysis {
+    /// Adds the evidence for the placement: `resolved.placement`, `cross_check`, and the
+    /// cross-check's warning first among the notes.
+    pub fn add_evidence(&mut self, evidence: crate::engine::analysis::evidence::Evidence) {
+        if let Some(w) = evidence.warning {
+            if !self.notes.contains(&w) {
+                self.notes.insert(0, w);
+            }
+        }
+        self.resolved.placement = Some(evidence.placement);
+        self.cross_check = evidence.cross_check;
+    }
+
     /// The analysis without the row lists the page does not draw (see [`PageAnalysis`]).
     pub fn for_page(&self) -> PageAnalysis<'_> {
         // Every field named, so a new field of `Analysis` cannot be left out unnoticed.
@@ -232,6 +253,7 @@ impl Analysis {
             notes,
             groups,
             flags,
+            cross_check,
         } = self;
         PageAnalysis {
             rows,
@@ -248,6 +270,7 @@ impl Analysis {
             notes,
             groups,
             flags,
+            cross_check,
         }
     }
 }

@@ -38,13 +38,74 @@ pub fn recognised_share(table: &Table, col: usize, areas: &Areas) -> f64 {
     }
 }
 
+/// Whether a column's header names another geography or an identifier, so that its values are
+/// never taken as this region's area codes or names because they happen to be in range: ZIP and
+/// postal codes, wards, tracts, precincts, beats, blocks, phone numbers, ids of other things, and
+/// the computed-region columns of Socrata portals (`Boundaries - ZIP Codes`,
+/// `:@computed_region_…`), whose values are the portal's own region numbers. A header that also
+/// names this kind of area (`community_area_id`, `District code`) is not excluded for its id.
+///
+/// ```
+/// use equimap::engine::placement::detect::names_other_geography;
+/// assert!(names_other_geography("Boundaries - ZIP Codes"));
+/// assert!(names_other_geography(":@computed_region_vrxf_vc4k"));
+/// assert!(names_other_geography("Ward"));
+/// assert!(names_other_geography("program_id"));
+/// assert!(!names_other_geography("community_area_id"));
+/// assert!(!names_other_geography("Local authority"));
+/// ```
+pub fn names_other_geography(header: &str) -> bool {
+    let h = header.trim().to_lowercase();
+    if h.starts_with(":@computed_region") || h.starts_with("boundaries -") || h.starts_with("boundaries-") {
+        return true;
+    }
+    let words = crate::engine::placement::coordinates::words(header);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let other = |w: &str| {
+        w.starts_with("zip")
+            || w.starts_with("postcode")
+            || matches!(
+                w,
+                "postal"
+                    | "ward"
+                    | "wards"
+                    | "tract"
+                    | "tracts"
+                    | "precinct"
+                    | "precincts"
+                    | "beat"
+                    | "beats"
+                    | "block"
+                    | "blocks"
+                    | "phone"
+                    | "telephone"
+                    | "fax"
+                    | "ein"
+                    | "fips"
+                    | "uprn"
+                    | "urn"
+                    | "ukprn"
+            )
+    };
+    let this_kind = words.iter().any(|w| AREA_WORDS.iter().any(|a| w.starts_with(a)));
+    let an_id = words.iter().any(|w| matches!(*w, "id" | "ids" | "number" | "no" | "num"));
+    words.iter().any(|w| other(w)) || (an_id && !this_kind)
+}
+
+/// Words of a header that name the kinds of area regions are made of.
+const AREA_WORDS: &[&str] = &["area", "community", "district", "authority", "lad", "msoa", "neighbo", "borough", "county", "ward"];
+
 /// The column holding area names or codes, if any column is recognised often enough. Integer
 /// columns are considered only when their name mentions an area, community, code or district (so a
-/// capacity column of small numbers is never taken for community-area codes).
+/// capacity column of small numbers is never taken for community-area codes), and no column whose
+/// header names another geography or an id ([`names_other_geography`]).
 pub fn area_column(table: &Table, areas: &Areas) -> Option<String> {
     let schema = table.batch.schema();
     let mut best: Option<(f64, String)> = None;
     for (i, f) in schema.fields().iter().enumerate() {
+        if names_other_geography(f.name()) {
+            continue;
+        }
         let name_hint =
             ["area", "community", "code", "district", "authority", "lad", "msoa", "neighbo"].iter().any(|h| loose(f.name()).contains(h));
         let ok_type = match f.data_type() {
@@ -69,11 +130,43 @@ pub fn by_names(table: &Table, names: &[&str]) -> Option<String> {
     names.iter().find_map(|want| cols.iter().find(|c| loose(c) == *want).cloned())
 }
 
-/// Latitude and longitude columns, when both are present.
+/// Latitude and longitude columns, when both are present (see
+/// [`crate::engine::placement::coordinates::lat_lon_columns`]).
 pub fn lat_lon(table: &Table) -> Option<(String, String)> {
-    let lat = by_names(table, &["latitude", "lat", "y"])?;
-    let lon = by_names(table, &["longitude", "lon", "lng", "long", "x"])?;
-    Some((lat, lon))
+    crate::engine::placement::coordinates::lat_lon_columns(table)
+}
+
+/// Whether rows placed by `column` are placed by area code (most of its recognised values are
+/// codes) rather than by name.
+pub fn column_holds_codes(table: &Table, column: &str, areas: &Areas) -> bool {
+    let Ok(c) = table.column(column) else { return false };
+    let (mut codes, mut known) = (0usize, 0usize);
+    for i in 0..table.num_rows().min(SAMPLE_ROWS) {
+        let Some(v) = c.text(i) else { continue };
+        if areas.lookup(&v).is_some() {
+            known += 1;
+            codes += usize::from(areas.by_code(v.trim()).is_some());
+        }
+    }
+    known > 0 && codes * 2 > known
+}
+
+/// Every way the file could place its rows, most precise first: coordinates (a latitude/longitude
+/// pair, or one column of coordinate text, when the level has boundaries), then the column of
+/// area codes or names the region recognises most often.
+pub fn candidates(table: &Table, areas: &Areas) -> Vec<Method> {
+    let mut out = Vec::new();
+    if areas.boundaries.is_some() {
+        if let Some((lat, lon)) = lat_lon(table) {
+            out.push(Method::Points { lat, lon });
+        } else if let Some(column) = crate::engine::placement::coordinates::location_column(table) {
+            out.push(Method::Location { column });
+        }
+    }
+    if let Some(c) = area_column(table, areas) {
+        out.push(Method::Column(c));
+    }
+    out
 }
 
 /// The column identifying a program or organisation (for distinct counts).

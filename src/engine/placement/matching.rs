@@ -71,6 +71,27 @@ pub enum Method {
         /// Longitude column.
         lon: String,
     },
+    /// By point in polygon from one column of coordinate text (`(41.97, -87.71)`, `POINT (lon
+    /// lat)`, a Socrata location: see [`crate::engine::placement::coordinates::parse_point_text`]).
+    Location {
+        /// The column.
+        column: String,
+    },
+}
+
+impl Method {
+    /// The file's columns this method reads.
+    pub fn columns(&self) -> Vec<String> {
+        match self {
+            Method::Column(c) | Method::Location { column: c } => vec![c.clone()],
+            Method::Points { lat, lon } => vec![lat.clone(), lon.clone()],
+        }
+    }
+
+    /// Whether rows are placed by coordinates (point in polygon).
+    pub fn by_coordinates(&self) -> bool {
+        !matches!(self, Method::Column(_))
+    }
 }
 
 /// The area of every row (see [`Placed`]).
@@ -159,6 +180,54 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
             let lo = table.column(lon)?;
             Ok((0..table.num_rows()).map(|i| Placed::from(place_point(la, lo, i, areas))).collect())
         }
+        Method::Location { column } => {
+            let c = table.column(column)?;
+            Ok((0..table.num_rows()).map(|i| Placed::from(place_location(&c, i, areas))).collect())
+        }
+    }
+}
+
+/// [`place_rows`] for the given rows only (in their order): what a sample of rows gets.
+pub fn place_rows_at(
+    table: &Table,
+    areas: &Areas,
+    method: &Method,
+    assignments: &BTreeMap<String, String>,
+    rows: &[usize],
+) -> Result<Vec<Placed>> {
+    match method {
+        Method::Column(col) => {
+            let c = table.column(col)?;
+            let assigned: BTreeMap<String, usize> = assignments
+                .iter()
+                .filter_map(|(k, v)| areas.by_code(v).map(|i| (crate::engine::placement::names::normalize(k), i)))
+                .collect();
+            let mut cache: crate::engine::fast_hash::FastMap<String, Placed> = Default::default();
+            Ok(rows
+                .iter()
+                .map(|&i| match c.text(i).filter(|v| !v.trim().is_empty()) {
+                    None => Placed::from(Err(Unmatched::Blank)),
+                    Some(v) => *cache.entry(v.into_owned()).or_insert_with_key(|v| Placed::from(place_name(v, areas, &assigned))),
+                })
+                .collect())
+        }
+        Method::Points { lat, lon } => {
+            let (la, lo) = (table.column(lat)?, table.column(lon)?);
+            Ok(rows.iter().map(|&i| Placed::from(place_point(la, lo, i, areas))).collect())
+        }
+        Method::Location { column } => {
+            let c = table.column(column)?;
+            Ok(rows.iter().map(|&i| Placed::from(place_location(&c, i, areas))).collect())
+        }
+    }
+}
+
+/// Row `i`'s point from a column of coordinate text.
+fn place_location(c: &Column, i: usize, areas: &Areas) -> std::result::Result<u32, Unmatched> {
+    let Some(text) = c.text(i).filter(|t| !t.trim().is_empty()) else { return Err(Unmatched::NoCoordinates) };
+    match crate::engine::placement::coordinates::parse_point_text(&text) {
+        Some((lat, lon)) => place_lat_lon(lat, lon, areas),
+        None => Err(Unmatched::BadCoordinates),
     }
 }
 
@@ -186,6 +255,11 @@ fn place_point(la: Column, lo: Column, i: usize, areas: &Areas) -> std::result::
             _ => return Err(Unmatched::BadCoordinates),
         },
     };
+    place_lat_lon(lat, lon, areas)
+}
+
+/// The area of a point given as latitude and longitude, or why it has none.
+fn place_lat_lon(lat: f64, lon: f64, areas: &Areas) -> std::result::Result<u32, Unmatched> {
     if lat == 0.0 && lon == 0.0 {
         return Err(Unmatched::NullIsland);
     }

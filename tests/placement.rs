@@ -1,0 +1,212 @@
+//! Placement as a decision on evidence, on files built from the real exports in `../shared/data`:
+//! coordinates in the forms portals export them, Socrata's computed-region columns beside them,
+//! and the cross-check that catches a column of numbers that only look like area codes. Every
+//! expected area comes from an independent point-in-polygon with `geo` on the full-resolution
+//! boundaries.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use equimap::engine::analysis::evidence::PlacedBy;
+use equimap::engine::placement::matching::Method;
+use equimap::engine::{analyze, read_csv, View};
+use geo::Intersects;
+
+/// The 77 community areas at full resolution: (area number, polygon).
+fn full_resolution_areas() -> Vec<(String, geo::MultiPolygon<f64>)> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::shared().join("chicago/boundaries/community_areas.geojson")).unwrap())
+            .unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["area_numbe"].as_str().unwrap().to_string(),
+                equimap::engine::geo::geometry::parse_geometry(&f["geometry"]).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The area a point is in, independently (first in file order).
+fn true_area(polys: &[(String, geo::MultiPolygon<f64>)], lat: f64, lon: f64) -> Option<String> {
+    polys.iter().find(|(_, p)| p.intersects(&geo::Point::new(lon, lat))).map(|(c, _)| c.clone())
+}
+
+/// The 2023 export's rows that have coordinates: (latitude, longitude, community name).
+fn rows_2023() -> Vec<(f64, f64, String)> {
+    let mut r = csv::Reader::from_path(common::shared().join("chicago/programs/mcmf_programs_2023.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (lat, lon, cn) = (col("latitude"), col("longitude"), col("community_name"));
+    r.records()
+        .filter_map(|rec| {
+            let rec = rec.unwrap();
+            Some((rec[lat].parse().ok()?, rec[lon].parse().ok()?, rec[cn].to_string()))
+        })
+        .collect()
+}
+
+/// Share of the rows placed in an area whose area is the independent one.
+fn share_true(
+    a: &equimap::engine::Analysis,
+    ing: &equimap::engine::Ingested,
+    truth: &[Option<String>],
+    areas: &equimap::engine::Areas,
+) -> f64 {
+    let mut right = 0usize;
+    for &(row, area) in &a.matched_rows {
+        right += usize::from(truth[row as usize].as_deref() == Some(areas.codes[area as usize].as_str()));
+    }
+    let _ = ing;
+    right as f64 / a.matched_rows.len() as f64
+}
+
+#[test]
+fn a_socrata_export_is_placed_by_its_location_and_its_computed_regions_are_caught() {
+    // A portal export: a Location column of "(lat, lon)" text, and computed-region columns of the
+    // portal's own numbers — small whole numbers in the range of community area numbers, but not
+    // them (here: the true number shifted, as an internal id would be).
+    let polys = full_resolution_areas();
+    let rows = rows_2023();
+    let truth: Vec<Option<String>> = rows.iter().map(|&(la, lo, _)| true_area(&polys, la, lo)).collect();
+    let mut csv = String::from("Program Name,Location,Boundaries - ZIP Codes,Community Areas,Wards\n");
+    for (i, ((la, lo, _), t)) in rows.iter().zip(&truth).enumerate() {
+        let shifted = t.as_ref().map_or(1, |c| c.parse::<u32>().unwrap() % 77 + 1);
+        csv.push_str(&format!("Program {i},\"({la}, {lo})\",{},{shifted},{}\n", i % 60 + 1, i % 50 + 1));
+    }
+    let areas = common::chicago();
+    let ing = read_csv("socrata.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&a);
+    // Placed by the coordinates, not by the columns of numbers.
+    assert_eq!(a.resolved.method, Method::Location { column: "Location".into() });
+    let p = a.resolved.placement.as_ref().unwrap();
+    assert_eq!((p.by, p.chosen_by_user), (PlacedBy::Coordinates, false));
+    assert!(p.alternatives.iter().all(|x| x.columns != ["Boundaries - ZIP Codes"] && x.columns != ["Wards"]), "{p:?}");
+    let placeable = truth.iter().filter(|t| t.is_some()).count();
+    assert!(a.rows.matched * 100 >= placeable * 97, "{} of {placeable} placeable rows placed", a.rows.matched);
+    assert!(share_true(&a, &ing, &truth, &areas) >= 0.99, "rows land in their true area");
+    // The cross-check finds "Community Areas" is not community area numbers.
+    let c = a.cross_check.as_ref().unwrap();
+    assert_eq!((c.by, c.columns.as_slice()), (PlacedBy::Code, ["Community Areas".to_string()].as_slice()));
+    assert!(c.warning && c.disagree * 10 > c.compared * 9, "{c:?}");
+    assert!(a.notes[0].contains("Community Areas") && a.notes[0].contains("disagrees"), "{:?}", a.notes);
+    // Chosen by hand, the column of numbers is placed as asked, and the warning says so.
+    let by_hand = analyze(&areas, &ing, &View { area_column: "Community Areas".into(), ..View::default() }).unwrap();
+    let c = by_hand.cross_check.as_ref().unwrap();
+    assert_eq!(c.by, PlacedBy::Coordinates);
+    assert!(c.warning, "{c:?}");
+    assert_eq!(c.examples.len(), 5);
+    let e = &c.examples[0];
+    assert_ne!(e.area, e.other_area);
+}
+
+#[test]
+fn coordinates_are_found_under_the_names_portals_give_them() {
+    let polys = full_resolution_areas();
+    let rows: Vec<(f64, f64, String)> = rows_2023().into_iter().take(3000).collect();
+    let truth: Vec<Option<String>> = rows.iter().map(|&(la, lo, _)| true_area(&polys, la, lo)).collect();
+    let areas = common::chicago();
+    for (header, line) in [
+        ("School_ID,School_Latitude,School_Longitude\n", "{i},{la},{lo}\n"),
+        ("id,lat_wgs84,lng_wgs84\n", "{i},{la},{lo}\n"),
+        ("name,the_geom\n", "n{i},POINT ({lo} {la})\n"),
+        ("name,LOCATION\n", "n{i},\"{la}, {lo}\"\n"),
+        ("name,Location 1\n", "n{i},\"1 N State St\nChicago, IL\n({la}, {lo})\"\n"),
+    ] {
+        let mut csv = header.to_string();
+        for (i, (la, lo, _)) in rows.iter().enumerate() {
+            csv.push_str(&line.replace("{i}", &i.to_string()).replace("{la}", &la.to_string()).replace("{lo}", &lo.to_string()));
+        }
+        let ing = read_csv("f.csv", csv.as_bytes()).unwrap();
+        let a = analyze(&areas, &ing, &View::default()).unwrap_or_else(|e| panic!("{header}: {e}"));
+        common::assert_identity(&a);
+        assert!(a.resolved.method.by_coordinates(), "{header}: {:?}", a.resolved.method);
+        let placeable = truth.iter().filter(|t| t.is_some()).count();
+        assert!(a.rows.matched * 100 >= placeable * 97, "{header}: {} of {placeable}", a.rows.matched);
+        assert!(share_true(&a, &ing, &truth, &areas) >= 0.99, "{header}");
+    }
+}
+
+#[test]
+fn chicago_2024_on_auto_is_placed_by_its_coordinates_and_cross_checked() {
+    // The 2024 export has a WKT `location` and a `community_name`: the coordinates are the more
+    // precise way; the names are the cross-check.
+    let path = common::shared().join("chicago/programs/mcmf_programs_2024.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let loc = h.iter().position(|x| x == "location").unwrap();
+    let polys = full_resolution_areas();
+    let truth: Vec<Option<String>> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let inner = rec[loc].trim().strip_prefix("POINT (")?.strip_suffix(')')?.to_string();
+            let (lo, la) = inner.split_once(' ')?;
+            true_area(&polys, la.parse().ok()?, lo.parse().ok()?)
+        })
+        .collect();
+    let areas = common::chicago();
+    let ing = read_csv("mcmf_programs_2024.csv", &std::fs::read(&path).unwrap()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.resolved.method, Method::Location { column: "location".into() });
+    let placeable = truth.iter().filter(|t| t.is_some()).count();
+    assert!(a.rows.matched * 100 >= placeable * 97, "{} of {placeable}", a.rows.matched);
+    assert!(share_true(&a, &ing, &truth, &areas) >= 0.99);
+    let c = a.cross_check.as_ref().unwrap();
+    assert_eq!((c.by, c.columns.as_slice()), (PlacedBy::Name, ["community_name".to_string()].as_slice()));
+    assert!(!c.warning && c.agree * 100 > c.compared * 95, "{c:?}");
+    assert_eq!(c.agree + c.disagree, c.compared);
+}
+
+#[test]
+fn columns_named_for_other_geographies_are_never_area_codes() {
+    // Only a ZIP-code computed region and a ward column, both of numbers in range: no placement.
+    let mut csv = String::from("Program,Boundaries - ZIP Codes,Ward,Phone Number\n");
+    for i in 0..200 {
+        csv.push_str(&format!("p{i},{},{},{}\n", i % 77 + 1, i % 50 + 1, i % 77 + 1));
+    }
+    let areas = common::chicago();
+    let ing = read_csv("zip.csv", csv.as_bytes()).unwrap();
+    let e = analyze(&areas, &ing, &View::default()).unwrap_err().to_string();
+    assert!(e.contains("no column of area names or codes"), "{e}");
+    // A column of community area numbers named as such is still one.
+    let mut csv = String::from("Program,Community Area Number\n");
+    for i in 0..200 {
+        csv.push_str(&format!("p{i},{}\n", i % 77 + 1));
+    }
+    let ing = read_csv("ca.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    assert_eq!(a.rows.matched, 200);
+    assert_eq!(a.resolved.placement.as_ref().unwrap().by, PlacedBy::Code);
+}
+
+#[test]
+fn a_column_of_numbers_that_places_more_rows_but_disagrees_with_the_coordinates_is_not_trusted() {
+    // Coordinates for 80 % of the rows; a column of in-range numbers for all of them, unrelated to
+    // where the rows are: the coordinates place the rows, the numbers are the warned cross-check.
+    let polys = full_resolution_areas();
+    let rows: Vec<(f64, f64, String)> = rows_2023().into_iter().take(2000).collect();
+    let mut csv = String::from("name,LOCATION,Community Areas\n");
+    for (i, (la, lo, _)) in rows.iter().enumerate() {
+        let loc = if i % 5 == 0 { String::new() } else { format!("({la}, {lo})") };
+        csv.push_str(&format!("n{i},\"{loc}\",{}\n", (i * 37) % 77 + 1));
+    }
+    let areas = common::chicago();
+    let ing = read_csv("f.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    assert_eq!(a.resolved.method, Method::Location { column: "LOCATION".into() });
+    let p = a.resolved.placement.as_ref().unwrap();
+    assert!(p.alternatives[0].placed > p.placed, "the numbers place more rows: {p:?}");
+    assert!(a.cross_check.as_ref().unwrap().warning);
+    // Every row placed is placed in its true area (independently).
+    for &(row, area) in &a.matched_rows {
+        let (la, lo, _) = rows[row as usize];
+        assert_eq!(true_area(&polys, la, lo).as_deref(), Some(areas.codes[area as usize].as_str()), "row {row}");
+    }
+}
