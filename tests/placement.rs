@@ -210,3 +210,74 @@ fn a_column_of_numbers_that_places_more_rows_but_disagrees_with_the_coordinates_
         assert_eq!(true_area(&polys, la, lo).as_deref(), Some(areas.codes[area as usize].as_str()), "row {row}");
     }
 }
+
+/// `tests/fixtures/projected_points.csv` (written by PROJ, `scripts/projected_fixture.py`):
+/// (crs, x, y, lat, lon).
+fn projected_points() -> Vec<(String, f64, f64, f64, f64)> {
+    let mut r = csv::Reader::from_path(common::repo().join("tests/fixtures/projected_points.csv")).unwrap();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let n = |k: usize| rec[k].parse::<f64>().unwrap();
+            (rec[0].to_string(), n(1), n(2), n(3), n(4))
+        })
+        .collect()
+}
+
+#[test]
+fn projected_coordinates_convert_as_proj_does() {
+    use equimap::engine::placement::projected::{Converter, Crs};
+    let points = projected_points();
+    assert!(points.len() > 900);
+    for crs in Crs::ALL {
+        let c = Converter::new(crs).unwrap();
+        let mine: Vec<_> = points.iter().filter(|p| p.0 == crs.code()).collect();
+        assert!(mine.len() > 400, "{}", crs.code());
+        for (_, x, y, lat, lon) in mine {
+            let (a, b) = c.to_lat_lon(*x, *y).unwrap();
+            // 1e-5 degrees is about a metre: the fixture's coordinates are rounded to 1e-6.
+            assert!((a - lat).abs() < 1e-5 && (b - lon).abs() < 1e-5, "{}: ({x}, {y}) -> ({a}, {b}), PROJ says ({lat}, {lon})", crs.code());
+        }
+    }
+}
+
+#[test]
+fn the_city_of_chicago_x_and_y_coordinates_place_rows_where_they_are() {
+    use equimap::engine::placement::projected::Crs;
+    let polys = full_resolution_areas();
+    let points: Vec<_> = projected_points().into_iter().filter(|p| p.0 == "EPSG:3435").collect();
+    let mut csv = String::from("Case Number,X Coordinate,Y Coordinate,Ward,Community Area\n");
+    for (i, (_, x, y, _, _)) in points.iter().enumerate() {
+        // The portal's Ward and a community number that is not the row's: neither places rows.
+        csv.push_str(&format!("JA{i},{x},{y},{},{}\n", i % 50 + 1, i % 77 + 1));
+    }
+    let areas = common::chicago();
+    let ing = read_csv("crimes.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.resolved.method, Method::Projected { x: "X Coordinate".into(), y: "Y Coordinate".into(), crs: Crs::IllinoisEastFeet });
+    let truth: Vec<Option<String>> = points.iter().map(|&(_, _, _, la, lo)| true_area(&polys, la, lo)).collect();
+    let placeable = truth.iter().filter(|t| t.is_some()).count();
+    assert!(a.rows.matched * 100 >= placeable * 97, "{} of {placeable}", a.rows.matched);
+    assert!(share_true(&a, &ing, &truth, &areas) >= 0.99);
+    assert!(a.cross_check.as_ref().is_some_and(|c| c.warning), "the community numbers disagree with the coordinates");
+}
+
+#[test]
+fn british_national_grid_eastings_and_northings_place_rows_as_their_latitude_and_longitude() {
+    use equimap::engine::placement::projected::Crs;
+    let points: Vec<_> = projected_points().into_iter().filter(|p| p.0 == "EPSG:27700").collect();
+    let (mut by_grid, mut by_degrees) = (String::from("Venue,Easting,Northing\n"), String::from("Venue,lat,lon\n"));
+    for (i, (_, x, y, la, lo)) in points.iter().enumerate() {
+        by_grid.push_str(&format!("v{i},{x},{y}\n"));
+        by_degrees.push_str(&format!("v{i},{la},{lo}\n"));
+    }
+    let areas = common::west_midlands();
+    let grid = analyze(&areas, &read_csv("g.csv", by_grid.as_bytes()).unwrap(), &View::default()).unwrap();
+    let degrees = analyze(&areas, &read_csv("d.csv", by_degrees.as_bytes()).unwrap(), &View::default()).unwrap();
+    assert_eq!(grid.resolved.method, Method::Projected { x: "Easting".into(), y: "Northing".into(), crs: Crs::BritishNationalGrid });
+    // Most of these postcodes lie in the region (some in Wales or Cheshire: outside, not misplaced).
+    assert!(grid.rows.matched > 250, "{:?}", grid.rows);
+    let same = grid.matched_rows.iter().filter(|m| degrees.matched_rows.contains(m)).count();
+    assert!(same * 100 >= degrees.rows.matched * 99, "{same} of {} rows in the same district", degrees.rows.matched);
+}

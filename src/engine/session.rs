@@ -188,6 +188,11 @@ impl Session {
                 let Ok(c) = f.table.column(column) else { return vec![] };
                 Box::new(move |i| crate::engine::placement::coordinates::parse_point_text(&c.text(i)?).map(|(lat, lon)| (lon, lat)))
             }
+            Method::Projected { x, y, crs } => {
+                let (Ok(xc), Ok(yc)) = (f.table.column(x), f.table.column(y)) else { return vec![] };
+                let Some(conv) = crate::engine::placement::projected::Converter::new(*crs) else { return vec![] };
+                Box::new(move |i| conv.to_lat_lon(xc.number(i)?, yc.number(i)?).map(|(lat, lon)| (lon, lat)))
+            }
             Method::Column(_) => return vec![],
         };
         a.matched_rows.iter().filter_map(|&(i, _)| point(i as usize)).take(MAX_POINTS).collect()

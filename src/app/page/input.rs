@@ -184,6 +184,9 @@ pub fn Mapping() -> impl IntoView {
                     crate::engine::placement::matching::Method::Column(c) => format!("auto: {c}"),
                     crate::engine::placement::matching::Method::Points { lat, lon } => format!("auto: points ({lat}, {lon})"),
                     crate::engine::placement::matching::Method::Location { column } => format!("auto: points ({column})"),
+                    crate::engine::placement::matching::Method::Projected { x, y, crs } => {
+                        format!("auto: points ({x}, {y}; {})", crs.code())
+                    }
                 },
                 ("id", Some(r)) => r.id_column.map(|c| format!("auto: {c}")).unwrap_or("none".into()),
                 ("cap", Some(r)) => r.capacity_column.map(|c| format!("auto: {c}")).unwrap_or("none".into()),

@@ -27,7 +27,7 @@ fn placement_evidence(a: &Analysis) -> impl IntoView {
         PlacedBy::Name => "area names",
     };
     let of = if p.sampled_rows < a.rows.rows_in { format!(" of a sample of {}", p.sampled_rows) } else { String::new() };
-    let how = if p.chosen_by_user { "your choice" } else { "chosen as the most precise way that places the most rows" };
+    let how = if p.chosen_by_user { "your choice" } else { "auto-detected: the most precise way the evidence supports" };
     let chosen = format!("Placed by {} ({}, {how}): {} rows placed{of}.", p.columns.join(" + "), what(p.by), p.placed);
     let others: Vec<String> =
         p.alternatives.iter().map(|x| format!("{} ({}): {} rows", x.columns.join(" + "), what(x.by), x.placed)).collect();

@@ -37,6 +37,9 @@ pub struct Alternative {
     /// Rows it places in an area (of the sample when the file is larger than [`SAMPLE_ROWS`]:
     /// see [`Placement::sampled_rows`]).
     pub placed: usize,
+    /// The way itself (not in the JSON).
+    #[serde(skip, default)]
+    pub method: Option<crate::engine::placement::matching::Method>,
 }
 
 /// How rows were placed (`resolved.placement`), and the other ways the file offered.

@@ -147,5 +147,6 @@ fn area_text(table: &Table, method: &Method, i: usize) -> String {
     match method {
         Method::Column(c) | Method::Location { column: c } => text(c),
         Method::Points { lat, lon } => format!("{}, {}", text(lat), text(lon)),
+        Method::Projected { x, y, .. } => format!("{}, {}", text(x), text(y)),
     }
 }

@@ -18,7 +18,7 @@ pub fn placed_by(table: &Table, areas: &Areas, method: &Method) -> PlacedBy {
     match method {
         Method::Column(c) if detect::column_holds_codes(table, c, areas) => PlacedBy::Code,
         Method::Column(_) => PlacedBy::Name,
-        Method::Points { .. } | Method::Location { .. } => PlacedBy::Coordinates,
+        Method::Points { .. } | Method::Location { .. } | Method::Projected { .. } => PlacedBy::Coordinates,
     }
 }
 
@@ -74,7 +74,7 @@ pub fn choose(ing: &Ingested, areas: &Areas) -> Option<(Method, Placement)> {
         .zip(&counts)
         .enumerate()
         .filter(|(i, _)| *i != pick)
-        .map(|(_, (m, &placed))| Alternative { by: placed_by(&ing.table, areas, m), columns: m.columns(), placed })
+        .map(|(_, (m, &placed))| Alternative { by: placed_by(&ing.table, areas, m), columns: m.columns(), placed, method: Some(m.clone()) })
         .collect();
     let method = candidates[pick].clone();
     let placement = Placement {
@@ -98,6 +98,7 @@ pub fn weigh_choice(ing: &Ingested, areas: &Areas, method: &Method) -> Placement
             by: placed_by(&ing.table, areas, &m),
             columns: m.columns(),
             placed: count_placed(&place_sample(ing, areas, &m, &rows)),
+            method: Some(m),
         })
         .collect();
     Placement {
@@ -115,7 +116,7 @@ pub fn weigh_choice(ing: &Ingested, areas: &Areas, method: &Method) -> Placement
 /// many they put in the same area, the first disagreeing rows. `None` when there is no other way.
 pub fn cross_check(ing: &Ingested, areas: &Areas, placed: &[Placed], placement: &Placement) -> Option<CrossCheck> {
     let other = placement.alternatives.iter().max_by_key(|a| a.placed)?;
-    let method = method_of(other)?;
+    let method = other.method.clone().or_else(|| method_of(other))?;
     let rows = sample_rows(ing.table.num_rows());
     let theirs = place_sample(ing, areas, &method, &rows);
     let (mut compared, mut agree) = (0usize, 0usize);

@@ -151,13 +151,15 @@ pub fn column_holds_codes(table: &Table, column: &str, areas: &Areas) -> bool {
     known > 0 && codes * 2 > known
 }
 
-/// Every way the file could place its rows, most precise first: coordinates (a latitude/longitude
-/// pair, or one column of coordinate text, when the level has boundaries), then the column of
-/// area codes or names the region recognises most often.
+/// Every way the file could place its rows, most precise first: coordinates (projected x/y of a
+/// certain system, a latitude/longitude pair, or one column of coordinate text, when the level
+/// has boundaries), then the column of area codes or names the region recognises most often.
 pub fn candidates(table: &Table, areas: &Areas) -> Vec<Method> {
     let mut out = Vec::new();
     if areas.boundaries.is_some() {
-        if let Some((lat, lon)) = lat_lon(table) {
+        if let Some((x, y, crs)) = crate::engine::placement::projected::projected_columns(table, areas) {
+            out.push(Method::Projected { x, y, crs });
+        } else if let Some((lat, lon)) = lat_lon(table) {
             out.push(Method::Points { lat, lon });
         } else if let Some(column) = crate::engine::placement::coordinates::location_column(table) {
             out.push(Method::Location { column });

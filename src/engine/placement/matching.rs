@@ -77,6 +77,16 @@ pub enum Method {
         /// The column.
         column: String,
     },
+    /// By point in polygon from projected coordinates (x/easting and y/northing columns) of a
+    /// system converted with certainty (see [`crate::engine::placement::projected`]).
+    Projected {
+        /// The x (easting) column.
+        x: String,
+        /// The y (northing) column.
+        y: String,
+        /// The coordinate system.
+        crs: crate::engine::placement::projected::Crs,
+    },
 }
 
 impl Method {
@@ -85,6 +95,7 @@ impl Method {
         match self {
             Method::Column(c) | Method::Location { column: c } => vec![c.clone()],
             Method::Points { lat, lon } => vec![lat.clone(), lon.clone()],
+            Method::Projected { x, y, .. } => vec![x.clone(), y.clone()],
         }
     }
 
@@ -184,6 +195,10 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
             let c = table.column(column)?;
             Ok((0..table.num_rows()).map(|i| Placed::from(place_location(&c, i, areas))).collect())
         }
+        Method::Projected { .. } => {
+            let rows: Vec<usize> = (0..table.num_rows()).collect();
+            place_rows_at(table, areas, method, assignments, &rows)
+        }
     }
 }
 
@@ -219,6 +234,36 @@ pub fn place_rows_at(
             let c = table.column(column)?;
             Ok(rows.iter().map(|&i| Placed::from(place_location(&c, i, areas))).collect())
         }
+        Method::Projected { x, y, crs } => {
+            let (xc, yc) = (table.column(x)?, table.column(y)?);
+            let converter = crate::engine::placement::projected::Converter::new(*crs)
+                .ok_or_else(|| crate::engine::error::EngineError::Internal(format!("no converter for {}", crs.code())))?;
+            Ok(rows.iter().map(|&i| Placed::from(place_projected(&xc, &yc, i, &converter, areas))).collect())
+        }
+    }
+}
+
+/// Row `i`'s point from projected coordinates.
+fn place_projected(
+    x: &Column,
+    y: &Column,
+    i: usize,
+    converter: &crate::engine::placement::projected::Converter,
+    areas: &Areas,
+) -> std::result::Result<u32, Unmatched> {
+    let (a, b) = match (x.text(i), y.text(i)) {
+        (None, _) | (_, None) => return Err(Unmatched::NoCoordinates),
+        _ => match (x.number(i), y.number(i)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return Err(Unmatched::BadCoordinates),
+        },
+    };
+    if a == 0.0 && b == 0.0 {
+        return Err(Unmatched::NullIsland);
+    }
+    match converter.to_lat_lon(a, b) {
+        Some((lat, lon)) => place_lat_lon(lat, lon, areas),
+        None => Err(Unmatched::BadCoordinates),
     }
 }
 

@@ -5,3 +5,4 @@ pub mod coordinates;
 pub mod detect;
 pub mod matching;
 pub mod names;
+pub mod projected;
