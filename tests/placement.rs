@@ -15,20 +15,7 @@ use geo::Intersects;
 
 /// The 77 community areas at full resolution: (area number, polygon).
 fn full_resolution_areas() -> Vec<(String, geo::MultiPolygon<f64>)> {
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::shared().join("chicago/boundaries/community_areas.geojson")).unwrap())
-            .unwrap();
-    v["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["properties"]["area_numbe"].as_str().unwrap().to_string(),
-                equimap::engine::geo::geometry::parse_geometry(&f["geometry"]).unwrap(),
-            )
-        })
-        .collect()
+    common::chicago_full_resolution()
 }
 
 /// The area a point is in, independently (first in file order).

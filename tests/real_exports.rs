@@ -97,20 +97,7 @@ fn chicago_2023_by_point_agrees_with_full_resolution_boundaries_and_names() {
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let (lat, lon, cn) = (col("latitude"), col("longitude"), col("community_name"));
     // Independent: point in the full-resolution polygons with geo, first area in file order wins.
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::shared().join("chicago/boundaries/community_areas.geojson")).unwrap())
-            .unwrap();
-    let polys: Vec<(String, geo::MultiPolygon<f64>)> = v["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["properties"]["area_numbe"].as_str().unwrap().to_string(),
-                equimap::engine::geo::geometry::parse_geometry(&f["geometry"]).unwrap(),
-            )
-        })
-        .collect();
+    let polys = common::chicago_full_resolution();
     let mut want: BTreeMap<String, usize> = BTreeMap::new();
     for r in &recs {
         let (Ok(y), Ok(x)) = (r[lat].parse::<f64>(), r[lon].parse::<f64>()) else { continue };

@@ -39,3 +39,21 @@ pub fn assert_identity(a: &Analysis) {
     assert_eq!(r.rejected, a.rejected_rows.len());
     assert_eq!(r.matched, a.areas.iter().map(|x| x.rows).sum::<usize>());
 }
+
+/// Chicago's 77 community areas at full resolution (the raw boundary file, not the simplified
+/// one the site serves): (area number, polygon).
+pub fn chicago_full_resolution() -> Vec<(String, geo::MultiPolygon<f64>)> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared().join("chicago/boundaries/community_areas.geojson")).unwrap()).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["area_numbe"].as_str().unwrap().to_string(),
+                equimap::engine::geo::geometry::parse_geometry(&f["geometry"]).unwrap(),
+            )
+        })
+        .collect()
+}

@@ -240,3 +240,16 @@ test('a portal export is placed by its coordinates; the runner-up and the cross-
   assert.deepEqual(offsite(page), []);
   await page.close();
 });
+
+test('projected coordinates the web build does not convert are named, with what to do', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  const rows = ['Case Number,X Coordinate,Y Coordinate'];
+  for (let i = 0; i < 50; i++) rows.push(`JA${i},${1150000 + i * 500},${1850000 + i * 900}`);
+  await pickText(page, 'crimes.csv', rows.join('\n') + '\n');
+  await waitState(page, ['error']);
+  const error = await text(page, 'error');
+  assert.match(error, /X Coordinate and Y Coordinate look like projected coordinates/);
+  assert.match(error, /equimap analyze/);
+  await page.close();
+});

@@ -41,20 +41,33 @@ pub fn chosen_method(view: &View) -> Option<Method> {
     (!view.location_column.is_empty()).then(|| Method::Location { column: view.location_column.clone() })
 }
 
+/// Why a file offers no way to place its rows, and what to do.
+fn no_way_to_place(areas: &Areas, ing: &Ingested) -> EngineError {
+    let projected = crate::engine::placement::projected::projected_names(&ing.table)
+        .filter(|_| !crate::engine::placement::projected::CONVERTS)
+        .map(|(x, y)| {
+            format!(
+                "; {x} and {y} look like projected coordinates (eastings and northings), which this build does not convert (the site leaves the projection library out to stay small): run `equimap analyze` on the file, or export latitude and longitude"
+            )
+        })
+        .unwrap_or_default();
+    EngineError::NeedsColumn {
+        file: ing.table.file.clone(),
+        what: format!(
+            "no column of area names or codes that {} recognises, and no latitude/longitude columns{projected}; choose the area column",
+            areas.level.label
+        ),
+        columns: ing.table.column_names().join(", "),
+    }
+}
+
 /// Places the rows of `ing` for `view` (the slow step: name lookups or point-in-polygon): by the
 /// view's choice, else by the way the evidence favours.
 pub fn prepare(areas: &Areas, ing: &Ingested, view: &View) -> Result<Prepared> {
     let (method, chosen) = match chosen_method(view) {
         Some(m) => (m, None),
         None => {
-            let (m, p) = weigh::choose(ing, areas).ok_or_else(|| EngineError::NeedsColumn {
-                file: ing.table.file.clone(),
-                what: format!(
-                    "no column of area names or codes that {} recognises, and no latitude/longitude columns; choose the area column",
-                    areas.level.label
-                ),
-                columns: ing.table.column_names().join(", "),
-            })?;
+            let (m, p) = weigh::choose(ing, areas).ok_or_else(|| no_way_to_place(areas, ing))?;
             (m, Some(p))
         }
     };

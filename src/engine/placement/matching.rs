@@ -162,10 +162,7 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
     match method {
         Method::Column(col) => {
             let c = table.column(col)?;
-            let assigned: BTreeMap<String, usize> = assignments
-                .iter()
-                .filter_map(|(k, v)| areas.by_code(v).map(|i| (crate::engine::placement::names::normalize(k), i)))
-                .collect();
+            let assigned = assigned_areas(areas, assignments);
             let place = |v: &str| if v.trim().is_empty() { Err(Unmatched::Blank) } else { place_name(v, areas, &assigned) };
             // Each distinct name of a dictionary column is placed once.
             if let Some((keys, placed)) = c.per_value(|v| Placed::from(place(v.unwrap_or_default()))) {
@@ -213,10 +210,7 @@ pub fn place_rows_at(
     match method {
         Method::Column(col) => {
             let c = table.column(col)?;
-            let assigned: BTreeMap<String, usize> = assignments
-                .iter()
-                .filter_map(|(k, v)| areas.by_code(v).map(|i| (crate::engine::placement::names::normalize(k), i)))
-                .collect();
+            let assigned = assigned_areas(areas, assignments);
             let mut cache: crate::engine::fast_hash::FastMap<String, Placed> = Default::default();
             Ok(rows
                 .iter()
@@ -274,6 +268,11 @@ fn place_location(c: &Column, i: usize, areas: &Areas) -> std::result::Result<u3
         Some((lat, lon)) => place_lat_lon(lat, lon, areas),
         None => Err(Unmatched::BadCoordinates),
     }
+}
+
+/// The user's assignments as normalised name → area index (codes that are not areas dropped).
+fn assigned_areas(areas: &Areas, assignments: &BTreeMap<String, String>) -> BTreeMap<String, usize> {
+    assignments.iter().filter_map(|(k, v)| areas.by_code(v).map(|i| (crate::engine::placement::names::normalize(k), i))).collect()
 }
 
 fn place_name(v: &str, areas: &Areas, assigned: &BTreeMap<String, usize>) -> std::result::Result<u32, Unmatched> {

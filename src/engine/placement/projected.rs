@@ -55,16 +55,30 @@ impl Crs {
 
 /// Converts points of one system to latitude/longitude (WGS84 degrees).
 pub struct Converter {
+    #[cfg(feature = "projected")]
     from: proj4rs::Proj,
+    #[cfg(feature = "projected")]
     to: proj4rs::Proj,
 }
 
+/// Whether this build converts projected coordinates (the Cargo feature `projected`: the command
+/// line has it, the web build leaves it out for size).
+pub const CONVERTS: bool = cfg!(feature = "projected");
+
 impl Converter {
-    /// A converter from `crs`.
+    /// A converter from `crs` (`None` in a build without the `projected` feature).
     pub fn new(crs: Crs) -> Option<Self> {
-        let from = proj4rs::Proj::from_proj_string(crs.definition()).ok()?;
-        let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs").ok()?;
-        Some(Converter { from, to })
+        #[cfg(feature = "projected")]
+        {
+            let from = proj4rs::Proj::from_proj_string(crs.definition()).ok()?;
+            let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs").ok()?;
+            Some(Converter { from, to })
+        }
+        #[cfg(not(feature = "projected"))]
+        {
+            let _ = crs.definition();
+            None
+        }
     }
 
     /// `(x, y)` of the system as `(latitude, longitude)` in degrees, or `None` when it cannot be
@@ -80,10 +94,15 @@ impl Converter {
         if !x.is_finite() || !y.is_finite() {
             return None;
         }
-        let mut p = (x, y, 0.0);
-        proj4rs::transform::transform(&self.from, &self.to, &mut p).ok()?;
-        let (lon, lat) = (p.0.to_degrees(), p.1.to_degrees());
-        (lat.is_finite() && lon.is_finite()).then_some((lat, lon))
+        #[cfg(feature = "projected")]
+        {
+            let mut p = (x, y, 0.0);
+            proj4rs::transform::transform(&self.from, &self.to, &mut p).ok()?;
+            let (lon, lat) = (p.0.to_degrees(), p.1.to_degrees());
+            (lat.is_finite() && lon.is_finite()).then_some((lat, lon))
+        }
+        #[cfg(not(feature = "projected"))]
+        None
     }
 }
 
@@ -118,6 +137,15 @@ fn share_inside(x: &Column, y: &Column, rows: usize, converter: &Converter, area
     } else {
         inside as f64 / seen as f64
     }
+}
+
+/// Columns named for projected x/easting and y/northing (by name only: see
+/// [`projected_columns`] for the system), when the file has a pair.
+pub fn projected_names(table: &Table) -> Option<(String, String)> {
+    let names = table.column_names();
+    let x = names.iter().find(|n| x_name(n))?;
+    let y = names.iter().find(|n| y_name(n))?;
+    Some((x.clone(), y.clone()))
 }
 
 /// The x and y columns of projected coordinates and their system, when certain: columns named
