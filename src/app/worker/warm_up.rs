@@ -60,6 +60,9 @@ pub(super) fn warm_up(areas: &Areas) -> Option<(crate::engine::session::FileSumm
         ],
         ..Default::default()
     };
+    // The whole analysis with the placement's evidence (weighed and cross-checked): about 70 ms
+    // more before the page is ready, and the first drop's figures 2–3 ms sooner (BENCHMARKS.md,
+    // session 9: 10k total 31.1 ms with it, 35.1–35.4 without, the old build 32–33 beside both).
     let a = crate::engine::analyze(areas, &ing, &view).ok()?;
     // The benchmark preset's fixed workload too (see `peer_bench`; it fails on other regions' areas).
     let _ = crate::engine::peer_bench::peer_bench(&ing.table, areas);
