@@ -268,3 +268,43 @@ fn british_national_grid_eastings_and_northings_place_rows_as_their_latitude_and
     let same = grid.matched_rows.iter().filter(|m| degrees.matched_rows.contains(m)).count();
     assert!(same * 100 >= degrees.rows.matched * 99, "{same} of {} rows in the same district", degrees.rows.matched);
 }
+
+#[test]
+fn a_national_file_of_district_codes_and_county_names_is_placed_or_explained() {
+    use equimap::engine::placement::matching::Unmatched;
+    // Independent: the lookup's current districts, and which are the West Midlands'.
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/la_all_codes.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cd, rgn, cur) = (col("LADCD"), col("RGNCD"), col("Current"));
+    let mut codes: Vec<(String, bool)> = Vec::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if rec[cur].eq_ignore_ascii_case("true") {
+            codes.push((rec[cd].to_string(), &rec[rgn] == "E12000005"));
+        }
+    }
+    // A national grants file keyed by district code, plus rows naming the region's three counties.
+    let mut csv = String::from("Recipient Name,Recipient District Geographic Code,Amount Awarded\n");
+    for (i, (code, _)) in codes.iter().enumerate() {
+        csv.push_str(&format!("Org {i},{code},{}\n", 1000 + i));
+    }
+    for county in ["Staffordshire", "Warwickshire", "WORCESTERSHIRE"] {
+        csv.push_str(&format!("County grant,{county},500\n"));
+    }
+    let areas = common::west_midlands();
+    let ing = read_csv("grants.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.resolved.method, Method::Column("Recipient District Geographic Code".into()));
+    let in_region = codes.iter().filter(|(_, wm)| *wm).count();
+    assert_eq!(in_region, 30);
+    assert_eq!(a.rows.matched, in_region);
+    let outside = a.unmatched_values.iter().filter(|u| u.reason == Unmatched::OutsideRegion).map(|u| u.rows).sum::<usize>();
+    assert_eq!(outside, codes.len() - in_region, "every other current district is outside the region, not unknown");
+    let spans: Vec<_> = a.unmatched_values.iter().filter(|u| u.reason == Unmatched::SpansAreas).collect();
+    assert_eq!(spans.len(), 3);
+    let staffs = spans.iter().find(|u| u.value == "Staffordshire").unwrap();
+    assert_eq!(staffs.suggestions.len(), 8, "Staffordshire spans 8 districts: {:?}", staffs.suggestions);
+    assert!(staffs.suggestions.iter().all(|c| areas.by_code(c).is_some()));
+}

@@ -56,6 +56,11 @@ pub struct Level {
     /// are reported as "outside the region" rather than unknown.
     #[serde(default)]
     pub outside: BTreeMap<String, String>,
+    /// Names and codes of larger areas of another level that span several of this level's areas
+    /// (an upper-tier county over its districts), normalised → the areas' codes. A row naming one
+    /// cannot be placed in one area: it is reported with its candidates, never guessed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub spans: BTreeMap<String, Vec<String>>,
     /// Text columns of `areas.parquet` that group areas (e.g. combined-authority membership).
     #[serde(default)]
     pub groups: Vec<String>,
@@ -217,6 +222,11 @@ impl Areas {
     /// Candidate codes when `text` names several areas.
     pub fn ambiguous(&self, text: &str) -> Option<&Vec<String>> {
         self.level.ambiguous.get(&normalize(text))
+    }
+
+    /// The areas a larger area named (or coded) `text` spans, when it is one (see [`Level::spans`]).
+    pub fn spans(&self, text: &str) -> Option<&Vec<String>> {
+        self.level.spans.get(&normalize(text))
     }
 
     /// Where a place named `text` is, when it is known to lie outside the region.

@@ -41,25 +41,9 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let t = &lookup.table;
     let c = |n: &str| t.column(n).map_err(|e| input_err(&lookup_path, e));
     let (cd, nm, rgn, rgnnm, cauth) = (c("LADCD")?, c("LADNM")?, c("RGNCD")?, c("RGNNM")?, c("CAUTHCD")?);
+    let (active, utla_cd, utla_nm, country) = (c("LADCD_ACTIVE")?, c("UTLACD")?, c("UTLANM")?, c("CTRYNM")?);
     let current = c("Current")?;
-    let mut lads: Vec<(String, String, String)> = Vec::new();
-    let mut outside: BTreeMap<String, String> = BTreeMap::new();
-    for i in 0..t.num_rows() {
-        let code = cd.text(i).unwrap_or_default().into_owned();
-        let name = nm.text(i).unwrap_or_default().into_owned();
-        if rgn.text(i).as_deref() == Some(REGION_CODE) && current.text(i).as_deref() == Some("true") {
-            let group = if cauth.text(i).as_deref() == Some(WMCA) {
-                "WMCA constituent"
-            } else if NON_CONSTITUENT.contains(&name.as_str()) {
-                "WMCA non-constituent"
-            } else {
-                "Rest of region"
-            };
-            lads.push((code, name, group.to_string()));
-        } else if let Some(r) = rgnnm.text(i) {
-            outside.insert(normalize(&name), r.into_owned());
-        }
-    }
+    let (mut lads, mut outside) = districts(t, [&cd, &nm, &rgn, &rgnnm, &cauth, &current, &country]);
     lads.sort();
     if lads.len() != 30 {
         return Err(input_err(&lookup_path, format!("expected 30 current West Midlands districts, found {}", lads.len())));
@@ -67,9 +51,10 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let codes: Vec<String> = lads.iter().map(|l| l.0.clone()).collect();
     let names: Vec<String> = lads.iter().map(|l| l.1.clone()).collect();
     let groups: Vec<String> = lads.iter().map(|l| l.2.clone()).collect();
-    for n in &names {
+    for n in names.iter().chain(&codes) {
         outside.remove(&normalize(n));
     }
+    let (former, spans) = former_codes_and_upper_tiers(t, &codes, [&cd, &nm, &active, &utla_cd, &utla_nm]);
 
     // Census 2021 population (sheet "Population change": area code, name, 2011, 2021, change).
     let xlsx_path = dir.join("census/datadownload.xlsx");
@@ -124,6 +109,8 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let mut level = level_entry("lad", "Local authority districts", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
     level.groups = vec!["wmca_group".into()];
     level.outside = outside;
+    level.spans = spans;
+    level.aliases.extend(former);
     for (alias, code) in [
         ("Herefordshire", "E06000019"),
         ("County of Herefordshire", "E06000019"),
@@ -260,6 +247,85 @@ fn build_msoa(
     level.default_view =
         DefaultView { denominator: "households".into(), need: "households_deprived_pct".into(), map: "households_deprived_pct".into() };
     Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")]))
+}
+
+/// The region's current districts (code, name, WMCA group) and every other district, by name and
+/// by code, with where it is (its English region or its country).
+#[allow(clippy::type_complexity)]
+fn districts(
+    t: &crate::engine::table::Table,
+    [cd, nm, rgn, rgnnm, cauth, current, country]: [&crate::engine::table::Column; 7],
+) -> (Vec<(String, String, String)>, BTreeMap<String, String>) {
+    let mut lads: Vec<(String, String, String)> = Vec::new();
+    let mut outside: BTreeMap<String, String> = BTreeMap::new();
+    for i in 0..t.num_rows() {
+        let code = cd.text(i).unwrap_or_default().into_owned();
+        let name = nm.text(i).unwrap_or_default().into_owned();
+        if rgn.text(i).as_deref() == Some(REGION_CODE) && current.text(i).as_deref() == Some("true") {
+            let group = if cauth.text(i).as_deref() == Some(WMCA) {
+                "WMCA constituent"
+            } else if NON_CONSTITUENT.contains(&name.as_str()) {
+                "WMCA non-constituent"
+            } else {
+                "Rest of region"
+            };
+            lads.push((code, name, group.to_string()));
+        } else if let Some(r) = rgnnm.text(i).or_else(|| country.text(i)) {
+            // Where it is: its English region, or its country (Wales, Scotland, Northern Ireland).
+            if rgn.text(i).as_deref() != Some(REGION_CODE) {
+                // Districts elsewhere, by name and by code (a national file's codes are
+                // recognised as outside the region, not unknown).
+                outside.insert(normalize(&name), r.clone().into_owned());
+                outside.insert(normalize(&code), r.into_owned());
+            }
+        }
+    }
+    (lads, outside)
+}
+
+/// From the districts lookup: earlier codes and names of districts that are now one of the
+/// region's (`LADCD_ACTIVE`: a rename or a merger), normalised → today's code; and the region's
+/// upper-tier counties (`UTLACD`/`UTLANM` over two or more districts), by name and code → their
+/// districts' codes.
+fn former_codes_and_upper_tiers(
+    t: &crate::engine::table::Table,
+    codes: &[String],
+    [cd, nm, active, utla_cd, utla_nm]: [&crate::engine::table::Column; 5],
+) -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
+    let mut former = BTreeMap::new();
+    let mut spans: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut tier_names: BTreeMap<String, String> = BTreeMap::new();
+    for i in 0..t.num_rows() {
+        let (Some(code), Some(now)) = (cd.text(i), active.text(i)) else { continue };
+        if !codes.iter().any(|c| *c == *now) {
+            continue;
+        }
+        if code != now {
+            former.insert(normalize(&code), now.to_string());
+            if let Some(n) = nm.text(i) {
+                former.insert(normalize(&n), now.to_string());
+            }
+        }
+        if let (Some(u), Some(un)) = (utla_cd.text(i), utla_nm.text(i)) {
+            if *u != *now {
+                let list = spans.entry(normalize(&u)).or_default();
+                if !list.contains(&now.to_string()) {
+                    list.push(now.to_string());
+                }
+                tier_names.insert(normalize(&u), un.into_owned());
+            }
+        }
+    }
+    spans.retain(|_, v| v.len() > 1);
+    for (u, name) in tier_names {
+        if let Some(v) = spans.get(&u).cloned() {
+            spans.insert(normalize(&name), v);
+        }
+    }
+    for v in spans.values_mut() {
+        v.sort();
+    }
+    (former, spans)
 }
 
 /// MSOA code → (households, households not deprived in any dimension), from Census 2021 TS011

@@ -95,7 +95,7 @@ pub fn MatchReport() -> impl IntoView {
                             <table class="unmatched">
                                 <tbody>
                                     {values.into_iter().take(100).map(|u| {
-                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName);
+                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName | Unmatched::SpansAreas);
                                         let value = u.value.clone();
                                         let sugg = u.suggestions.clone();
                                         let shown = if u.value.is_empty() { "(blank)".to_string() } else { u.value.clone() };

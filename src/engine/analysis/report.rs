@@ -86,6 +86,7 @@ pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched
             suggestions: match reason {
                 Unmatched::UnknownName => areas.suggest(&value),
                 Unmatched::AmbiguousName => areas.ambiguous(&value).cloned().unwrap_or_default(),
+                Unmatched::SpansAreas => areas.spans(&value).cloned().unwrap_or_default(),
                 _ => vec![],
             },
             value,

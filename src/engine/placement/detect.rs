@@ -26,9 +26,9 @@ pub fn recognised_share(table: &Table, col: usize, areas: &Areas) -> f64 {
             continue;
         }
         seen += 1;
-        let known = *cache
-            .entry(v.to_string())
-            .or_insert_with(|| areas.lookup(&v).is_some() || areas.ambiguous(&v).is_some() || areas.outside(&v).is_some());
+        let known = *cache.entry(v.to_string()).or_insert_with(|| {
+            areas.lookup(&v).is_some() || areas.ambiguous(&v).is_some() || areas.spans(&v).is_some() || areas.outside(&v).is_some()
+        });
         hits += usize::from(known);
     }
     if seen == 0 {

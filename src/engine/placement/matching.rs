@@ -21,6 +21,9 @@ pub enum Unmatched {
     UnknownName,
     /// The name spans several areas (e.g. Garfield Park); assign it to one to count it.
     AmbiguousName,
+    /// The name or code is of a larger area of another level that spans several of this level's
+    /// areas (an upper-tier county over its districts); assign it to one to count it.
+    SpansAreas,
     /// The name is a place known to lie outside the region.
     OutsideRegion,
     /// Latitude or longitude is empty.
@@ -46,6 +49,7 @@ impl Unmatched {
             Unmatched::Blank => "area is blank",
             Unmatched::UnknownName => "unknown area name",
             Unmatched::AmbiguousName => "name spans several areas (ambiguous)",
+            Unmatched::SpansAreas => "a larger area (e.g. a county) that spans several of these areas",
             Unmatched::OutsideRegion => "outside the region",
             Unmatched::NoCoordinates => "no coordinates",
             Unmatched::BadCoordinates => "coordinates are not valid degrees",
@@ -114,10 +118,11 @@ pub type Placement = Vec<Placed>;
 pub struct Placed(u32);
 
 /// Every reason, in declaration order (a [`Placed`] holds a reason as its place here).
-const REASONS: [Unmatched; 11] = [
+const REASONS: [Unmatched; 12] = [
     Unmatched::Blank,
     Unmatched::UnknownName,
     Unmatched::AmbiguousName,
+    Unmatched::SpansAreas,
     Unmatched::OutsideRegion,
     Unmatched::NoCoordinates,
     Unmatched::BadCoordinates,
@@ -281,6 +286,9 @@ fn place_name(v: &str, areas: &Areas, assigned: &BTreeMap<String, usize>) -> std
     }
     if areas.ambiguous(v).is_some() {
         return Err(Unmatched::AmbiguousName);
+    }
+    if areas.spans(v).is_some() {
+        return Err(Unmatched::SpansAreas);
     }
     if let Some(i) = areas.lookup(v) {
         return Ok(i as u32);
