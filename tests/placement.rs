@@ -308,3 +308,33 @@ fn a_national_file_of_district_codes_and_county_names_is_placed_or_explained() {
     assert_eq!(staffs.suggestions.len(), 8, "Staffordshire spans 8 districts: {:?}", staffs.suggestions);
     assert!(staffs.suggestions.iter().all(|c| areas.by_code(c).is_some()));
 }
+
+#[test]
+fn a_file_of_districts_opened_at_msoa_level_says_to_view_it_by_district() {
+    use equimap::engine::placement::matching::Unmatched;
+    // Independent: Birmingham's 2021 MSOAs from the raw lookup.
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/msoa_la.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (m21, lad) = (col("MSOA21CD"), col("LADCD_ACTIVE"));
+    let mut birmingham: Vec<String> =
+        r.records().map(|x| x.unwrap()).filter(|x| !x[m21].is_empty() && &x[lad] == "E08000025").map(|x| x[m21].to_string()).collect();
+    birmingham.sort();
+    birmingham.dedup();
+    let areas = equimap::cli::load_areas(&common::data(), "west-midlands", "msoa").unwrap();
+    let path = common::shared().join("west-midlands/uploads/arts-council-investment-programme.csv");
+    let ing = read_csv("ac.csv", &std::fs::read(&path).unwrap()).unwrap();
+    let a = analyze(&areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.rows.matched, 0, "no district row is put in one of its MSOAs");
+    let b = a.unmatched_values.iter().find(|u| u.value == "Birmingham").unwrap();
+    assert_eq!(b.reason, Unmatched::SpansAreas);
+    let mut got = b.suggestions.clone();
+    got.sort();
+    assert_eq!(got, birmingham);
+    assert!(
+        a.notes.iter().any(|n| n.starts_with("Most rows (93 of") && n.contains("view the file at the level of those areas")),
+        "{:?}",
+        a.notes
+    );
+}

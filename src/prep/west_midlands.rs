@@ -122,7 +122,15 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         level.aliases.insert(normalize(alias), code.into());
     }
     level.default_view = DefaultView { denominator: "population".into(), need: "imd_score".into(), map: "imd_score".into() };
-    let (msoa_level, msoa_files) = build_msoa(&dir, out, &codes, &names, &groups)?;
+    let (mut msoa_level, msoa_files) = build_msoa(&dir, out, &codes, &names, &groups)?;
+    // Places elsewhere are elsewhere at every level; the districts' own aliases and counties span
+    // their MSOAs too.
+    msoa_level.outside = level.outside.clone();
+    for (name, code) in &level.aliases {
+        if let Some(msoas) = msoa_level.spans.get(&normalize(code)).cloned() {
+            msoa_level.spans.entry(name.clone()).or_insert(msoas);
+        }
+    }
     let manifest = Manifest {
         version: 1,
         region: "west-midlands".into(),
@@ -241,6 +249,14 @@ fn build_msoa(
     for (name, cands) in seen {
         if cands.len() > 1 {
             level.ambiguous.insert(name, cands);
+        }
+    }
+    // A district spans its MSOAs: a file placed by district names or codes says so at this level.
+    for (i, lad) in lad_codes.iter().enumerate() {
+        let msoas: Vec<String> = rows.iter().filter(|r| r.3 == *lad).map(|r| r.0.clone()).collect();
+        if msoas.len() > 1 {
+            level.spans.insert(normalize(lad), msoas.clone());
+            level.spans.insert(normalize(&lad_names[i]), msoas);
         }
     }
     level.missing = missing_imd.iter().map(|c| format!("{c}: no IMD 2019 score (MSOA new or changed in 2021)")).collect();

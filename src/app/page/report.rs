@@ -104,7 +104,13 @@ pub fn MatchReport() -> impl IntoView {
                                                 <td class="val">{shown}</td>
                                                 <td class="num">{u.rows}</td>
                                                 <td>{u.reason.describe()}
-                                                    {(!sugg.is_empty()).then(|| format!(" — maybe {}", sugg.iter().map(|c| name_of(c)).collect::<Vec<_>>().join(", ")))}
+                                                    {(!sugg.is_empty()).then(|| {
+                                                        // At most eight names (a district spans a hundred MSOAs).
+                                                        let more = sugg.len().saturating_sub(8);
+                                                        let names = sugg.iter().take(8).map(|c| name_of(c)).collect::<Vec<_>>().join(", ");
+                                                        let lead = if u.reason == Unmatched::SpansAreas { format!(" — spans {} areas: ", sugg.len()) } else { " — maybe ".to_string() };
+                                                        format!("{lead}{names}{}", if more > 0 { format!(" and {more} more") } else { String::new() })
+                                                    })}
                                                 </td>
                                                 <td>{assignable.then(|| {
                                                     let v2 = value.clone();

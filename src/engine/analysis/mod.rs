@@ -61,7 +61,8 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let unmatched_values = report::unmatched_values(areas, unmatched_groups);
     let groups = report::group_rows(&rows);
     let flags = report::flag_columns(table, &matched_rows, &areas.codes, &prepared.method);
-    let notes = report::notes(areas, &flags, &rows, &choices.supply, &summary, &choices.need_indicator.label);
+    let mut notes = report::notes(areas, &flags, &rows, &choices.supply, &summary, &choices.need_indicator.label);
+    notes.extend(report::larger_areas_note(areas, &unmatched_values, counts.matched));
     let choices::Choices { id_column, capacity_column, supply, denominator, need, higher_is_more_need, .. } = choices;
     Ok(Analysis {
         rows: counts,

@@ -98,6 +98,24 @@ pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched
     unmatched_values
 }
 
+/// When most rows that name a place name larger areas that span several of this level's (a file
+/// of districts opened at MSOA level), a note that says so and what to do.
+pub(super) fn larger_areas_note(areas: &Areas, unmatched: &[UnmatchedValue], placed: usize) -> Option<String> {
+    let spans: Vec<&UnmatchedValue> = unmatched.iter().filter(|u| u.reason == Unmatched::SpansAreas).collect();
+    let rows: usize = spans.iter().map(|u| u.rows).sum();
+    // Rows that name a place in the region (placed, or not placed for a reason of the region's).
+    let named: usize = placed
+        + unmatched.iter().filter(|u| !matches!(u.reason, Unmatched::Blank | Unmatched::OutsideRegion)).map(|u| u.rows).sum::<usize>();
+    (rows * 2 > named).then(|| {
+        let examples: Vec<&str> = spans.iter().take(3).map(|u| u.value.as_str()).collect();
+        format!(
+            "Most rows ({rows} of {named}) name areas larger than {} ({}): view the file at the level of those areas.",
+            areas.level.label.to_lowercase(),
+            examples.join(", ")
+        )
+    })
+}
+
 /// Areas a note names at most.
 const NOTE_NAMES: usize = 5;
 

@@ -287,11 +287,11 @@ fn place_name(v: &str, areas: &Areas, assigned: &BTreeMap<String, usize>) -> std
     if areas.ambiguous(v).is_some() {
         return Err(Unmatched::AmbiguousName);
     }
-    if areas.spans(v).is_some() {
-        return Err(Unmatched::SpansAreas);
-    }
     if let Some(i) = areas.lookup(v) {
         return Ok(i as u32);
+    }
+    if areas.spans(v).is_some() {
+        return Err(Unmatched::SpansAreas);
     }
     if areas.outside(v).is_some() {
         return Err(Unmatched::OutsideRegion);
