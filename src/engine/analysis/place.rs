@@ -64,13 +64,18 @@ fn no_way_to_place(areas: &Areas, ing: &Ingested) -> EngineError {
 /// Places the rows of `ing` for `view` (the slow step: name lookups or point-in-polygon): by the
 /// view's choice, else by the way the evidence favours.
 pub fn prepare(areas: &Areas, ing: &Ingested, view: &View) -> Result<Prepared> {
-    let (method, chosen) = match chosen_method(view) {
-        Some(m) => (m, None),
+    let (method, chosen, whole) = match chosen_method(view) {
+        Some(m) => (m, None, None),
         None => {
-            let (m, p) = weigh::choose(ing, areas).ok_or_else(|| no_way_to_place(areas, ing))?;
-            (m, Some(p))
+            let (m, p, whole) = weigh::choose(ing, areas).ok_or_else(|| no_way_to_place(areas, ing))?;
+            (m, Some(p), whole)
         }
     };
-    let placement = place_rows(&ing.table, areas, &method, &view.assignments)?;
+    // The evidence placed every row already (a file no larger than its sample), without the
+    // person's assignments: that placement serves when there are none.
+    let placement = match whole {
+        Some(p) if view.assignments.is_empty() => p,
+        _ => place_rows(&ing.table, areas, &method, &view.assignments)?,
+    };
     Ok(Prepared { method, placement, assignments: view.assignments.clone(), chosen })
 }

@@ -57,10 +57,13 @@ fn count_placed(placed: &[Placed]) -> usize {
 /// that places at least [`PRECISE_ENOUGH`] of what the best one places is chosen — or the
 /// coordinates, when they place at least half as many rows and the chosen way puts most of the
 /// rows both place in other areas than they do. `None` when the file offers no way.
-pub fn choose(ing: &Ingested, areas: &Areas) -> Option<(Method, Placement)> {
+///
+/// With the chosen way, its placement of every row when the sample was the whole file (so the
+/// rows are not placed twice).
+pub fn choose(ing: &Ingested, areas: &Areas) -> Option<(Method, Placement, Option<Vec<Placed>>)> {
     let candidates = detect::candidates(&ing.table, areas);
     let rows = sample_rows(ing.table.num_rows());
-    let placed: Vec<Vec<Placed>> = candidates.iter().map(|m| place_sample(ing, areas, m, &rows)).collect();
+    let mut placed: Vec<Vec<Placed>> = candidates.iter().map(|m| place_sample(ing, areas, m, &rows)).collect();
     let counts: Vec<usize> = placed.iter().map(|p| count_placed(p)).collect();
     let best = counts.iter().copied().max()?;
     let mut pick = counts.iter().position(|&c| c as f64 >= PRECISE_ENOUGH * best as f64)?;
@@ -77,6 +80,7 @@ pub fn choose(ing: &Ingested, areas: &Areas) -> Option<(Method, Placement)> {
         .map(|(_, (m, &placed))| Alternative { by: placed_by(&ing.table, areas, m), columns: m.columns(), placed, method: Some(m.clone()) })
         .collect();
     let method = candidates[pick].clone();
+    let whole = (rows.len() == ing.table.num_rows()).then(|| placed.swap_remove(pick));
     let placement = Placement {
         by: placed_by(&ing.table, areas, &method),
         columns: method.columns(),
@@ -85,7 +89,7 @@ pub fn choose(ing: &Ingested, areas: &Areas) -> Option<(Method, Placement)> {
         alternatives,
         sampled_rows: rows.len(),
     };
-    Some((method, placement))
+    Some((method, placement, whole))
 }
 
 /// The evidence for a way the person chose: the other candidates, each placed on the sample.
