@@ -21,11 +21,7 @@ fn placement_evidence(a: &Analysis) -> impl IntoView {
     let Some(p) = a.resolved.placement.clone() else {
         return view! { <p class="small" data-testid="placement">"Weighing the other ways to place the rows…"</p> }.into_any();
     };
-    let what = |by: PlacedBy| match by {
-        PlacedBy::Coordinates => "coordinates",
-        PlacedBy::Code => "area codes",
-        PlacedBy::Name => "area names",
-    };
+    let what = PlacedBy::words;
     let of = if p.sampled_rows < a.rows.rows_in { format!(" of a sample of {}", p.sampled_rows) } else { String::new() };
     let how = if p.chosen_by_user { "your choice" } else { "auto-detected: the most precise way the evidence supports" };
     let chosen = format!("Placed by {} ({}, {how}): {} rows placed{of}.", p.columns.join(" + "), what(p.by), p.placed);

@@ -27,6 +27,17 @@ pub enum PlacedBy {
     Name,
 }
 
+impl PlacedBy {
+    /// What it reads, in words (`coordinates`, `area codes`, `area names`).
+    pub fn words(self) -> &'static str {
+        match self {
+            PlacedBy::Coordinates => "coordinates",
+            PlacedBy::Code => "area codes",
+            PlacedBy::Name => "area names",
+        }
+    }
+}
+
 /// One way of placing the file's rows, and how many it places.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alternative {
@@ -37,7 +48,8 @@ pub struct Alternative {
     /// Rows it places in an area (of the sample when the file is larger than [`SAMPLE_ROWS`]:
     /// see [`Placement::sampled_rows`]).
     pub placed: usize,
-    /// The way itself (not in the JSON).
+    /// The way itself (not in the JSON: an alternative read back from JSON has none, and is not
+    /// cross-checked again).
     #[serde(skip, default)]
     pub method: Option<crate::engine::placement::matching::Method>,
 }
@@ -113,11 +125,7 @@ pub struct Evidence {
 pub fn describe(placement: &Placement, check: &CrossCheck) -> String {
     let chosen = placement.columns.join(" + ");
     let other = check.columns.join(" + ");
-    let what = |by: PlacedBy| match by {
-        PlacedBy::Coordinates => "coordinates",
-        PlacedBy::Code => "area codes",
-        PlacedBy::Name => "area names",
-    };
+    let what = PlacedBy::words;
     if check.warning {
         format!(
             "{other} ({}) disagrees with {chosen} ({}) for {} of {} rows both place: check which one is right before quoting these figures.",

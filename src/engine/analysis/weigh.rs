@@ -32,7 +32,7 @@ pub fn sample_rows(n: usize) -> Vec<usize> {
 
 /// Places the sample by `method`.
 fn place_sample(ing: &Ingested, areas: &Areas, method: &Method, rows: &[usize]) -> Vec<Placed> {
-    place_rows_at(&ing.table, areas, method, &Default::default(), rows)
+    place_rows_at(&ing.table, areas, method, &Default::default(), rows.iter().copied())
         .unwrap_or_else(|_| vec![Placed::from(Err(crate::engine::placement::matching::Unmatched::Blank,)); rows.len()])
 }
 
@@ -120,7 +120,7 @@ pub fn weigh_choice(ing: &Ingested, areas: &Areas, method: &Method) -> Placement
 /// many they put in the same area, the first disagreeing rows. `None` when there is no other way.
 pub fn cross_check(ing: &Ingested, areas: &Areas, placed: &[Placed], placement: &Placement) -> Option<CrossCheck> {
     let other = placement.alternatives.iter().max_by_key(|a| a.placed)?;
-    let method = other.method.clone().or_else(|| method_of(other))?;
+    let method = other.method.clone()?;
     let rows = sample_rows(ing.table.num_rows());
     let theirs = place_sample(ing, areas, &method, &rows);
     let (mut compared, mut agree) = (0usize, 0usize);
@@ -148,16 +148,6 @@ pub fn cross_check(ing: &Ingested, areas: &Areas, placed: &[Placed], placement: 
         examples,
         rows: all,
         warning: compared > 0 && disagree as f64 > DISAGREE_WARNING * compared as f64,
-    })
-}
-
-/// The method an alternative stands for.
-fn method_of(a: &Alternative) -> Option<Method> {
-    Some(match (a.by, a.columns.as_slice()) {
-        (PlacedBy::Coordinates, [lat, lon]) => Method::Points { lat: lat.clone(), lon: lon.clone() },
-        (PlacedBy::Coordinates, [column]) => Method::Location { column: column.clone() },
-        (_, [column]) => Method::Column(column.clone()),
-        _ => return None,
     })
 }
 

@@ -180,18 +180,3 @@ pub fn id_column(table: &Table) -> Option<String> {
 pub fn capacity_column(table: &Table) -> Option<String> {
     by_names(table, &["capacity", "seats", "places", "spaces"])
 }
-
-/// How rows will be placed: the view's choice, else the detected area column, else
-/// latitude/longitude. `None` when nothing usable was found.
-pub fn method(table: &Table, areas: &Areas, chosen: &str, lat: &str, lon: &str) -> Option<Method> {
-    if !chosen.is_empty() {
-        return Some(Method::Column(chosen.to_string()));
-    }
-    if !lat.is_empty() && !lon.is_empty() {
-        return Some(Method::Points { lat: lat.to_string(), lon: lon.to_string() });
-    }
-    if let Some(c) = area_column(table, areas) {
-        return Some(Method::Column(c));
-    }
-    lat_lon(table).filter(|_| areas.boundaries.is_some()).map(|(lat, lon)| Method::Points { lat, lon })
-}

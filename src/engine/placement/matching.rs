@@ -188,18 +188,9 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
                 })
                 .collect())
         }
-        Method::Points { lat, lon } => {
-            let la = table.column(lat)?;
-            let lo = table.column(lon)?;
-            Ok((0..table.num_rows()).map(|i| Placed::from(place_point(la, lo, i, areas))).collect())
-        }
-        Method::Location { column } => {
-            let c = table.column(column)?;
-            Ok((0..table.num_rows()).map(|i| Placed::from(place_location(&c, i, areas))).collect())
-        }
-        Method::Projected { .. } => {
-            let rows: Vec<usize> = (0..table.num_rows()).collect();
-            place_rows_at(table, areas, method, assignments, &rows)
+        // Points are placed one row at a time either way.
+        Method::Points { .. } | Method::Location { .. } | Method::Projected { .. } => {
+            place_rows_at(table, areas, method, assignments, 0..table.num_rows())
         }
     }
 }
@@ -210,16 +201,16 @@ pub fn place_rows_at(
     areas: &Areas,
     method: &Method,
     assignments: &BTreeMap<String, String>,
-    rows: &[usize],
+    rows: impl IntoIterator<Item = usize>,
 ) -> Result<Vec<Placed>> {
+    let rows = rows.into_iter();
     match method {
         Method::Column(col) => {
             let c = table.column(col)?;
             let assigned = assigned_areas(areas, assignments);
             let mut cache: crate::engine::fast_hash::FastMap<String, Placed> = Default::default();
             Ok(rows
-                .iter()
-                .map(|&i| match c.text(i).filter(|v| !v.trim().is_empty()) {
+                .map(|i| match c.text(i).filter(|v| !v.trim().is_empty()) {
                     None => Placed::from(Err(Unmatched::Blank)),
                     Some(v) => *cache.entry(v.into_owned()).or_insert_with_key(|v| Placed::from(place_name(v, areas, &assigned))),
                 })
@@ -227,17 +218,17 @@ pub fn place_rows_at(
         }
         Method::Points { lat, lon } => {
             let (la, lo) = (table.column(lat)?, table.column(lon)?);
-            Ok(rows.iter().map(|&i| Placed::from(place_point(la, lo, i, areas))).collect())
+            Ok(rows.map(|i| Placed::from(place_point(la, lo, i, areas))).collect())
         }
         Method::Location { column } => {
             let c = table.column(column)?;
-            Ok(rows.iter().map(|&i| Placed::from(place_location(&c, i, areas))).collect())
+            Ok(rows.map(|i| Placed::from(place_location(&c, i, areas))).collect())
         }
         Method::Projected { x, y, crs } => {
             let (xc, yc) = (table.column(x)?, table.column(y)?);
             let converter = crate::engine::placement::projected::Converter::new(*crs)
                 .ok_or_else(|| crate::engine::error::EngineError::Internal(format!("no converter for {}", crs.code())))?;
-            Ok(rows.iter().map(|&i| Placed::from(place_projected(&xc, &yc, i, &converter, areas))).collect())
+            Ok(rows.map(|i| Placed::from(place_projected(&xc, &yc, i, &converter, areas))).collect())
         }
     }
 }
