@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::analysis::analyze;
 use crate::engine::analysis::export::areas_csv;
+use crate::engine::placement::postcode::PostcodeTable;
 use crate::engine::read_any;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::view::{Filter, Supply, View};
@@ -141,7 +142,18 @@ pub fn load_areas(data: &Path, region: &str, level: &str) -> Result<Areas, Strin
     let lv = manifest.level(&level_id).map_err(|e| e.to_string())?;
     let areas = std::fs::read(dir.join(&lv.areas)).map_err(|e| format!("{}: {e}", dir.join(&lv.areas).display()))?;
     let bounds = std::fs::read_to_string(dir.join(&lv.boundaries)).map_err(|e| format!("{}: {e}", dir.join(&lv.boundaries).display()))?;
-    Areas::load(lv, areas, Some(&bounds)).map_err(|e| e.to_string())
+    let areas = Areas::load(lv, areas, Some(&bounds)).map_err(|e| e.to_string())?;
+    // Natively the region's postcode table is read at once (the page fetches it only for a file
+    // with a postcode column; auto-detection places by postcode only when there is one, either way).
+    match &manifest.postcodes {
+        Some(pc) => {
+            let path = dir.join(&pc.file);
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let table = PostcodeTable::from_parquet(&pc.file, bytes).map_err(|e| e.to_string())?;
+            Ok(areas.with_postcodes(&std::sync::Arc::new(table)))
+        }
+        None => Ok(areas),
+    }
 }
 
 fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
@@ -176,6 +188,7 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
             "lat-column" => view.lat_column = v,
             "lon-column" => view.lon_column = v,
             "location-column" => view.location_column = v,
+            "postcode-column" => view.postcode_column = v,
             "id-column" => view.id_column = v,
             "capacity-column" => view.capacity_column = v,
             "supply" => {

@@ -21,6 +21,7 @@ fn read_dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
             "lad/boundaries.geojson",
             "msoa/areas.parquet",
             "msoa/boundaries.geojson",
+            "postcodes.parquet",
         ] {
             let p = dir.join(region).join(rel);
             if p.exists() {
@@ -41,7 +42,7 @@ fn committed_outputs_are_fresh_and_reproducible() {
         }
     }
     let (a, b) = (read_dir_files(&tmp.join("run0")), read_dir_files(&tmp.join("run1")));
-    assert_eq!(a.len(), 8);
+    assert_eq!(a.len(), 9);
     assert_eq!(a, b, "two prep runs differ");
     let committed = read_dir_files(&common::data());
     for ((name, fresh), (_, old)) in a.iter().zip(&committed) {

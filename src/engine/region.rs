@@ -25,6 +25,22 @@ pub struct Manifest {
     pub default_level: String,
     /// Area levels (community areas; local authorities and MSOAs).
     pub levels: Vec<Level>,
+    /// The region's postcode table, when it publishes one (fetched only for a file with a
+    /// postcode column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcodes: Option<PostcodeFile>,
+}
+
+/// A region's postcode table (`postcodes.parquet`, see
+/// [`crate::engine::placement::postcode::PostcodeTable`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PostcodeFile {
+    /// Path relative to the manifest.
+    pub file: String,
+    /// Number of postcodes.
+    pub count: usize,
+    /// Publisher, edition and licence.
+    pub source: String,
 }
 
 /// One level of areas of a region.
@@ -146,6 +162,9 @@ pub struct Areas {
     pub labels: HashMap<String, Vec<Option<String>>>,
     /// Polygons per area, same order, when boundaries were loaded.
     pub boundaries: Option<Boundaries>,
+    /// The region's postcodes placed at this level, once its postcode table is attached
+    /// ([`Areas::with_postcodes`]).
+    pub postcodes: Option<crate::engine::placement::postcode::PostcodePlaces>,
     /// Normalised code, name and alias → area index.
     index: HashMap<String, usize>,
 }
@@ -194,7 +213,7 @@ impl Areas {
             })?;
             index.entry(normalize(alias)).or_insert(i);
         }
-        Ok(Areas { level: level.clone(), codes, names, values, labels, boundaries, index })
+        Ok(Areas { level: level.clone(), codes, names, values, labels, boundaries, postcodes: None, index })
     }
 
     /// Number of areas.
@@ -249,6 +268,14 @@ impl Areas {
             }
         }
         seen.into_iter().take(3).map(|i| self.codes[i].clone()).collect()
+    }
+
+    /// These areas with the region's postcode table attached: postcodes place rows at this level
+    /// (unchanged when the table has no column for this level).
+    pub fn with_postcodes(&self, table: &std::sync::Arc<crate::engine::placement::postcode::PostcodeTable>) -> Areas {
+        let index: HashMap<&str, usize> = self.codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+        let postcodes = table.at_level(&self.level.id, |c| index.get(c).copied());
+        Areas { postcodes, ..self.clone() }
     }
 
     /// Values of indicator `id` (an error naming the available indicators when unknown).

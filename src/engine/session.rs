@@ -90,6 +90,19 @@ impl Session {
         self.last = None;
     }
 
+    /// Attaches the region's postcode table to the areas (placements are redone).
+    pub fn attach_postcodes(&mut self, table: &Arc<crate::engine::placement::postcode::PostcodeTable>) {
+        if let Some(a) = self.areas.clone() {
+            self.set_areas(a.with_postcodes(table));
+        }
+    }
+
+    /// Whether the program file has a column of postcodes, or `view` names one.
+    pub fn wants_postcodes(&self, view: Option<&View>) -> bool {
+        view.is_some_and(|v| !v.postcode_column.is_empty())
+            || self.file.as_ref().is_some_and(|f| crate::engine::placement::postcode::postcode_column(&f.table).is_some())
+    }
+
     /// The current areas.
     pub fn areas(&self) -> Option<&Arc<Areas>> {
         self.areas.as_ref()
@@ -122,8 +135,14 @@ impl Session {
             return Err(EngineError::Internal("no file or no areas loaded yet".into()));
         };
         let key = format!(
-            "{}|{}|{}|{}|{}|{:?}",
-            self.areas_version, view.area_column, view.lat_column, view.lon_column, view.location_column, view.assignments
+            "{}|{}|{}|{}|{}|{}|{:?}",
+            self.areas_version,
+            view.area_column,
+            view.lat_column,
+            view.lon_column,
+            view.location_column,
+            view.postcode_column,
+            view.assignments
         );
         let prepared = match &self.prepared {
             Some((k, p)) if *k == key => p.clone(),
@@ -193,7 +212,7 @@ impl Session {
                 let Some(conv) = crate::engine::placement::projected::Converter::new(*crs) else { return vec![] };
                 Box::new(move |i| conv.to_lat_lon(xc.number(i)?, yc.number(i)?).map(|(lat, lon)| (lon, lat)))
             }
-            Method::Column(_) => return vec![],
+            Method::Column(_) | Method::Postcode { .. } => return vec![],
         };
         a.matched_rows.iter().filter_map(|&(i, _)| point(i as usize)).take(MAX_POINTS).collect()
     }

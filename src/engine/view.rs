@@ -134,6 +134,10 @@ pub struct View {
     /// One column of coordinate text (`(41.97, -87.71)`, `POINT (lon lat)`, a Socrata location)
     /// for point-in-polygon; empty = auto-detect / not used.
     pub location_column: String,
+    /// Column of UK postcodes, looked up in the region's postcode table; empty = auto-detect / not
+    /// used.
+    #[serde(default)]
+    pub postcode_column: String,
     /// Id column for distinct programs; empty = auto-detect.
     pub id_column: String,
     /// Capacity column for seats; empty = auto-detect.
@@ -239,6 +243,7 @@ impl View {
         put("lat", &self.lat_column);
         put("lon", &self.lon_column);
         put("loc", &self.location_column);
+        put("pc", &self.postcode_column);
         put("id", &self.id_column);
         put("cap", &self.capacity_column);
         for (name, code) in &self.assignments {
@@ -317,6 +322,7 @@ impl View {
                 "lat" => v.lat_column = val.clone(),
                 "lon" => v.lon_column = val.clone(),
                 "loc" => v.location_column = val.clone(),
+                "pc" => v.postcode_column = val.clone(),
                 "id" => v.id_column = val.clone(),
                 "cap" => v.capacity_column = val.clone(),
                 "as" | "w" | "since" | "until" | "price" | "ages" => {

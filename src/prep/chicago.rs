@@ -71,6 +71,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     level.default_view =
         DefaultView { denominator: "youth_5_19".into(), need: "median_household_income".into(), map: "median_household_income".into() };
     let manifest = Manifest {
+        postcodes: None,
         version: 1,
         region: "chicago".into(),
         name: "Chicago".into(),

@@ -3,6 +3,7 @@
 //! inputs always give byte-identical outputs.
 
 pub mod chicago;
+pub mod postcodes;
 pub mod simplify;
 pub mod west_midlands;
 

@@ -131,6 +131,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             msoa_level.spans.entry(name.clone()).or_insert(msoas);
         }
     }
+    let postcodes = build_postcodes(&dir, out, &codes)?;
     let manifest = Manifest {
         version: 1,
         region: "west-midlands".into(),
@@ -138,11 +139,40 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         attribution: "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right. English Indices of Deprivation 2019 (MHCLG), OGL v3.".into(),
         default_level: "lad".into(),
         levels: vec![level, msoa_level],
+        postcodes: Some(postcodes),
     };
     write_manifest(&out.join("manifest.json"), &manifest)?;
     let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
     files.extend(msoa_files);
+    files.push(out.join("postcodes.parquet"));
     Ok(files)
+}
+
+/// NSPL postcode areas around the region (one list each).
+const POSTCODE_AREAS: &[&str] = &["B", "CV", "DY", "HR", "ST", "SY", "TF", "WR", "WS", "WV"];
+
+/// `postcodes.parquet`: every postcode of the ten postcode areas around the region, its MSOA by
+/// point in polygon on the full-resolution MSOA boundaries, and that MSOA's district.
+fn build_postcodes(dir: &Path, out: &Path, lad_codes: &[String]) -> Result<crate::engine::region::PostcodeFile> {
+    let mut areas: Vec<(String, String, geo::MultiPolygon<f64>)> = Vec::new();
+    for lad in lad_codes {
+        let p = dir.join(format!("boundaries/msoa21-by-lad/{lad}.geojson"));
+        areas.extend(super::postcodes::full_resolution_shapes(&p, "MSOA21CD")?.into_iter().map(|(m, s)| (m, lad.clone(), s)));
+    }
+    areas.sort_by(|a, b| a.0.cmp(&b.0));
+    let finest = super::postcodes::FinestLevel {
+        id: "msoa".into(),
+        codes: areas.iter().map(|a| a.0.clone()).collect(),
+        parents: vec![("lad".into(), areas.iter().map(|a| a.1.clone()).collect())],
+        shapes: areas.into_iter().map(|a| a.2).collect(),
+    };
+    let lists: Vec<PathBuf> = POSTCODE_AREAS.iter().map(|a| dir.join(format!("postcodes/{a}.csv"))).collect();
+    let count = super::postcodes::build(&lists, &finest, &out.join("postcodes.parquet"))?;
+    Ok(crate::engine::region::PostcodeFile {
+        file: "postcodes.parquet".into(),
+        count,
+        source: "ONS National Statistics Postcode Lookup (May 2025) via Open Innovations, OGL v3; areas by point in polygon on ONS MSOA 2021 boundaries (full resolution). Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail copyright and database right".into(),
+    })
 }
 
 const TS011: &str = "ONS Census 2021 TS011, households by deprivation dimensions (Nomis)";

@@ -253,3 +253,48 @@ test('projected coordinates the web build does not convert are named, with what 
   assert.match(error, /equimap analyze/);
   await page.close();
 });
+
+test('a venue list is placed by its postcodes, the postcode table fetched only for it; the runner-up and the cross-check are shown', async () => {
+  // Real postcodes of the region's lists (every 400th), in the spellings people use, with the
+  // county names a venue list gives (Staffordshire spans eight districts).
+  const rows = ['Venue,Local authority,Postcode'];
+  const spell = ['%', 'lower', 'nospace', '%.'];
+  let i = 0;
+  for (const area of ['B', 'WV', 'ST', 'CV']) {
+    const lines = fs.readFileSync(path.join(shared, `west-midlands/postcodes/${area}.csv`), 'utf8').trim().split('\n').slice(1);
+    for (let k = 0; k < lines.length; k += 400) {
+      const pc = lines[k].split(',')[0];
+      const s = spell[i % 4];
+      const written = s === 'lower' ? pc.toLowerCase() : s === 'nospace' ? pc.replace(' ', '') : s.replace('%', pc);
+      rows.push(`Venue ${i++},${area === 'ST' ? 'Staffordshire' : 'Birmingham'},${written}`);
+    }
+  }
+  rows.push('Venue x,Birmingham,N/A', 'Venue y,Birmingham,B1 IAA');
+  const csv = rows.join('\n') + '\n';
+  const file = path.join(shots, 'venues-postcodes.csv');
+  fs.writeFileSync(file, csv);
+  const page = await openPage(browser, `${server.base}?region=west-midlands`);
+  await waitState(page, ['ready']);
+  assert.ok(!page.requests.some((u) => u.includes('postcodes.parquet')), 'no postcode table on first visit');
+  await pickText(page, 'venues-postcodes.csv', csv);
+  await waitState(page, ['done']);
+  const want = cli('--region', 'west-midlands', '--programs', file);
+  const got = await analysis(page);
+  assert.equal(want.resolved.placement.by, 'postcode');
+  assert.deepEqual(got.resolved.placement, want.resolved.placement);
+  assert.deepEqual(got.cross_check, want.cross_check);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas, want.areas);
+  assert.deepEqual(got.unmatched_values, want.unmatched_values);
+  const placement = await text(page, 'placement');
+  assert.match(placement, /Placed by Postcode \(postcodes/);
+  assert.match(placement, /Also possible: Local authority \(area names\)/);
+  assert.match(await text(page, 'cross-check'), /Cross-checked with Local authority/);
+  const report = await page.textContent('table.unmatched');
+  assert.match(report, /B1 IAA.*nearest valid: B1 1AA/s);
+  assert.match(report, /N\/A.*not a postcode/s);
+  await page.screenshot({ path: path.join(shots, 'postcodes.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(offsite(page), []);
+  await page.close();
+});

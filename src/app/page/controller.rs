@@ -148,9 +148,15 @@ fn take_summary(ctx: Ctx, name: String, summary: FileSummary) {
     ctx.view.update(|v| {
         v.file = name.clone();
         v.sample = sample;
-        for c in
-            [&mut v.area_column, &mut v.lat_column, &mut v.lon_column, &mut v.location_column, &mut v.id_column, &mut v.capacity_column]
-        {
+        for c in [
+            &mut v.area_column,
+            &mut v.lat_column,
+            &mut v.lon_column,
+            &mut v.location_column,
+            &mut v.postcode_column,
+            &mut v.id_column,
+            &mut v.capacity_column,
+        ] {
             if !c.is_empty() && !has(c) {
                 dropped.push(c.clone());
                 c.clear();

@@ -184,6 +184,7 @@ pub fn Mapping() -> impl IntoView {
                     crate::engine::placement::matching::Method::Column(c) => format!("auto: {c}"),
                     crate::engine::placement::matching::Method::Points { lat, lon } => format!("auto: points ({lat}, {lon})"),
                     crate::engine::placement::matching::Method::Location { column } => format!("auto: points ({column})"),
+                    crate::engine::placement::matching::Method::Postcode { column } => format!("auto: postcodes ({column})"),
                     crate::engine::placement::matching::Method::Projected { x, y, crs } => {
                         format!("auto: points ({x}, {y}; {})", crs.code())
                     }
@@ -213,6 +214,7 @@ pub fn Mapping() -> impl IntoView {
         v
     });
     let ll_opts = column_options(ctx, "(not used)", num);
+    let pc_opts = column_options(ctx, "(not used)", |k| k == ColumnKind::Text);
     let preview = move || {
         ctx.file.get().map(|f| {
             let rep = &f.report;
@@ -239,10 +241,11 @@ pub fn Mapping() -> impl IntoView {
                     {select_box("Area name or code", "area-column", area_opts, cur(|v| v.area_column.clone()), move |c| ctx.edit(|v| v.area_column = c))}
                     {select_box("Latitude", "lat-column", ll_opts, cur(|v| v.lat_column.clone()), move |c| ctx.edit(|v| v.lat_column = c))}
                     {select_box("Longitude", "lon-column", ll_opts, cur(|v| v.lon_column.clone()), move |c| ctx.edit(|v| v.lon_column = c))}
+                    {select_box("Postcode", "postcode-column", pc_opts, cur(|v| v.postcode_column.clone()), move |c| ctx.edit(|v| v.postcode_column = c))}
                     {select_box("Program id", "id-column", id_opts, cur(|v| v.id_column.clone()), move |c| ctx.edit(|v| v.id_column = c))}
                     {select_box("Capacity", "capacity-column", cap_opts, cur(|v| v.capacity_column.clone()), move |c| ctx.edit(|v| v.capacity_column = c))}
                 </div>
-                <p class="hint">"Latitude and longitude are used when both are chosen and no area column is."</p>
+                <p class="hint">"Rows are placed by the area column when one is chosen, else by latitude and longitude when both are, else by the postcode column (UK regions); on auto, by the most precise way that places most rows."</p>
                 {preview}
             </details>
         </Show>

@@ -91,7 +91,7 @@ pub fn MatchReport() -> impl IntoView {
                             <table class="unmatched">
                                 <tbody>
                                     {values.into_iter().take(100).map(|u| {
-                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName | Unmatched::SpansAreas);
+                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName | Unmatched::SpansAreas | Unmatched::UnknownPostcode);
                                         let value = u.value.clone();
                                         let sugg = u.suggestions.clone();
                                         let shown = if u.value.is_empty() { "(blank)".to_string() } else { u.value.clone() };
@@ -104,7 +104,12 @@ pub fn MatchReport() -> impl IntoView {
                                                         // At most eight names (a district spans a hundred MSOAs).
                                                         let more = sugg.len().saturating_sub(8);
                                                         let names = sugg.iter().take(8).map(|c| name_of(c)).collect::<Vec<_>>().join(", ");
-                                                        let lead = if u.reason == Unmatched::SpansAreas { format!(" — spans {} areas: ", sugg.len()) } else { " — maybe ".to_string() };
+                                                        let lead = match u.reason {
+                                                            Unmatched::SpansAreas => format!(" — spans {} areas: ", sugg.len()),
+                                                            // An unknown postcode: the nearest valid ones, then their areas.
+                                                            Unmatched::UnknownPostcode => format!(" — nearest valid: {}; in ", u.nearest.join(", ")),
+                                                            _ => " — maybe ".to_string(),
+                                                        };
                                                         format!("{lead}{names}{}", if more > 0 { format!(" and {more} more") } else { String::new() })
                                                     })}
                                                 </td>

@@ -51,15 +51,9 @@ fn dispatch(msg: JsValue) {
             None
         }
         Request::Read { name, then, split } => requests::read_request(st, name, then, split, &data, t0),
-        Request::JoinPart { id, part } => {
-            requests::join_part(st, id, part, &data);
-            None
-        }
+        Request::JoinPart { id, part } => requests::join_part(st, id, part, &data),
         Request::ReadPart { name, split } => requests::read_part_request(name, split, &data),
-        Request::Analyze { seq, view, bench } => {
-            requests::analyze(&mut st.session, seq, &view, bench, t0);
-            None
-        }
+        Request::Analyze { seq, view, bench } => requests::analyze_request(st, seq, view, bench, t0),
         Request::Distinct { column } => {
             requests::distinct(&st.session, column);
             None

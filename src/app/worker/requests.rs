@@ -20,9 +20,11 @@ use crate::engine::ingest::ingested::Ingested;
 use crate::engine::ingest::part::FilePart;
 use crate::engine::ingest::read_stream::{read_csv_part, HEAD_BYTES};
 use crate::engine::ingest::wire::PartMeta;
+use crate::engine::placement::postcode::PostcodeTable;
 use crate::engine::region::{AddedIndicators, Areas, Manifest};
 use crate::engine::session::{Loaded, Session};
 use crate::engine::EngineError;
+use std::sync::Arc;
 
 /// A file still being read as a stream.
 pub(super) type Streaming = Pin<Box<dyn Future<Output = ()>>>;
@@ -33,9 +35,9 @@ const PIECE_BYTES: u64 = 8 << 20;
 
 /// [`Request::SetAreas`]: use the level (then, the first time, warm up: see [`warm_up`]).
 pub(super) fn set_areas(st: &mut WorkerState, manifest: &str, level: &str, extras: &[AddedIndicators], warm: bool, data: &JsValue) {
-    let s = &mut st.session;
-    match load_areas(s, manifest, level, extras, data) {
+    match load_areas(st, manifest, level, extras, data) {
         Ok(()) => {
+            let s = &mut st.session;
             let rehearsal = if warm { s.areas().and_then(|a| warm_up(a)) } else { None };
             match rehearsal {
                 Some((summary, json)) => post(&Response::AreasSet { rehearsal: Some(summary) }, &JsValue::from_str(&json)),
@@ -64,13 +66,15 @@ pub(super) fn read_request(
         return Some(Box::pin(async move {
             let mut watch = Progress { name: name.clone(), from: 0.0, total: blob.size(), posted: 0.0 };
             let read = read_file(&name, &blob, slices, stop, TAIL_CHUNK_BYTES as u32, HEAD_BYTES, &mut watch).await;
-            STATE.with_borrow_mut(|st| read_done(st, read, ReadOf { id, name, blob, then, t0 }));
+            // Messages are held until this future ends: the postcode fetch, if any, is part of it.
+            if let Some(more) = STATE.with_borrow_mut(|st| read_done(st, read, ReadOf { id, name, blob, then, t0 })) {
+                more.await;
+            }
         }));
     }
     let read = read(&name, data, split);
     let blob: web_sys::Blob = data.clone().unchecked_into();
-    read_done(st, read, ReadOf { id, name, blob, then, t0 });
-    None
+    read_done(st, read, ReadOf { id, name, blob, then, t0 })
 }
 
 /// What a read was asked for: the file, the split's number, the view to analyse and when.
@@ -82,20 +86,22 @@ struct ReadOf {
     t0: f64,
 }
 
-/// A read ended (the file is kept: [`loaded`]), or paused at the split.
-fn read_done(st: &mut WorkerState, read: Result<Reading, EngineError>, of: ReadOf) {
+/// A read ended (the file is kept: [`loaded`]), or paused at the split. Returns what is still to
+/// do ([`loaded`]).
+fn read_done(st: &mut WorkerState, read: Result<Reading, EngineError>, of: ReadOf) -> Option<Streaming> {
     let ReadOf { id, name, blob, then, t0 } = of;
     match read {
-        Ok(Reading::Whole(ing)) => loaded(&mut st.session, name, ing, then, t0, "one worker".into()),
+        Ok(Reading::Whole(ing)) => return loaded(st, name, ing, then, t0, "one worker".into()),
         Ok(Reading::Paused(paused)) => st.pending = Some(Pending { id, name, blob, paused, then, t0 }),
         Err(e) => fail(None, "read", e.to_string()),
     }
+    None
 }
 
 /// [`Request::JoinPart`]: joins the other worker's piece to the paused read (`part`: `None` when
 /// the other worker failed), or reads the rest here when it does not fit.
-pub(super) fn join_part(st: &mut WorkerState, id: u64, part: Option<PartMeta>, data: &JsValue) {
-    let Some(mut p) = st.pending.take_if(|p| p.id == id) else { return };
+pub(super) fn join_part(st: &mut WorkerState, id: u64, part: Option<PartMeta>, data: &JsValue) -> Option<Streaming> {
+    let mut p = st.pending.take_if(|p| p.id == id)?;
     // The previous piece's buffers, copied into wasm memory, are garbage now.
     nudge_collector();
     let misfit = match &part {
@@ -110,7 +116,7 @@ pub(super) fn join_part(st: &mut WorkerState, id: u64, part: Option<PartMeta>, d
                 Ok(true) => (p.paused.finish(), "two workers".to_string()),
                 Ok(false) => {
                     st.pending = Some(p);
-                    return;
+                    return None;
                 }
                 Err(e) => (Err(e), String::new()),
             }
@@ -124,8 +130,11 @@ pub(super) fn join_part(st: &mut WorkerState, id: u64, part: Option<PartMeta>, d
         }
     };
     match read {
-        Ok(ing) => loaded(&mut st.session, p.name, ing, p.then, p.t0, how),
-        Err(e) => fail(None, "read", e.to_string()),
+        Ok(ing) => loaded(st, p.name, ing, p.then, p.t0, how),
+        Err(e) => {
+            fail(None, "read", e.to_string());
+            None
+        }
     }
 }
 
@@ -192,10 +201,36 @@ pub(super) fn export(s: &mut Session, what: String) {
 /// Keeps a read file in the session and says so (then analyses it for the view asked with it).
 /// `how`: which workers read it. A file of up to [`DRAW_TOGETHER_ROWS`] rows is analysed before
 /// the page is told it was read, and both answers are sent one after the other, so the page draws
-/// the file's summary and its results at once (one layout instead of two).
-fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<AnalysisWithRead>, t0: f64, how: String) {
-    match s.load(ing) {
+/// the file's summary and its results at once (one layout instead of two). A file with a postcode
+/// column is answered once the region's postcode table is fetched: the returned future does it.
+fn loaded(st: &mut WorkerState, name: String, ing: Ingested, then: Option<AnalysisWithRead>, t0: f64, how: String) -> Option<Streaming> {
+    match st.session.load(ing) {
         Loaded::Programs(summary) => {
+            let view = then.as_ref().map(|t| &t.view);
+            if let Some(path) = st.postcodes_to_fetch(st.session.wants_postcodes(view)) {
+                return Some(with_postcodes(path, move |st| answer_read(&mut st.session, name, summary, then, t0, how)));
+            }
+            answer_read(&mut st.session, name, summary, then, t0, how);
+        }
+        Loaded::Indicators(extra) => {
+            let added = st.session.areas().map(|a| a.added(&extra)).unwrap_or_default();
+            post(&Response::Indicators { name, extra, added }, &JsValue::UNDEFINED)
+        }
+    }
+    None
+}
+
+/// Says a program file was read (then analyses it for the view asked with it: see [`loaded`]).
+fn answer_read(
+    s: &mut Session,
+    name: String,
+    summary: crate::engine::session::FileSummary,
+    then: Option<AnalysisWithRead>,
+    t0: f64,
+    how: String,
+) {
+    {
+        {
             let io_ms = IO_MS.with(|t| t.replace(0.0));
             let together = then.is_some() && summary.report.rows_in <= DRAW_TOGETHER_ROWS;
             let (read_at, memory) = (now(), wasm_memory());
@@ -214,10 +249,6 @@ fn loaded(s: &mut Session, name: String, ing: Ingested, then: Option<AnalysisWit
                 }
                 None => post(&read(None), &JsValue::UNDEFINED),
             }
-        }
-        Loaded::Indicators(extra) => {
-            let added = s.areas().map(|a| a.added(&extra)).unwrap_or_default();
-            post(&Response::Indicators { name, extra, added }, &JsValue::UNDEFINED)
         }
     }
 }
@@ -253,7 +284,8 @@ fn bytes_at(data: &JsValue, i: u32) -> Vec<u8> {
     js_sys::Reflect::get_u32(data, i).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default()
 }
 
-fn load_areas(s: &mut Session, manifest: &str, level: &str, extras: &[AddedIndicators], data: &JsValue) -> Result<(), EngineError> {
+fn load_areas(st: &mut WorkerState, manifest: &str, level: &str, extras: &[AddedIndicators], data: &JsValue) -> Result<(), EngineError> {
+    let s = &mut st.session;
     let manifest = Manifest::from_json(manifest)?;
     let lv = manifest.level(level)?;
     let bounds = String::from_utf8_lossy(&bytes_at(data, 1)).into_owned();
@@ -262,7 +294,43 @@ fn load_areas(s: &mut Session, manifest: &str, level: &str, extras: &[AddedIndic
         areas = areas.with_added(added);
     }
     s.set_areas(areas);
+    // The worker script sits beside index.html: the site's data is at `data/` from here.
+    st.postcode_path = manifest.postcodes.as_ref().map(|p| format!("data/{}/{}", manifest.region, p.file));
+    st.reattach_postcodes();
     Ok(())
+}
+
+/// Fetches the region's postcode table (only ever for a file with a postcode column).
+async fn fetch_postcodes(path: &str) -> Result<Arc<PostcodeTable>, String> {
+    let bytes = crate::app::browser::fetch_bytes(path).await.map_err(|e| e.to_string())?;
+    PostcodeTable::from_parquet(path, bytes).map(Arc::new).map_err(|e| e.to_string())
+}
+
+/// Fetches and attaches the postcode table at `path`, then runs `then` on the state. A failed
+/// fetch is reported and `then` runs without it (postcodes then place no rows).
+fn with_postcodes(path: String, then: impl FnOnce(&mut WorkerState) + 'static) -> Streaming {
+    Box::pin(async move {
+        let table = fetch_postcodes(&path).await;
+        STATE.with_borrow_mut(|st| {
+            match table {
+                Ok(t) => st.attach_postcodes(path, t),
+                Err(e) => fail(None, "postcodes", format!("the region's postcode table could not be loaded: {e}")),
+            }
+            then(st)
+        })
+    })
+}
+
+/// [`Request::Analyze`], after the region's postcode table is fetched when the view or the file
+/// needs it.
+pub(super) fn analyze_request(st: &mut WorkerState, seq: u64, view: crate::engine::View, bench: bool, t0: f64) -> Option<Streaming> {
+    match st.postcodes_to_fetch(st.session.wants_postcodes(Some(&view))) {
+        Some(path) => Some(with_postcodes(path, move |st| analyze(&mut st.session, seq, &view, bench, t0))),
+        None => {
+            analyze(&mut st.session, seq, &view, bench, t0);
+            None
+        }
+    }
 }
 
 /// Adds the wait for bytes to [`IO_MS`] and posts progress (`read` bytes from `from`) every

@@ -5,7 +5,9 @@ use std::cell::RefCell;
 
 use crate::app::protocol::AnalysisWithRead;
 use crate::engine::ingest::part::PausedRead;
+use crate::engine::placement::postcode::PostcodeTable;
 use crate::engine::session::Session;
+use std::sync::Arc;
 
 /// A read paused at the split, waiting for the other worker's part.
 pub(super) struct Pending {
@@ -29,9 +31,37 @@ pub(super) struct WorkerState {
     pub(super) session: Session,
     /// A read waiting for the other worker's part.
     pub(super) pending: Option<Pending>,
+    /// The current region's postcode table: where the site serves it, when the region has one.
+    pub(super) postcode_path: Option<String>,
+    /// Postcode tables fetched (by path), kept across levels.
+    pub(super) postcodes: Option<(String, Arc<PostcodeTable>)>,
+}
+
+impl WorkerState {
+    /// Where to fetch the region's postcode table, when the areas need it for a file with a
+    /// postcode column (`has_postcodes`) and it is not attached yet.
+    pub(super) fn postcodes_to_fetch(&self, has_postcodes: bool) -> Option<String> {
+        let attached = self.session.areas().is_some_and(|a| a.postcodes.is_some());
+        self.postcode_path.clone().filter(|_| has_postcodes && !attached)
+    }
+
+    /// Attaches a postcode table fetched from `path` to the areas (and keeps it for other levels).
+    pub(super) fn attach_postcodes(&mut self, path: String, table: Arc<PostcodeTable>) {
+        self.session.attach_postcodes(&table);
+        self.postcodes = Some((path, table));
+    }
+
+    /// Attaches the kept table when it is the current region's.
+    pub(super) fn reattach_postcodes(&mut self) {
+        if let Some((path, table)) = self.postcodes.clone() {
+            if self.postcode_path.as_deref() == Some(path.as_str()) {
+                self.session.attach_postcodes(&table);
+            }
+        }
+    }
 }
 
 thread_local! {
     /// The one state of this worker.
-    pub(super) static STATE: RefCell<WorkerState> = RefCell::new(WorkerState { session: Session::new(), pending: None });
+    pub(super) static STATE: RefCell<WorkerState> = RefCell::new(WorkerState { session: Session::new(), pending: None, postcode_path: None, postcodes: None });
 }

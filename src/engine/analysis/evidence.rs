@@ -15,12 +15,14 @@ pub const DISAGREE_WARNING: f64 = 0.10;
 /// than this share of the rows the best way places.
 pub const PRECISE_ENOUGH: f64 = 0.9;
 
-/// What a way of placing rows reads: coordinates, area codes or area names.
+/// What a way of placing rows reads: coordinates, postcodes, area codes or area names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlacedBy {
     /// Point in polygon, from a latitude/longitude pair or a column of coordinate text.
     Coordinates,
+    /// A column of UK postcodes, looked up in the region's postcode table.
+    Postcode,
     /// A column of the level's area codes.
     Code,
     /// A column of area names (aliases, ambiguous names and places outside the region known).
@@ -32,6 +34,7 @@ impl PlacedBy {
     pub fn words(self) -> &'static str {
         match self {
             PlacedBy::Coordinates => "coordinates",
+            PlacedBy::Postcode => "postcodes",
             PlacedBy::Code => "area codes",
             PlacedBy::Name => "area names",
         }

@@ -63,6 +63,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let flags = report::flag_columns(table, &matched_rows, &areas.codes, &prepared.method);
     let mut notes = report::notes(areas, &flags, &rows, &choices.supply, &summary, &choices.need_indicator.label);
     notes.extend(report::larger_areas_note(areas, &unmatched_values, counts.matched));
+    notes.extend(report::uncovered_postcodes_note(areas, &unmatched_values));
     let choices::Choices { id_column, capacity_column, supply, denominator, need, higher_is_more_need, .. } = choices;
     Ok(Analysis {
         rows: counts,

@@ -30,13 +30,16 @@ pub struct Prepared {
 }
 
 /// The way the view chose to place rows, if it chose one: an area column, a latitude/longitude
-/// pair or a column of coordinate text.
+/// pair, a column of postcodes or a column of coordinate text.
 pub fn chosen_method(view: &View) -> Option<Method> {
     if !view.area_column.is_empty() {
         return Some(Method::Column(view.area_column.clone()));
     }
     if !view.lat_column.is_empty() && !view.lon_column.is_empty() {
         return Some(Method::Points { lat: view.lat_column.clone(), lon: view.lon_column.clone() });
+    }
+    if !view.postcode_column.is_empty() {
+        return Some(Method::Postcode { column: view.postcode_column.clone() });
     }
     (!view.location_column.is_empty()).then(|| Method::Location { column: view.location_column.clone() })
 }

@@ -78,7 +78,8 @@ pub(super) fn flag_columns(table: &Table, matched: &[(u32, u32)], codes: &[Strin
 }
 
 /// Unmatched rows grouped by (value, reason), most rows first, with suggestions: the nearest
-/// names for an unknown name, the candidates of an ambiguous one.
+/// names for an unknown name, the candidates of an ambiguous one, the areas of the nearest valid
+/// postcodes for an unknown postcode.
 pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched), usize>) -> Vec<UnmatchedValue> {
     let mut unmatched_values: Vec<UnmatchedValue> = groups
         .into_iter()
@@ -87,8 +88,10 @@ pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched
                 Unmatched::UnknownName => areas.suggest(&value),
                 Unmatched::AmbiguousName => areas.ambiguous(&value).cloned().unwrap_or_default(),
                 Unmatched::SpansAreas => areas.spans(&value).cloned().unwrap_or_default(),
+                Unmatched::UnknownPostcode => postcode_areas(areas, &nearest_postcodes(areas, &value)),
                 _ => vec![],
             },
+            nearest: if reason == Unmatched::UnknownPostcode { nearest_postcodes(areas, &value) } else { vec![] },
             value,
             reason,
             rows,
@@ -96,6 +99,24 @@ pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched
         .collect();
     unmatched_values.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.value.cmp(&b.value)));
     unmatched_values
+}
+
+/// The valid postcodes nearest to an unknown one.
+fn nearest_postcodes(areas: &Areas, value: &str) -> Vec<String> {
+    areas.postcodes.as_ref().map(|p| p.nearest(value)).unwrap_or_default()
+}
+
+/// The areas of postcodes (each once, in order).
+fn postcode_areas(areas: &Areas, postcodes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in postcodes {
+        if let Some(a) = areas.postcodes.as_ref().and_then(|t| t.area_of(p)) {
+            if !out.contains(&areas.codes[a]) {
+                out.push(areas.codes[a].clone());
+            }
+        }
+    }
+    out
 }
 
 /// When most rows that name a place name larger areas that span several of this level's (a file
@@ -112,6 +133,28 @@ pub(super) fn larger_areas_note(areas: &Areas, unmatched: &[UnmatchedValue], pla
             "Most rows ({rows} of {named}) name areas larger than {} ({}): view the file at the level of those areas.",
             areas.level.label.to_lowercase(),
             examples.join(", ")
+        )
+    })
+}
+
+/// When rows have postcodes of postcode areas the region's table does not cover, a note that
+/// names them: such rows may lie inside the region (a region's edge can be served by a
+/// neighbouring postcode area), so they are unknown, never outside.
+pub(super) fn uncovered_postcodes_note(areas: &Areas, unmatched: &[UnmatchedValue]) -> Option<String> {
+    let places = areas.postcodes.as_ref()?;
+    let mut uncovered: BTreeMap<String, usize> = BTreeMap::new();
+    for u in unmatched.iter().filter(|u| u.reason == Unmatched::UnknownPostcode) {
+        if let Some(area) = places.uncovered_area(&u.value) {
+            *uncovered.entry(area).or_default() += u.rows;
+        }
+    }
+    let rows: usize = uncovered.values().sum();
+    (rows > 0).then(|| {
+        let names: Vec<&str> = uncovered.keys().take(NOTE_NAMES).map(String::as_str).collect();
+        format!(
+            "{rows} rows have postcodes of postcode areas the region's postcode table does not cover ({}{}): they are counted as unknown postcodes, though some may lie inside the region; place them by another column or assign them.",
+            names.join(", "),
+            if uncovered.len() > NOTE_NAMES { format!(" and {} more", uncovered.len() - NOTE_NAMES) } else { String::new() }
         )
     })
 }

@@ -145,7 +145,7 @@ pub fn tally(ing: &Ingested, prepared: &Prepared, excluded: &[bool], supply: Sup
 fn area_text(table: &Table, method: &Method, i: usize) -> String {
     let text = |c: &str| table.column(c).ok().and_then(|c| c.text(i).map(|s| s.into_owned())).unwrap_or_default();
     match method {
-        Method::Column(c) | Method::Location { column: c } => text(c),
+        Method::Column(c) | Method::Location { column: c } | Method::Postcode { column: c } => text(c),
         Method::Points { lat, lon } => format!("{}, {}", text(lat), text(lon)),
         Method::Projected { x, y, .. } => format!("{}, {}", text(x), text(y)),
     }

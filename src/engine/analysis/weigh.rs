@@ -18,6 +18,7 @@ pub fn placed_by(table: &Table, areas: &Areas, method: &Method) -> PlacedBy {
     match method {
         Method::Column(c) if detect::column_holds_codes(table, c, areas) => PlacedBy::Code,
         Method::Column(_) => PlacedBy::Name,
+        Method::Postcode { .. } => PlacedBy::Postcode,
         Method::Points { .. } | Method::Location { .. } | Method::Projected { .. } => PlacedBy::Coordinates,
     }
 }

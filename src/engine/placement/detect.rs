@@ -153,7 +153,8 @@ pub fn column_holds_codes(table: &Table, column: &str, areas: &Areas) -> bool {
 
 /// Every way the file could place its rows, most precise first: coordinates (projected x/y of a
 /// certain system, a latitude/longitude pair, or one column of coordinate text, when the level
-/// has boundaries), then the column of area codes or names the region recognises most often.
+/// has boundaries), then a column of postcodes (when the region's postcode table is attached),
+/// then the column of area codes or names the region recognises most often.
 pub fn candidates(table: &Table, areas: &Areas) -> Vec<Method> {
     let mut out = Vec::new();
     if areas.boundaries.is_some() {
@@ -163,6 +164,11 @@ pub fn candidates(table: &Table, areas: &Areas) -> Vec<Method> {
             out.push(Method::Points { lat, lon });
         } else if let Some(column) = crate::engine::placement::coordinates::location_column(table) {
             out.push(Method::Location { column });
+        }
+    }
+    if areas.postcodes.is_some() {
+        if let Some(column) = crate::engine::placement::postcode::postcode_column(table) {
+            out.push(Method::Postcode { column });
         }
     }
     if let Some(c) = area_column(table, areas) {

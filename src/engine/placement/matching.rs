@@ -40,6 +40,15 @@ pub enum Unmatched {
     OutsideBoundingBox,
     /// The point is inside the bounding box but in no area.
     OutsideBoundaries,
+    /// A real postcode of a place outside the region (Wales, Cheshire…).
+    PostcodeOutsideRegion,
+    /// A postcode with no grid reference in the postcode table (never placed at 0,0).
+    UnlocatedPostcode,
+    /// Of a postcode's format (or mistyped, `B1 IAA`) but not in the postcode table: terminated or
+    /// mistyped; the nearest valid postcodes are suggested.
+    UnknownPostcode,
+    /// Not a postcode: blank, `N/A`, `TBC`, `Overseas`, a partial postcode.
+    NotAPostcode,
 }
 
 impl Unmatched {
@@ -58,6 +67,12 @@ impl Unmatched {
             Unmatched::SwappedCoordinates => "latitude and longitude look swapped",
             Unmatched::OutsideBoundingBox => "outside the region's bounding box",
             Unmatched::OutsideBoundaries => "inside the region's box but in no area",
+            Unmatched::PostcodeOutsideRegion => "postcode outside the region",
+            Unmatched::UnlocatedPostcode => "postcode with no grid reference (unlocated)",
+            Unmatched::UnknownPostcode => {
+                "postcode not in the region's postcode table (terminated, mistyped, or of a postcode area it does not cover)"
+            }
+            Unmatched::NotAPostcode => "not a postcode",
         }
     }
 }
@@ -81,6 +96,12 @@ pub enum Method {
         /// The column.
         column: String,
     },
+    /// By the UK postcodes in a column, looked up in the region's postcode table (see
+    /// [`crate::engine::placement::postcode`]).
+    Postcode {
+        /// The column.
+        column: String,
+    },
     /// By point in polygon from projected coordinates (x/easting and y/northing columns) of a
     /// system converted with certainty (see [`crate::engine::placement::projected`]).
     Projected {
@@ -97,7 +118,7 @@ impl Method {
     /// The file's columns this method reads.
     pub fn columns(&self) -> Vec<String> {
         match self {
-            Method::Column(c) | Method::Location { column: c } => vec![c.clone()],
+            Method::Column(c) | Method::Location { column: c } | Method::Postcode { column: c } => vec![c.clone()],
             Method::Points { lat, lon } => vec![lat.clone(), lon.clone()],
             Method::Projected { x, y, .. } => vec![x.clone(), y.clone()],
         }
@@ -105,7 +126,7 @@ impl Method {
 
     /// Whether rows are placed by coordinates (point in polygon).
     pub fn by_coordinates(&self) -> bool {
-        !matches!(self, Method::Column(_))
+        !matches!(self, Method::Column(_) | Method::Postcode { .. })
     }
 }
 
@@ -118,7 +139,7 @@ pub type Placement = Vec<Placed>;
 pub struct Placed(u32);
 
 /// Every reason, in declaration order (a [`Placed`] holds a reason as its place here).
-const REASONS: [Unmatched; 12] = [
+const REASONS: [Unmatched; 16] = [
     Unmatched::Blank,
     Unmatched::UnknownName,
     Unmatched::AmbiguousName,
@@ -131,6 +152,10 @@ const REASONS: [Unmatched; 12] = [
     Unmatched::SwappedCoordinates,
     Unmatched::OutsideBoundingBox,
     Unmatched::OutsideBoundaries,
+    Unmatched::PostcodeOutsideRegion,
+    Unmatched::UnlocatedPostcode,
+    Unmatched::UnknownPostcode,
+    Unmatched::NotAPostcode,
 ];
 
 /// A [`Placed`] from here up holds a reason; below, an area index.
@@ -189,7 +214,7 @@ pub fn place_rows(table: &Table, areas: &Areas, method: &Method, assignments: &B
                 .collect())
         }
         // Points are placed one row at a time either way.
-        Method::Points { .. } | Method::Location { .. } | Method::Projected { .. } => {
+        Method::Points { .. } | Method::Location { .. } | Method::Projected { .. } | Method::Postcode { .. } => {
             place_rows_at(table, areas, method, assignments, 0..table.num_rows())
         }
     }
@@ -223,6 +248,26 @@ pub fn place_rows_at(
         Method::Location { column } => {
             let c = table.column(column)?;
             Ok(rows.map(|i| Placed::from(place_location(&c, i, areas))).collect())
+        }
+        Method::Postcode { column } => {
+            let c = table.column(column)?;
+            let places = areas.postcodes.as_ref().ok_or_else(|| {
+                crate::engine::error::EngineError::BadOption(format!(
+                    "{} has no postcode table: postcodes cannot place rows here",
+                    areas.level.label
+                ))
+            })?;
+            let assigned = assigned_areas(areas, assignments);
+            let mut cache: crate::engine::fast_hash::FastMap<String, Placed> = Default::default();
+            Ok(rows
+                .map(|i| match c.text(i) {
+                    None => Placed::from(Err(Unmatched::NotAPostcode)),
+                    Some(v) => *cache.entry(v.into_owned()).or_insert_with_key(|v| {
+                        let assigned = assigned.get(&crate::engine::placement::names::normalize(v));
+                        Placed::from(assigned.map_or_else(|| places.place(v), |&a| Ok(a as u32)))
+                    }),
+                })
+                .collect())
         }
         Method::Projected { x, y, crs } => {
             let (xc, yc) = (table.column(x)?, table.column(y)?);
@@ -340,4 +385,8 @@ pub struct UnmatchedValue {
     pub rows: usize,
     /// Candidate area codes: the closest names for unknown ones, every candidate for ambiguous ones.
     pub suggestions: Vec<String>,
+    /// For an unknown postcode, the valid postcodes nearest to it (their areas are the
+    /// suggestions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nearest: Vec<String>,
 }

@@ -5,4 +5,5 @@ pub mod coordinates;
 pub mod detect;
 pub mod matching;
 pub mod names;
+pub mod postcode;
 pub mod projected;
