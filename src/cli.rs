@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use crate::engine::analysis::analyze;
 use crate::engine::analysis::export::areas_csv;
 use crate::engine::placement::postcode::PostcodeTable;
-use crate::engine::read_any;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::view::{Filter, Supply, View};
 
@@ -23,6 +22,10 @@ ANALYZE OPTIONS:
   --lat-column COL --lon-column COL   place rows by point in polygon
   --location-column COL       place rows by one column of coordinate text: (41.97, -87.71),
                               POINT (-87.71 41.97) or a Socrata location
+  --postcode-column COL       place rows by UK postcodes (regions with a postcode table)
+  --sheet NAME                the sheet of a spreadsheet (.xlsx, .xls, .ods) to read
+                              (default: the first with data; the header is found below
+                              title rows)
   --id-column COL             id for distinct programs (default: detected)
   --capacity-column COL       capacity for seats (default: detected)
   --supply rows|programs|seats|sum:COL
@@ -170,6 +173,7 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
         None => View::default(),
     };
     let (mut programs, mut data, mut format) = (None, None, "json".to_string());
+    let mut sheet: Option<String> = None;
     for (k, v) in opts {
         let kv = || {
             v.split_once('=')
@@ -181,6 +185,7 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
             "region" => view.region = v,
             "level" => view.level = v,
             "programs" => programs = Some(v),
+            "sheet" => sheet = Some(v),
             "data" => data = Some(v),
             "format" if v == "json" || v == "csv" => format = v,
             "format" => return Err(Failure::Usage(format!("--format is json or csv, not \"{v}\""))),
@@ -240,7 +245,7 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
     let areas = load_areas(&data_dir(data), &view.region, &view.level).map_err(failed)?;
     let bytes = std::fs::read(&programs).map_err(|e| failed(format!("{programs}: {e}")))?;
     let name = Path::new(&programs).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or(programs.clone());
-    let ing = read_any(&name, bytes).map_err(failed)?;
+    let ing = crate::engine::ingest::read_file(&name, bytes, sheet.as_deref()).map_err(failed)?;
     let analysis = analyze(&areas, &ing, &view).map_err(failed)?;
     if format == "csv" {
         print!("{}", areas_csv(&analysis));

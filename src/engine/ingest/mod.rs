@@ -23,6 +23,9 @@ mod source;
 pub mod text;
 pub mod typing;
 pub mod wire;
+/// Spreadsheets, read natively (the command line); see the module.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workbook;
 
 pub use records::split_count;
 
@@ -36,6 +39,18 @@ pub fn read_any(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
     } else {
         read_whole::read_csv(file, &bytes)
     }
+}
+
+/// Reads a file given to the command line: a spreadsheet (sheet `sheet`, else the first with
+/// data: see [`workbook`]) as its sheet's rows, else as [`read_any`] does.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_file(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Ingested> {
+    if !workbook::is_workbook(file, &bytes) || is_parquet(file, &bytes) {
+        return read_any(file, bytes);
+    }
+    let text = workbook::sheet_as_csv(file, &bytes, sheet)?;
+    let name = if text.sheets.len() > 1 { format!("{file} [{}]", text.sheet) } else { file.to_string() };
+    read_whole::read_csv(&name, text.csv.as_bytes())
 }
 
 /// Whether a file is read as Parquet: its first bytes are `PAR1` or its name ends in `.parquet`.

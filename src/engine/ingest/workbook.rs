@@ -65,19 +65,26 @@ pub fn sheet_as_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<She
     let top = range.start().map_or(0, |(r, _)| r as usize);
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
     let header = header_index(&rows);
-    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut csv_text = "\n".repeat(top + header);
     for r in &rows[header..] {
-        out.write_record(trim_end(r)).map_err(|e| unreadable(e.to_string()))?;
+        // A row of empty cells stays a blank line (skipped and counted as such, as in a CSV).
+        let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        let cells = trim_end(r);
+        if !cells.is_empty() {
+            out.write_record(cells).map_err(|e| unreadable(e.to_string()))?;
+        }
+        let line = out.into_inner().map_err(|e| unreadable(e.to_string()))?;
+        csv_text.push_str(&String::from_utf8_lossy(&line));
+        if cells.is_empty() {
+            csv_text.push('\n');
+        }
     }
-    let body = out.into_inner().map_err(|e| unreadable(e.to_string()))?;
-    csv_text.push_str(&String::from_utf8_lossy(&body));
     Ok(SheetText { sheets, sheet: name, header_row: top + header + 1, csv: csv_text })
 }
 
 /// A row without its trailing empty cells.
 fn trim_end(r: &[String]) -> &[String] {
-    let n = r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    let n = r.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1);
     &r[..n]
 }
 
@@ -104,6 +111,10 @@ pub fn header_index(rows: &[Vec<String>]) -> usize {
 fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty | Data::Error(_) => String::new(),
+        // One CSV line per sheet row: line breaks inside a cell become spaces.
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) if s.contains(['\n', '\r']) => {
+            s.replace("\r\n", " ").replace(['\n', '\r'], " ")
+        }
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
