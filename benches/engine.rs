@@ -71,6 +71,57 @@ mod native {
         )
     }
 
+    /// A 100k-row West Midlands export (`cargo bench -- postcodes`): real postcodes of the region's
+    /// lists (`../shared/data/west-midlands/postcodes`) in mixed spellings, each with its district's
+    /// name; written to `/tmp/equimap-postcodes-100k.csv` for the in-browser run too.
+    fn postcode_export(rows: usize) -> Vec<u8> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/west-midlands/postcodes");
+        let lad =
+            equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "west-midlands", "").unwrap();
+        let places = lad.postcodes.clone().unwrap();
+        let mut pcs = Vec::new();
+        for a in ["B", "CV", "DY", "WS", "WV"] {
+            let text = std::fs::read_to_string(dir.join(format!("{a}.csv"))).unwrap();
+            pcs.extend(text.lines().skip(1).filter_map(|l| l.split(',').next().map(str::to_string)));
+        }
+        let mut s = String::from("grant_id,recipient,district,postcode,amount\n");
+        let mut x: u64 = 0x9E3779B97F4A7C15;
+        for i in 0..rows {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let pc = &pcs[(x % pcs.len() as u64) as usize];
+            let district = places.place(pc).map(|a| lad.names[a as usize].clone()).unwrap_or_default();
+            let written = if i % 3 == 0 { pc.to_lowercase() } else { pc.clone() };
+            s.push_str(&format!("{i},Org {},{district},{written},{}\n", x % 5000, x % 90_000));
+        }
+        s.into_bytes()
+    }
+
+    /// Drop → table natively, placed by postcode vs by name, on the same 100k-row file.
+    fn postcodes_vs_names() {
+        let lad =
+            equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "west-midlands", "").unwrap();
+        let bytes = postcode_export(100_000);
+        std::fs::write("/tmp/equimap-postcodes-100k.csv", &bytes).unwrap();
+        let by_name = View { area_column: "district".into(), ..View::default() };
+        let by_postcode = View { postcode_column: "postcode".into(), ..View::default() };
+        let run = |v: &View| {
+            let ing = read_csv("grants.csv", &bytes).unwrap();
+            equimap::engine::analyze(&lad, &ing, v).unwrap()
+        };
+        let (mut name, mut pc) = (Vec::new(), Vec::new());
+        for _ in 0..7 {
+            name.push(time(1, || run(&by_name)));
+            pc.push(time(1, || run(&by_postcode)));
+        }
+        let (name, pc) = (median(name), median(pc));
+        let auto = time(3, || run(&View::default()));
+        println!("| 100k rows, read + analyze | by name (peer) | by postcode | postcode ÷ name | auto (weighs both) |");
+        println!("|---|---:|---:|---:|---:|");
+        println!("| native | {name:.1} ms | {pc:.1} ms | {:.2}× | {auto:.1} ms |", pc / name);
+    }
+
     /// Records and field bytes of `bytes` as `csv-core` splits them (the `csv` crate's own
     /// splitter, without building records): the peer of [`equimap::engine::ingest::split_count`].
     fn csv_core_count(bytes: &[u8]) -> (u64, u64) {
@@ -122,6 +173,9 @@ mod native {
                 [10_000usize, 1_000_000].iter().map(|&n| (format!("synthetic {n}"), synth(n, &areas.names))).collect()
             };
             return splitter_ab(&files);
+        }
+        if args.first().map(String::as_str) == Some("postcodes") {
+            return postcodes_vs_names();
         }
         let areas = equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "chicago", "").unwrap();
         println!("| rows | MB | csv crate iterate (peer) | ingest | ingest ÷ peer | ingest MB/s | place by name | place by point | analyze (filters + measures) |");

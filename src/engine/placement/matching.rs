@@ -258,16 +258,13 @@ pub fn place_rows_at(
                 ))
             })?;
             let assigned = assigned_areas(areas, assignments);
-            let mut cache: crate::engine::fast_hash::FastMap<String, Placed> = Default::default();
-            Ok(rows
-                .map(|i| match c.text(i) {
-                    None => Placed::from(Err(Unmatched::NotAPostcode)),
-                    Some(v) => *cache.entry(v.into_owned()).or_insert_with_key(|v| {
-                        let assigned = assigned.get(&crate::engine::placement::names::normalize(v));
-                        Placed::from(assigned.map_or_else(|| places.place(v), |&a| Ok(a as u32)))
-                    }),
-                })
-                .collect())
+            // A postcode is looked up without allocating (no cache needed); the person's
+            // assignments, if any, first.
+            let place = |v: &str| match assigned.is_empty() {
+                true => places.place(v),
+                false => assigned.get(&crate::engine::placement::names::normalize(v)).map_or_else(|| places.place(v), |&a| Ok(a as u32)),
+            };
+            Ok(rows.map(|i| Placed::from(c.text(i).map_or(Err(Unmatched::NotAPostcode), |v| place(&v)))).collect())
         }
         Method::Projected { x, y, crs } => {
             let (xc, yc) = (table.column(x)?, table.column(y)?);

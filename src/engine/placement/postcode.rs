@@ -60,9 +60,13 @@ pub fn read_postcode(text: &str) -> Reading {
 /// `OUTWARD INWARD` when `s` (capitals, no spaces) has the format of a UK postcode: an outward
 /// code `A9`, `A99`, `AA9`, `AA99`, `A9A` or `AA9A`, then an inward code `9AA`.
 fn normalize(s: &str) -> Option<String> {
-    let b = s.as_bytes();
+    valid_compact(s.as_bytes()).then(|| format!("{} {}", &s[..s.len() - 3], &s[s.len() - 3..]))
+}
+
+/// Whether `b` (capitals, no spaces) has the format of a UK postcode (see [`normalize`]).
+fn valid_compact(b: &[u8]) -> bool {
     if !(5..=7).contains(&b.len()) || !b.iter().all(u8::is_ascii_alphanumeric) {
-        return None;
+        return false;
     }
     let (out, inw) = b.split_at(b.len() - 3);
     let inward_ok = inw[0].is_ascii_digit() && inw[1].is_ascii_uppercase() && inw[2].is_ascii_uppercase();
@@ -73,7 +77,31 @@ fn normalize(s: &str) -> Option<String> {
         && rest[0].is_ascii_digit()
         && rest.len() <= 2
         && rest.get(1).is_none_or(|c| c.is_ascii_alphanumeric());
-    (inward_ok && outward_ok).then(|| format!("{} {}", &s[..s.len() - 3], &s[s.len() - 3..]))
+    inward_ok && outward_ok
+}
+
+/// The lookup key of a postcode written plainly — letters, digits and spaces only, any case: its
+/// capitals without spaces, packed in a `u64` — when it has a postcode's format. Text with
+/// anything else (punctuation, an address) is read by [`read_postcode`]; both agree.
+fn plain_key(text: &str) -> Option<u64> {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for &b in text.as_bytes() {
+        match b {
+            b' ' | b'\t' => {}
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' if n < 7 => {
+                buf[n] = b.to_ascii_uppercase();
+                n += 1;
+            }
+            _ => return None,
+        }
+    }
+    valid_compact(&buf[..n]).then(|| u64::from_be_bytes(buf))
+}
+
+/// The key of a normalised postcode (`B1 1AA`).
+fn key_of(postcode: &str) -> u64 {
+    plain_key(postcode).expect("a normalised postcode has a postcode's format")
 }
 
 /// `s` with the letters and digits people confuse swapped where the format wants the other kind
@@ -128,6 +156,8 @@ pub struct PostcodeTable {
     pub file: String,
     /// Normalised postcodes, sorted.
     postcodes: Vec<String>,
+    /// Each postcode's key ([`plain_key`]) and its index in `postcodes`, sorted by key.
+    by_key: Vec<(u64, u32)>,
     located: Vec<bool>,
     /// Level id → each postcode's area code (index into the level's distinct codes).
     levels: HashMap<String, (Vec<String>, Vec<u32>)>,
@@ -170,7 +200,14 @@ impl PostcodeTable {
             levels.insert(f.name().clone(), (codes, of_row));
         }
         let covered = order.iter().map(|(p, _)| postcode_area(p).to_string()).collect();
-        Ok(PostcodeTable { file: file.into(), postcodes: order.into_iter().map(|(p, _)| p).collect(), located, levels, covered })
+        let postcodes: Vec<String> = order.into_iter().map(|(p, _)| p).collect();
+        let mut by_key: Vec<(u64, u32)> = Vec::with_capacity(postcodes.len());
+        for (i, p) in postcodes.iter().enumerate() {
+            let Reading::Postcode(n) = read_postcode(p) else { return Err(bad(format!("\"{p}\" is not a postcode"))) };
+            by_key.push((key_of(&n), i as u32));
+        }
+        by_key.sort_unstable();
+        Ok(PostcodeTable { file: file.into(), postcodes, by_key, located, levels, covered })
     }
 
     /// Number of postcodes.
@@ -218,13 +255,17 @@ impl PostcodePlaces {
     /// not cover), `unlocated_postcode` (in the table without a grid reference),
     /// `postcode_outside_region` (a postcode of the table that lies outside the region).
     pub fn place(&self, text: &str) -> std::result::Result<u32, Unmatched> {
-        let p = match read_postcode(text) {
-            Reading::Postcode(p) => p,
-            Reading::Mistyped(_) => return Err(Unmatched::UnknownPostcode),
-            Reading::NotAPostcode => return Err(Unmatched::NotAPostcode),
+        // Most cells are plain postcodes: read without allocating.
+        let key = match plain_key(text) {
+            Some(k) => k,
+            None => match read_postcode(text) {
+                Reading::Postcode(p) => key_of(&p),
+                Reading::Mistyped(_) => return Err(Unmatched::UnknownPostcode),
+                Reading::NotAPostcode => return Err(Unmatched::NotAPostcode),
+            },
         };
-        match self.table.postcodes.binary_search(&p) {
-            Ok(i) => match self.area[i] {
+        match self.table.by_key.binary_search_by_key(&key, |e| e.0) {
+            Ok(k) => match self.area[self.table.by_key[k].1 as usize] {
                 UNLOCATED => Err(Unmatched::UnlocatedPostcode),
                 OUTSIDE => Err(Unmatched::PostcodeOutsideRegion),
                 a => Ok(a),
