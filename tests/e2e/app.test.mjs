@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { serve, launch, openPage, offsite, waitState, pickFile, pickText, shared, cli, analysis } from './helpers.mjs';
+import { serve, launch, openPage, offsite, waitState, pickFile, pickText, shared, repo, cli, analysis } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
 const AC = path.join(shared, 'west-midlands/uploads/arts-council-investment-programme.csv');
@@ -297,6 +297,31 @@ test('a venue list is placed by its postcodes, the postcode table fetched only f
   assert.match(report, /B1 IAA.*nearest valid: B1 1AA/s);
   assert.match(report, /N\/A.*not a postcode/s);
   await page.screenshot({ path: path.join(shots, 'postcodes.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(offsite(page), []);
+  await page.close();
+});
+
+test('a funder\'s workbook dropped in the page is read by the spreadsheet reader: its sheet, header below title rows, figures as the CLI\'s', async () => {
+  const file = path.join(repo, 'tests/fixtures/arts_council_grants.xlsx');
+  const page = await openPage(browser, `${server.base}?v=1&r=west-midlands`);
+  await waitState(page, ['ready']);
+  assert.ok(!page.requests.some((u) => u.includes('sheets')), 'no spreadsheet reader on first visit');
+  await page.setInputFiles('[data-testid=file-input]', file);
+  await waitState(page, ['done']);
+  const want = cli('--region', 'west-midlands', '--programs', file);
+  const got = await analysis(page);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas, want.areas);
+  assert.deepEqual(got.resolved.placement, want.resolved.placement);
+  assert.match(await text(page, 'sheet-note'), /sheet "Grants" of 3, header on row 4/);
+  // Another sheet, picked from the list, is read from the workbook kept in the page.
+  await page.selectOption('[data-testid=sheet]', 'Notes');
+  await waitState(page, ['error']);
+  assert.match(await text(page, 'error'), /arts_council_grants\.xlsx \[Notes\].*no column of area names or codes/);
+  await page.selectOption('[data-testid=sheet]', 'Grants');
+  await waitState(page, ['done']);
+  assert.deepEqual((await analysis(page)).rows, want.rows);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(offsite(page), []);
   await page.close();

@@ -15,9 +15,19 @@ thread_local! {
     pub(super) static HELD_READ: std::cell::Cell<Option<Response>> = const { std::cell::Cell::new(None) };
 }
 
-/// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker. A read in
-/// progress is cancelled first (the worker is restarted).
+/// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker: a spreadsheet
+/// through the spreadsheet reader first ([`super::sheets`]).
 pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
+    if super::sheets::is_workbook_name(&name) {
+        return super::sheets::read_sheet(ctx, name, Some(data), None);
+    }
+    ctx.workbook.set(None);
+    send_to_engine(ctx, name, data, sample);
+}
+
+/// Hands a file's bytes (or `File`) to the engine worker. A read in progress is cancelled first
+/// (the worker is restarted).
+pub fn send_to_engine(ctx: Ctx, name: String, data: JsValue, sample: bool) {
     // A summary held for its analysis belongs to the file before.
     HELD_READ.set(None);
     if ctx.reading.get_untracked().is_some() {

@@ -104,10 +104,10 @@ pub fn DropZone() -> impl IntoView {
             on:drop=on_drop
         >
             <p class="drop-title">"Drop a program export here"</p>
-            <p class="hint">"CSV, TSV or Parquet, with an area name or code per row, or latitude/longitude. A file with one row per area code adds its columns as area indicators."</p>
+            <p class="hint">"CSV, TSV, Parquet or a spreadsheet (xlsx, xls, ods), with an area name or code, a postcode or latitude/longitude per row. A file with one row per area code adds its columns as area indicators."</p>
             <label class="file-label">
                 <span>"Choose a file"</span>
-                <input type="file" data-testid="file-input" accept=".csv,.tsv,.txt,.parquet,text/csv" on:change=on_change/>
+                <input type="file" data-testid="file-input" accept=".csv,.tsv,.txt,.parquet,.xlsx,.xlsm,.xlsb,.xls,.ods,text/csv" on:change=on_change/>
             </label>
             {move || sample_for_region().map(|s| view! {
                 <button type="button" class="secondary" data-testid="sample" on:click=move |_| load_sample(ctx, s)>
@@ -233,10 +233,24 @@ pub fn Mapping() -> impl IntoView {
         })
     };
     let cur = move |f: fn(&View) -> String| Signal::derive(move || ctx.view.with(f));
+    // A workbook of several sheets: which one is read (another is read on demand).
+    let sheet_opts =
+        Signal::derive(move || ctx.workbook.with(|b| b.iter().flat_map(|b| b.sheets.iter().map(|s| (s.clone(), s.clone()))).collect()));
+    let sheet_now = Signal::derive(move || ctx.workbook.with(|b| b.as_ref().map(|b| b.sheet.clone()).unwrap_or_default()));
+    let workbook = move || {
+        ctx.workbook.get().map(|b| {
+            let name = b.name.clone();
+            view! {
+                {(b.sheets.len() > 1).then(|| select_box("Sheet", "sheet", sheet_opts, sheet_now, move |s| super::sheets::read_sheet(ctx, name.clone(), None, Some(s))))}
+                <p class="hint" data-testid="sheet-note">{format!("Spreadsheet {}: sheet \"{}\" of {}, header on row {}.", b.name, b.sheet, b.sheets.len(), b.header_row)}</p>
+            }
+        })
+    };
     view! {
         <Show when=move || ctx.file.get().is_some()>
             <details class="panel" open>
                 <summary>"Columns"</summary>
+                {workbook}
                 <div class="fields">
                     {select_box("Area name or code", "area-column", area_opts, cur(|v| v.area_column.clone()), move |c| ctx.edit(|v| v.area_column = c))}
                     {select_box("Latitude", "lat-column", ll_opts, cur(|v| v.lat_column.clone()), move |c| ctx.edit(|v| v.lat_column = c))}

@@ -12,6 +12,7 @@ pub mod markup;
 pub mod rehearsal;
 pub mod report;
 pub mod share;
+pub mod sheets;
 pub mod state;
 pub mod table;
 

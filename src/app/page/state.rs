@@ -84,6 +84,8 @@ pub struct Ctx {
     pub points: RwSignal<Arc<Vec<(f64, f64)>>>,
     /// Distinct values per column, as the worker sent them (for the filter picker).
     pub distinct: RwSignal<HashMap<String, Vec<String>>>,
+    /// The spreadsheet the file came from, when it did (its sheets, for the picker).
+    pub workbook: RwSignal<Option<super::sheets::Workbook>>,
     /// What was asked of the engine worker.
     pub asks: Asks,
     /// When the file being shown was given, for the User Timing measures.
@@ -133,6 +135,7 @@ impl Ctx {
             outcome: RwSignal::new(None),
             points: RwSignal::new(Arc::new(Vec::new())),
             distinct: RwSignal::new(HashMap::new()),
+            workbook: RwSignal::new(None),
             asks: Asks {
                 seq: StoredValue::new(0),
                 asked: StoredValue::new(None),

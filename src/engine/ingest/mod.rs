@@ -23,8 +23,9 @@ mod source;
 pub mod text;
 pub mod typing;
 pub mod wire;
-/// Spreadsheets, read natively (the command line); see the module.
-#[cfg(not(target_arch = "wasm32"))]
+/// Spreadsheets: natively (the command line), and in the browser's separate `equimap-sheets`
+/// module (feature `sheets`); see the module.
+#[cfg(any(not(target_arch = "wasm32"), feature = "sheets"))]
 pub mod workbook;
 
 pub use records::split_count;

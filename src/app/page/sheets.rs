@@ -1,0 +1,118 @@
+//! Spreadsheets dropped on the page (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`): read by the
+//! separate `equimap-sheets` module in a Web Worker of its own, started only for a workbook (it is
+//! never part of the first visit), one sheet turned into CSV text that goes to the engine worker
+//! as any CSV file. A workbook of several sheets offers a sheet picker ([`Workbook::sheets`]).
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::actions::send_to_engine;
+use super::state::{Ctx, Results};
+use crate::app::browser;
+use crate::app::error::AppError;
+
+/// The spreadsheet reader's worker script, copied next to `index.html` by Trunk.
+const SHEETS_SCRIPT: &str = "./sheets-worker.js";
+
+/// The workbook last dropped: its sheets, the one read and where its header was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    /// The file's name.
+    pub name: String,
+    /// Every sheet, in order.
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: String,
+    /// Row of the sheet taken as the header (1-based).
+    pub header_row: usize,
+}
+
+thread_local! {
+    /// The workbook's bytes, to read another sheet of it.
+    static BYTES: RefCell<Option<js_sys::Uint8Array>> = const { RefCell::new(None) };
+}
+
+/// Whether a file is given to the spreadsheet reader: by its name.
+pub fn is_workbook_name(name: &str) -> bool {
+    let n = name.to_lowercase();
+    [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"].iter().any(|e| n.ends_with(e))
+}
+
+/// Reads sheet `sheet` (else the first with data) of the workbook in `data` (a `File`, or `None`
+/// for the one last dropped) and hands it to the engine.
+pub fn read_sheet(ctx: Ctx, name: String, data: Option<JsValue>, sheet: Option<String>) {
+    ctx.busy.set(true);
+    browser::set_state("busy");
+    ctx.status.set(format!("Reading the spreadsheet {name}…"));
+    leptos::task::spawn_local(async move {
+        let answer = async {
+            let bytes = match data {
+                Some(d) => bytes_of(d).await?,
+                None => BYTES.with_borrow(|b| b.clone()).ok_or("the workbook is no longer in the page: drop it again")?,
+            };
+            BYTES.with_borrow_mut(|b| *b = Some(bytes.clone()));
+            convert(&name, &bytes, sheet).await
+        };
+        match answer.await {
+            Ok((csv, book)) => {
+                let shown = if book.sheets.len() > 1 { format!("{name} [{}]", book.sheet) } else { name.clone() };
+                ctx.workbook.set(Some(book));
+                send_to_engine(ctx, shown, js_sys::Uint8Array::from(csv.as_bytes()).into(), false);
+            }
+            Err(message) => {
+                ctx.busy.set(false);
+                ctx.status.set(message.clone());
+                ctx.outcome.set(Some(Results { result: Err(AppError::Engine(message)) }));
+                browser::set_state("error");
+            }
+        }
+    });
+}
+
+/// The bytes of a dropped `File` (or of bytes given as such).
+async fn bytes_of(data: JsValue) -> Result<js_sys::Uint8Array, String> {
+    if let Some(u) = data.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(u.clone());
+    }
+    let blob: web_sys::Blob = data.dyn_into().map_err(|_| "not a file".to_string())?;
+    let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|e| browser::js_text(&e))?;
+    Ok(js_sys::Uint8Array::new(&buf))
+}
+
+/// Runs the spreadsheet reader on `bytes`: the sheet as CSV text, and what was read.
+async fn convert(name: &str, bytes: &js_sys::Uint8Array, sheet: Option<String>) -> Result<(String, Workbook), String> {
+    let opts = web_sys::WorkerOptions::new();
+    opts.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(SHEETS_SCRIPT, &opts).map_err(|e| browser::js_text(&e))?;
+    let answer = js_sys::Promise::new(&mut |resolve, reject| {
+        let on_message = Closure::once_into_js(move |ev: web_sys::MessageEvent| resolve.call1(&JsValue::NULL, &ev.data()));
+        let on_error =
+            Closure::once_into_js(move |ev: web_sys::ErrorEvent| reject.call1(&JsValue::NULL, &JsValue::from_str(&ev.message())));
+        worker.set_onmessage(Some(on_message.unchecked_ref()));
+        worker.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    let msg = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &k.into(), v).map(|_| ()).map_err(|e| browser::js_text(&e));
+    set("name", &name.into())?;
+    set("bytes", &bytes.slice(0, bytes.length()).buffer().into())?;
+    set("sheet", &sheet.map_or(JsValue::UNDEFINED, |s| s.into()))?;
+    worker.post_message(&msg).map_err(|e| browser::js_text(&e))?;
+    let reply = wasm_bindgen_futures::JsFuture::from(answer).await;
+    worker.terminate();
+    let reply = reply.map_err(|e| format!("{name}: the spreadsheet reader failed: {}", browser::js_text(&e)))?;
+    let get = |k: &str| js_sys::Reflect::get(&reply, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if get("ok").as_bool() != Some(true) {
+        return Err(get("error").as_string().unwrap_or_else(|| format!("{name}: the spreadsheet could not be read")));
+    }
+    let sheets = js_sys::Array::from(&get("sheets")).iter().filter_map(|s| s.as_string()).collect();
+    let book = Workbook {
+        name: name.to_string(),
+        sheets,
+        sheet: get("sheet").as_string().unwrap_or_default(),
+        header_row: get("header_row").as_f64().unwrap_or(1.0) as usize,
+    };
+    Ok((get("csv").as_string().unwrap_or_default(), book))
+}

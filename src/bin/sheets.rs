@@ -1,0 +1,28 @@
+//! `equimap-sheets`: the page's spreadsheet reader, a wasm module of its own (fetched only when a
+//! workbook is dropped: `static/sheets-worker.js` runs it in a Web Worker). It turns one sheet
+//! into CSV text with [`equimap::engine::ingest::workbook::sheet_as_csv`], which the engine then
+//! reads as any CSV file.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+/// Reads sheet `sheet` (else the first with data) of the workbook `bytes` named `file`: an object
+/// `{csv, sheets, sheet, header_row}`, or an error message naming the file.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn sheet_to_csv(file: &str, bytes: &[u8], sheet: Option<String>) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    let text = equimap::engine::ingest::workbook::sheet_as_csv(file, bytes, sheet.as_deref())
+        .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: wasm_bindgen::JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ());
+    set("csv", text.csv.into())?;
+    set("sheets", text.sheets.iter().map(|s| wasm_bindgen::JsValue::from_str(s)).collect::<js_sys::Array>().into())?;
+    set("sheet", text.sheet.into())?;
+    set("header_row", (text.header_row as f64).into())?;
+    Ok(out.into())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("equimap-sheets is the browser's spreadsheet reader; natively, `equimap analyze --programs FILE.xlsx` reads spreadsheets");
+}
