@@ -338,3 +338,42 @@ fn a_file_of_districts_opened_at_msoa_level_says_to_view_it_by_district() {
         a.notes
     );
 }
+
+#[test]
+fn a_file_of_msoas_opened_at_district_level_says_to_view_it_by_msoa() {
+    use equimap::engine::placement::matching::Unmatched;
+    // Independent: every 2021 MSOA of the region's districts, with its district, from the raw lookup.
+    let lad_areas = common::west_midlands();
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/msoa_la.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (m21, name, lad) = (col("MSOA21CD"), col("MSOANM"), col("LADCD_ACTIVE"));
+    let mut msoas: Vec<(String, String, String)> = r
+        .records()
+        .map(|x| x.unwrap())
+        .filter(|x| !x[m21].is_empty() && lad_areas.by_code(&x[lad]).is_some())
+        .map(|x| (x[m21].to_string(), x[name].to_string(), x[lad].to_string()))
+        .collect();
+    msoas.sort();
+    msoas.dedup();
+    assert_eq!(msoas.len(), 736);
+    // Codes for the even rows, official names ("Birmingham 001") for the odd ones.
+    let mut csv = String::from("org,area\n");
+    for (i, (code, name, _)) in msoas.iter().enumerate() {
+        csv.push_str(&format!("o{i},{}\n", if i % 2 == 0 { code } else { name }));
+    }
+    let ing = read_csv("msoas.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&lad_areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.rows.matched, 0, "no MSOA row is counted in a district silently");
+    assert_eq!(a.unmatched_values.len(), 736);
+    for (i, (code, name, lad)) in msoas.iter().enumerate() {
+        let value = if i % 2 == 0 { code } else { name };
+        let u = a.unmatched_values.iter().find(|u| &u.value == value).unwrap();
+        assert_eq!((u.reason, u.suggestions.as_slice()), (Unmatched::OtherLevel, [lad.clone()].as_slice()), "{value}");
+    }
+    assert!(a.notes.iter().any(|n| n.starts_with("Most rows (736 of 736) name areas smaller than")), "{:?}", a.notes);
+    // At MSOA level the same file is placed, every row.
+    let msoa = equimap::cli::load_areas(&common::data(), "west-midlands", "msoa").unwrap();
+    assert_eq!(analyze(&msoa, &ing, &View::default()).unwrap().rows.matched, 736);
+}

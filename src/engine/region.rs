@@ -77,6 +77,11 @@ pub struct Level {
     /// cannot be placed in one area: it is reported with its candidates, never guessed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub spans: BTreeMap<String, Vec<String>>,
+    /// Codes and names of smaller areas of another level of the region (MSOAs at district level),
+    /// normalised → the code of this level's area that contains each. A row naming one is
+    /// reported as of another level, with that area suggested, never placed silently.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub within: BTreeMap<String, String>,
     /// Text columns of `areas.parquet` that group areas (e.g. combined-authority membership).
     #[serde(default)]
     pub groups: Vec<String>,
@@ -246,6 +251,12 @@ impl Areas {
     /// The areas a larger area named (or coded) `text` spans, when it is one (see [`Level::spans`]).
     pub fn spans(&self, text: &str) -> Option<&Vec<String>> {
         self.level.spans.get(&normalize(text))
+    }
+
+    /// The area of this level containing the smaller area of another level named (or coded)
+    /// `text`, when it is one (see [`Level::within`]).
+    pub fn within(&self, text: &str) -> Option<&String> {
+        self.level.within.get(&normalize(text))
     }
 
     /// Where a place named `text` is, when it is known to lie outside the region.

@@ -230,6 +230,7 @@ pub(crate) fn level_entry(id: &str, label: &str, codes: usize, bbox: [f64; 4], i
         ambiguous: BTreeMap::new(),
         outside: BTreeMap::new(),
         spans: BTreeMap::new(),
+        within: BTreeMap::new(),
         groups: vec![],
         missing: vec![],
         default_view: crate::engine::region::DefaultView { denominator: String::new(), need: String::new(), map: String::new() },

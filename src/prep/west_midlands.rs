@@ -132,6 +132,25 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let postcodes = build_postcodes(&dir, out, &codes)?;
+    // MSOAs (by code and official name) lie within their districts: a file of MSOAs viewed by
+    // district is told so.
+    let lad_of_msoa: BTreeMap<String, String> = msoa_level
+        .spans
+        .iter()
+        .filter(|(k, _)| codes.iter().any(|c| normalize(c) == **k))
+        .flat_map(|(lad, msoas)| {
+            let lad = codes.iter().find(|c| normalize(c) == *lad).cloned().unwrap_or_default();
+            msoas.iter().map(move |m| (m.clone(), lad.clone()))
+        })
+        .collect();
+    for (m, lad) in &lad_of_msoa {
+        level.within.insert(normalize(m), lad.clone());
+    }
+    for (alias, m) in &msoa_level.aliases {
+        if let Some(lad) = lad_of_msoa.get(m) {
+            level.within.entry(alias.clone()).or_insert_with(|| lad.clone());
+        }
+    }
     let manifest = Manifest {
         version: 1,
         region: "west-midlands".into(),

@@ -91,7 +91,7 @@ pub fn MatchReport() -> impl IntoView {
                             <table class="unmatched">
                                 <tbody>
                                     {values.into_iter().take(100).map(|u| {
-                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName | Unmatched::SpansAreas | Unmatched::UnknownPostcode);
+                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName | Unmatched::SpansAreas | Unmatched::UnknownPostcode | Unmatched::OtherLevel);
                                         let value = u.value.clone();
                                         let sugg = u.suggestions.clone();
                                         let shown = if u.value.is_empty() { "(blank)".to_string() } else { u.value.clone() };
@@ -106,6 +106,7 @@ pub fn MatchReport() -> impl IntoView {
                                                         let names = sugg.iter().take(8).map(|c| name_of(c)).collect::<Vec<_>>().join(", ");
                                                         let lead = match u.reason {
                                                             Unmatched::SpansAreas => format!(" — spans {} areas: ", sugg.len()),
+                                                            Unmatched::OtherLevel => " — inside ".to_string(),
                                                             // An unknown postcode: the nearest valid ones, then their areas.
                                                             Unmatched::UnknownPostcode => format!(" — nearest valid: {}; in ", u.nearest.join(", ")),
                                                             _ => " — maybe ".to_string(),

@@ -88,6 +88,7 @@ pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched
                 Unmatched::UnknownName => areas.suggest(&value),
                 Unmatched::AmbiguousName => areas.ambiguous(&value).cloned().unwrap_or_default(),
                 Unmatched::SpansAreas => areas.spans(&value).cloned().unwrap_or_default(),
+                Unmatched::OtherLevel => areas.within(&value).cloned().into_iter().collect(),
                 Unmatched::UnknownPostcode => postcode_areas(areas, &nearest_postcodes(areas, &value)),
                 _ => vec![],
             },
@@ -127,6 +128,16 @@ pub(super) fn larger_areas_note(areas: &Areas, unmatched: &[UnmatchedValue], pla
     // Rows that name a place in the region (placed, or not placed for a reason of the region's).
     let named: usize = placed
         + unmatched.iter().filter(|u| !matches!(u.reason, Unmatched::Blank | Unmatched::OutsideRegion)).map(|u| u.rows).sum::<usize>();
+    let smaller: Vec<&UnmatchedValue> = unmatched.iter().filter(|u| u.reason == Unmatched::OtherLevel).collect();
+    let smaller_rows: usize = smaller.iter().map(|u| u.rows).sum();
+    if smaller_rows * 2 > named {
+        let examples: Vec<&str> = smaller.iter().take(3).map(|u| u.value.as_str()).collect();
+        return Some(format!(
+            "Most rows ({smaller_rows} of {named}) name areas smaller than {} ({}): view the file at the level of those areas.",
+            areas.level.label.to_lowercase(),
+            examples.join(", ")
+        ));
+    }
     (rows * 2 > named).then(|| {
         let examples: Vec<&str> = spans.iter().take(3).map(|u| u.value.as_str()).collect();
         format!(

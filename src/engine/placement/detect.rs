@@ -27,7 +27,11 @@ pub fn recognised_share(table: &Table, col: usize, areas: &Areas) -> f64 {
         }
         seen += 1;
         let known = *cache.entry(v.to_string()).or_insert_with(|| {
-            areas.lookup(&v).is_some() || areas.ambiguous(&v).is_some() || areas.spans(&v).is_some() || areas.outside(&v).is_some()
+            areas.lookup(&v).is_some()
+                || areas.ambiguous(&v).is_some()
+                || areas.spans(&v).is_some()
+                || areas.within(&v).is_some()
+                || areas.outside(&v).is_some()
         });
         hits += usize::from(known);
     }

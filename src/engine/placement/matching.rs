@@ -24,6 +24,9 @@ pub enum Unmatched {
     /// The name or code is of a larger area of another level that spans several of this level's
     /// areas (an upper-tier county over its districts); assign it to one to count it.
     SpansAreas,
+    /// The code or name is of a smaller area of another level of the region (an MSOA in a view
+    /// by district): view the file at that level; the area containing it is suggested.
+    OtherLevel,
     /// The name is a place known to lie outside the region.
     OutsideRegion,
     /// Latitude or longitude is empty.
@@ -59,6 +62,7 @@ impl Unmatched {
             Unmatched::UnknownName => "unknown area name",
             Unmatched::AmbiguousName => "name spans several areas (ambiguous)",
             Unmatched::SpansAreas => "a larger area (e.g. a county) that spans several of these areas",
+            Unmatched::OtherLevel => "a smaller area of another level (view the file at that level)",
             Unmatched::OutsideRegion => "outside the region",
             Unmatched::NoCoordinates => "no coordinates",
             Unmatched::BadCoordinates => "coordinates are not valid degrees",
@@ -139,11 +143,12 @@ pub type Placement = Vec<Placed>;
 pub struct Placed(u32);
 
 /// Every reason, in declaration order (a [`Placed`] holds a reason as its place here).
-const REASONS: [Unmatched; 16] = [
+const REASONS: [Unmatched; 17] = [
     Unmatched::Blank,
     Unmatched::UnknownName,
     Unmatched::AmbiguousName,
     Unmatched::SpansAreas,
+    Unmatched::OtherLevel,
     Unmatched::OutsideRegion,
     Unmatched::NoCoordinates,
     Unmatched::BadCoordinates,
@@ -325,6 +330,9 @@ fn place_name(v: &str, areas: &Areas, assigned: &BTreeMap<String, usize>) -> std
     }
     if areas.spans(v).is_some() {
         return Err(Unmatched::SpansAreas);
+    }
+    if areas.within(v).is_some() {
+        return Err(Unmatched::OtherLevel);
     }
     if areas.outside(v).is_some() {
         return Err(Unmatched::OutsideRegion);
