@@ -377,3 +377,12 @@ fn a_file_of_msoas_opened_at_district_level_says_to_view_it_by_msoa() {
     let msoa = equimap::cli::load_areas(&common::data(), "west-midlands", "msoa").unwrap();
     assert_eq!(analyze(&msoa, &ing, &View::default()).unwrap().rows.matched, 736);
 }
+
+#[test]
+fn a_zip_code_column_alone_is_said_not_to_place_rows_never_guessed() {
+    // Real ZIP codes of Chicago, small numbers of wards: in range of nothing, or of community
+    // area numbers (the ward), but never taken as them.
+    let csv = "Site,ZIP Code,Ward\na,60614,43\nb,60622,1\nc,60637,5\n";
+    let err = analyze(&common::chicago(), &read_csv("sites.csv", csv.as_bytes()).unwrap(), &View::default()).unwrap_err().to_string();
+    assert!(err.contains("ZIP Code, Ward name another geography") && err.contains("cannot place rows"), "{err}");
+}

@@ -54,10 +54,27 @@ fn no_way_to_place(areas: &Areas, ing: &Ingested) -> EngineError {
             )
         })
         .unwrap_or_default();
+    // Columns of another geography (ZIP codes, wards, tracts…) are never taken as area codes: a
+    // ZIP code spans several community areas, so it cannot place a row in one.
+    let other: Vec<String> = ing
+        .table
+        .column_names()
+        .into_iter()
+        .filter(|c| crate::engine::placement::detect::names_other_geography(c) && !crate::engine::placement::detect::names_an_id(c))
+        .collect();
+    let other = if other.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} name another geography (ZIP or postal codes, wards, tracts…), whose areas do not nest in {}: they cannot place rows, so add latitude/longitude or an area column",
+            other.join(", "),
+            areas.level.label.to_lowercase()
+        )
+    };
     EngineError::NeedsColumn {
         file: ing.table.file.clone(),
         what: format!(
-            "no column of area names or codes that {} recognises, and no latitude/longitude columns{projected}; choose the area column",
+            "no column of area names or codes that {} recognises, and no latitude/longitude columns{projected}{other}; choose the area column",
             areas.level.label
         ),
         columns: ing.table.column_names().join(", "),

@@ -96,6 +96,13 @@ pub fn names_other_geography(header: &str) -> bool {
     words.iter().any(|w| other(w)) || (an_id && !this_kind)
 }
 
+/// Whether a header names only an identifier (`program_id`, `No.`), no geography.
+pub fn names_an_id(header: &str) -> bool {
+    let words = crate::engine::placement::coordinates::words(header);
+    words.iter().any(|w| matches!(w.as_str(), "id" | "ids" | "number" | "no" | "num"))
+        && !words.iter().any(|w| w.starts_with("zip") || w.starts_with("postcode") || w == "ward" || w == "tract" || w == "postal")
+}
+
 /// Words of a header that name the kinds of area regions are made of.
 const AREA_WORDS: &[&str] = &["area", "community", "district", "authority", "lad", "msoa", "neighbo", "borough", "county", "ward"];
 
