@@ -93,7 +93,7 @@ fn the_postcode_table_places_every_sampled_postcode_where_its_grid_reference_is(
     assert!(size <= 1 << 20, "the postcode table is {size} bytes");
     let mut outside = 0;
     for r in raw.iter().step_by(61) {
-        let (at_lad, at_msoa) = (pl.place(&r.postcode), pm.place(&r.postcode));
+        let (at_lad, at_msoa) = (pl.place(&r.postcode).map_err(Unmatched::from), pm.place(&r.postcode).map_err(Unmatched::from));
         match r.point.and_then(|(la, lo)| true_area(&polys, la, lo)) {
             Some((m, l)) => {
                 assert_eq!(at_msoa.map(|i| msoa.codes[i as usize].clone()), Ok(m), "{}", r.postcode);
@@ -115,7 +115,7 @@ fn the_postcode_table_places_every_sampled_postcode_where_its_grid_reference_is(
     // Every postcode without a grid reference is unlocated, never placed at (0, 0).
     let unlocated: Vec<&Raw> = raw.iter().filter(|r| r.point.is_none()).collect();
     assert_eq!(unlocated.len(), 417);
-    assert!(unlocated.iter().all(|r| pl.place(&r.postcode) == Err(Unmatched::UnlocatedPostcode)));
+    assert!(unlocated.iter().all(|r| pl.place(&r.postcode).map_err(Unmatched::from) == Err(Unmatched::UnlocatedPostcode)));
 }
 
 /// A spelling of a postcode as people write them, chosen by row.

@@ -68,6 +68,8 @@ pub struct Session {
     /// Bumped on every change of areas, so placements made on other areas are never reused.
     areas_version: u64,
     file: Option<Ingested>,
+    /// Whether the file has a column of postcodes (looked for once per file, when asked).
+    has_postcodes: std::cell::OnceCell<bool>,
     /// Placement cache: key (areas version, area/lat/lon columns, assignments) → placed rows.
     prepared: Option<(String, Arc<Prepared>)>,
     /// The evidence weighed for the cached placement (same key).
@@ -100,7 +102,9 @@ impl Session {
     /// Whether the program file has a column of postcodes, or `view` names one.
     pub fn wants_postcodes(&self, view: Option<&View>) -> bool {
         view.is_some_and(|v| !v.postcode_column.is_empty())
-            || self.file.as_ref().is_some_and(|f| crate::engine::placement::postcode::postcode_column(&f.table).is_some())
+            || *self
+                .has_postcodes
+                .get_or_init(|| self.file.as_ref().is_some_and(|f| crate::engine::placement::postcode::postcode_column(&f.table).is_some()))
     }
 
     /// The current areas.
@@ -117,6 +121,7 @@ impl Session {
         }
         let summary = summarise(&ingested);
         self.file = Some(ingested);
+        self.has_postcodes = Default::default();
         self.prepared = None;
         self.evidence = None;
         self.last = None;

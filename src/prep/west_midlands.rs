@@ -132,8 +132,26 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let postcodes = build_postcodes(&dir, out, &codes)?;
-    // MSOAs (by code and official name) lie within their districts: a file of MSOAs viewed by
-    // district is told so.
+    districts_contain_msoas(&mut level, &msoa_level, &codes);
+    let manifest = Manifest {
+        version: 1,
+        region: "west-midlands".into(),
+        name: "West Midlands".into(),
+        attribution: "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right. English Indices of Deprivation 2019 (MHCLG), OGL v3.".into(),
+        default_level: "lad".into(),
+        levels: vec![level, msoa_level],
+        postcodes: Some(postcodes),
+    };
+    write_manifest(&out.join("manifest.json"), &manifest)?;
+    let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
+    files.extend(msoa_files);
+    files.push(out.join("postcodes.parquet"));
+    Ok(files)
+}
+
+/// MSOAs (by code and official name) lie within their districts: a file of MSOAs viewed by
+/// district is told so ([`crate::engine::region::Level::within`]).
+fn districts_contain_msoas(level: &mut crate::engine::region::Level, msoa_level: &crate::engine::region::Level, codes: &[String]) {
     let lad_of_msoa: BTreeMap<String, String> = msoa_level
         .spans
         .iter()
@@ -151,20 +169,6 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             level.within.entry(alias.clone()).or_insert_with(|| lad.clone());
         }
     }
-    let manifest = Manifest {
-        version: 1,
-        region: "west-midlands".into(),
-        name: "West Midlands".into(),
-        attribution: "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right. English Indices of Deprivation 2019 (MHCLG), OGL v3.".into(),
-        default_level: "lad".into(),
-        levels: vec![level, msoa_level],
-        postcodes: Some(postcodes),
-    };
-    write_manifest(&out.join("manifest.json"), &manifest)?;
-    let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
-    files.extend(msoa_files);
-    files.push(out.join("postcodes.parquet"));
-    Ok(files)
 }
 
 /// NSPL postcode areas around the region (one list each).

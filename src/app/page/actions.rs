@@ -15,19 +15,9 @@ thread_local! {
     pub(super) static HELD_READ: std::cell::Cell<Option<Response>> = const { std::cell::Cell::new(None) };
 }
 
-/// Hands a file (a `File`, or the bytes of a bundled sample) to the engine worker: a spreadsheet
-/// through the spreadsheet reader first ([`super::sheets`]).
+/// Hands a file (a `File`, or the bytes of a bundled sample or of a sheet read as CSV) to the
+/// engine worker. A read in progress is cancelled first (the worker is restarted).
 pub fn send_file(ctx: Ctx, name: String, data: JsValue, sample: bool) {
-    if super::sheets::is_workbook_name(&name) {
-        return super::sheets::read_sheet(ctx, name, Some(data), None);
-    }
-    ctx.workbook.set(None);
-    send_to_engine(ctx, name, data, sample);
-}
-
-/// Hands a file's bytes (or `File`) to the engine worker. A read in progress is cancelled first
-/// (the worker is restarted).
-pub fn send_to_engine(ctx: Ctx, name: String, data: JsValue, sample: bool) {
     // A summary held for its analysis belongs to the file before.
     HELD_READ.set(None);
     if ctx.reading.get_untracked().is_some() {
@@ -76,6 +66,7 @@ pub fn load_sample(ctx: Ctx, name: &str) {
     }
     ctx.timing.t0.set_value(Some(browser::now()));
     ctx.busy.set(true);
+    ctx.workbook.set(None);
     leptos::task::spawn_local(async move {
         match browser::fetch_bytes(path).await {
             Ok(bytes) => send_file(ctx, file.to_string(), js_sys::Uint8Array::from(bytes.as_slice()).into(), true),

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::actions::{cancel, load_sample, send_file};
+use super::actions::{cancel, load_sample};
 use super::markup::{escape_html, options_html};
 use super::state::{Ctx, PRESETS, REGIONS, SAMPLES};
 use crate::app::error::AppError;
@@ -73,7 +73,7 @@ pub fn DropZone() -> impl IntoView {
         // The event's time stamp is on the page's clock in every current browser; if not, now.
         let now = crate::app::browser::now();
         ctx.timing.t0.set_value(Some(if at > 0.0 && at <= now { at } else { now }));
-        send_file(ctx, file.name(), file.into(), false);
+        super::sheets::give_file(ctx, file.name(), file.into());
     };
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("input").unchecked_into();

@@ -1,7 +1,7 @@
 //! Spreadsheets dropped on the page (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`): read by the
 //! separate `equimap-sheets` module in a Web Worker of its own, started only for a workbook (it is
 //! never part of the first visit), one sheet turned into CSV text that goes to the engine worker
-//! as any CSV file. A workbook of several sheets offers a sheet picker ([`Workbook::sheets`]).
+//! as any CSV file. A workbook of several sheets offers a sheet picker ([`Workbook`]).
 
 use std::cell::RefCell;
 
@@ -9,30 +9,27 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::actions::send_to_engine;
-use super::state::{Ctx, Results};
+use super::actions::send_file;
+use super::state::{Ctx, Results, Workbook};
 use crate::app::browser;
 use crate::app::error::AppError;
 
 /// The spreadsheet reader's worker script, copied next to `index.html` by Trunk.
 const SHEETS_SCRIPT: &str = "./sheets-worker.js";
 
-/// The workbook last dropped: its sheets, the one read and where its header was found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Workbook {
-    /// The file's name.
-    pub name: String,
-    /// Every sheet, in order.
-    pub sheets: Vec<String>,
-    /// The sheet read.
-    pub sheet: String,
-    /// Row of the sheet taken as the header (1-based).
-    pub header_row: usize,
-}
-
 thread_local! {
     /// The workbook's bytes, to read another sheet of it.
     static BYTES: RefCell<Option<js_sys::Uint8Array>> = const { RefCell::new(None) };
+}
+
+/// Takes a file the person dropped or chose: a spreadsheet goes through the spreadsheet reader
+/// first, anything else to the engine as it is.
+pub fn give_file(ctx: Ctx, name: String, data: JsValue) {
+    if is_workbook_name(&name) {
+        return read_sheet(ctx, name, Some(data), None);
+    }
+    ctx.workbook.set(None);
+    send_file(ctx, name, data, false);
 }
 
 /// Whether a file is given to the spreadsheet reader: by its name.
@@ -60,7 +57,7 @@ pub fn read_sheet(ctx: Ctx, name: String, data: Option<JsValue>, sheet: Option<S
             Ok((csv, book)) => {
                 let shown = if book.sheets.len() > 1 { format!("{name} [{}]", book.sheet) } else { name.clone() };
                 ctx.workbook.set(Some(book));
-                send_to_engine(ctx, shown, js_sys::Uint8Array::from(csv.as_bytes()).into(), false);
+                send_file(ctx, shown, js_sys::Uint8Array::from(csv.as_bytes()).into(), false);
             }
             Err(message) => {
                 ctx.busy.set(false);

@@ -13,6 +13,19 @@ use crate::engine::{Analysis, View};
 
 use crate::app::protocol::AnalysisWithRead;
 
+/// The workbook last dropped: its sheets, the one read and where its header was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    /// The file's name.
+    pub name: String,
+    /// Every sheet, in order.
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: String,
+    /// Row of the sheet taken as the header (1-based).
+    pub header_row: usize,
+}
+
 /// Regions the site serves.
 pub const REGIONS: &[(&str, &str)] = &[("chicago", "Chicago"), ("west-midlands", "West Midlands")];
 
@@ -85,7 +98,7 @@ pub struct Ctx {
     /// Distinct values per column, as the worker sent them (for the filter picker).
     pub distinct: RwSignal<HashMap<String, Vec<String>>>,
     /// The spreadsheet the file came from, when it did (its sheets, for the picker).
-    pub workbook: RwSignal<Option<super::sheets::Workbook>>,
+    pub workbook: RwSignal<Option<Workbook>>,
     /// What was asked of the engine worker.
     pub asks: Asks,
     /// When the file being shown was given, for the User Timing measures.

@@ -207,7 +207,7 @@ fn loaded(st: &mut WorkerState, name: String, ing: Ingested, then: Option<Analys
     match st.session.load(ing) {
         Loaded::Programs(summary) => {
             let view = then.as_ref().map(|t| &t.view);
-            if let Some(path) = st.postcodes_to_fetch(st.session.wants_postcodes(view)) {
+            if let Some(path) = st.postcodes_to_fetch(view) {
                 return Some(with_postcodes(path, move |st| answer_read(&mut st.session, name, summary, then, t0, how)));
             }
             answer_read(&mut st.session, name, summary, then, t0, how);
@@ -324,7 +324,7 @@ fn with_postcodes(path: String, then: impl FnOnce(&mut WorkerState) + 'static) -
 /// [`Request::Analyze`], after the region's postcode table is fetched when the view or the file
 /// needs it.
 pub(super) fn analyze_request(st: &mut WorkerState, seq: u64, view: crate::engine::View, bench: bool, t0: f64) -> Option<Streaming> {
-    match st.postcodes_to_fetch(st.session.wants_postcodes(Some(&view))) {
+    match st.postcodes_to_fetch(Some(&view)) {
         Some(path) => Some(with_postcodes(path, move |st| analyze(&mut st.session, seq, &view, bench, t0))),
         None => {
             analyze(&mut st.session, seq, &view, bench, t0);

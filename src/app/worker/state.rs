@@ -38,11 +38,12 @@ pub(super) struct WorkerState {
 }
 
 impl WorkerState {
-    /// Where to fetch the region's postcode table, when the areas need it for a file with a
-    /// postcode column (`has_postcodes`) and it is not attached yet.
-    pub(super) fn postcodes_to_fetch(&self, has_postcodes: bool) -> Option<String> {
+    /// Where to fetch the region's postcode table, when the region has one, it is not attached
+    /// yet, and the file has a postcode column or `view` names one (looked for only then).
+    pub(super) fn postcodes_to_fetch(&self, view: Option<&crate::engine::View>) -> Option<String> {
+        let path = self.postcode_path.as_ref()?;
         let attached = self.session.areas().is_some_and(|a| a.postcodes.is_some());
-        self.postcode_path.clone().filter(|_| has_postcodes && !attached)
+        (!attached && self.session.wants_postcodes(view)).then(|| path.clone())
     }
 
     /// Attaches a postcode table fetched from `path` to the areas (and keeps it for other levels).

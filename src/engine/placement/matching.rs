@@ -81,6 +81,18 @@ impl Unmatched {
     }
 }
 
+impl From<crate::engine::placement::postcode::PostcodeMiss> for Unmatched {
+    fn from(m: crate::engine::placement::postcode::PostcodeMiss) -> Self {
+        use crate::engine::placement::postcode::PostcodeMiss;
+        match m {
+            PostcodeMiss::OutsideRegion => Unmatched::PostcodeOutsideRegion,
+            PostcodeMiss::Unlocated => Unmatched::UnlocatedPostcode,
+            PostcodeMiss::Unknown => Unmatched::UnknownPostcode,
+            PostcodeMiss::NotAPostcode => Unmatched::NotAPostcode,
+        }
+    }
+}
+
 /// How rows are placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -265,9 +277,10 @@ pub fn place_rows_at(
             let assigned = assigned_areas(areas, assignments);
             // A postcode is looked up without allocating (no cache needed); the person's
             // assignments, if any, first.
+            let by_postcode = |v: &str| places.place(v).map_err(Unmatched::from);
             let place = |v: &str| match assigned.is_empty() {
-                true => places.place(v),
-                false => assigned.get(&crate::engine::placement::names::normalize(v)).map_or_else(|| places.place(v), |&a| Ok(a as u32)),
+                true => by_postcode(v),
+                false => assigned.get(&crate::engine::placement::names::normalize(v)).map_or_else(|| by_postcode(v), |&a| Ok(a as u32)),
             };
             Ok(rows.map(|i| Placed::from(c.text(i).map_or(Err(Unmatched::NotAPostcode), |v| place(&v)))).collect())
         }

@@ -10,8 +10,21 @@ use std::sync::Arc;
 
 use crate::engine::error::{EngineError, Result};
 use crate::engine::ingest::parquet::read_parquet;
-use crate::engine::placement::matching::Unmatched;
 use crate::engine::table::Table;
+
+/// Why a postcode places no row (the match report's reasons `postcode_outside_region`,
+/// `unlocated_postcode`, `unknown_postcode`, `not_a_postcode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostcodeMiss {
+    /// A postcode of the table that lies outside the region.
+    OutsideRegion,
+    /// A postcode of the table with no grid reference.
+    Unlocated,
+    /// Of a postcode's format (or mistyped) but not in the table.
+    Unknown,
+    /// Not a postcode.
+    NotAPostcode,
+}
 
 /// What a cell of a postcode column holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,25 +267,25 @@ impl PostcodePlaces {
     /// but not in the table: terminated long ago, mistyped, or of a postcode area the table does
     /// not cover), `unlocated_postcode` (in the table without a grid reference),
     /// `postcode_outside_region` (a postcode of the table that lies outside the region).
-    pub fn place(&self, text: &str) -> std::result::Result<u32, Unmatched> {
+    pub fn place(&self, text: &str) -> std::result::Result<u32, PostcodeMiss> {
         // Most cells are plain postcodes: read without allocating.
         let key = match plain_key(text) {
             Some(k) => k,
             None => match read_postcode(text) {
                 Reading::Postcode(p) => key_of(&p),
-                Reading::Mistyped(_) => return Err(Unmatched::UnknownPostcode),
-                Reading::NotAPostcode => return Err(Unmatched::NotAPostcode),
+                Reading::Mistyped(_) => return Err(PostcodeMiss::Unknown),
+                Reading::NotAPostcode => return Err(PostcodeMiss::NotAPostcode),
             },
         };
         match self.table.by_key.binary_search_by_key(&key, |e| e.0) {
             Ok(k) => match self.area[self.table.by_key[k].1 as usize] {
-                UNLOCATED => Err(Unmatched::UnlocatedPostcode),
-                OUTSIDE => Err(Unmatched::PostcodeOutsideRegion),
+                UNLOCATED => Err(PostcodeMiss::Unlocated),
+                OUTSIDE => Err(PostcodeMiss::OutsideRegion),
                 a => Ok(a),
             },
             // A postcode area the table does not cover may still reach into the region (Burton
             // upon Trent is DE14 in the West Midlands): unknown, never outside.
-            Err(_) => Err(Unmatched::UnknownPostcode),
+            Err(_) => Err(PostcodeMiss::Unknown),
         }
     }
 
