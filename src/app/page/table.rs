@@ -195,6 +195,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("supply", "Supply"),
     ("denominator", "Per (people)"),
     ("rate", "Rate per 1,000"),
+    ("rr", "vs rest (95 % CI)"),
     ("lq", "LQ"),
     ("disparity", "Disparity (pp)"),
     ("need", "Need"),
@@ -206,6 +207,7 @@ fn sort_key(r: &AreaRow, col: &str) -> f64 {
         "supply" => r.supply,
         "denominator" => r.denominator.unwrap_or(f64::NEG_INFINITY),
         "rate" => r.rate_per_1000.unwrap_or(f64::NEG_INFINITY),
+        "rr" => r.rate_ratio_rest.unwrap_or(f64::NEG_INFINITY),
         "lq" => r.location_quotient.unwrap_or(f64::NEG_INFINITY),
         "disparity" => r.disparity_pp.unwrap_or(f64::NEG_INFINITY),
         "need" => r.need.unwrap_or(f64::NEG_INFINITY),
@@ -233,6 +235,7 @@ pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) 
             fmt_supply(a, r.supply),
             fmt_opt(r.denominator, 0),
             fmt_opt(r.rate_per_1000, 2),
+            rate_ratio_text(r),
             fmt_opt(r.location_quotient, 2),
             fmt_opt(r.disparity_pp, 2),
             fmt_opt(r.need, 1),
@@ -246,6 +249,21 @@ pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) 
         h.push_str("</tr>");
     }
     h
+}
+
+/// An area's rate ratio to the rest of the region with its 95 % interval and ▲/▼ when it is above
+/// or below the rest (`—` for sums, which have no count model).
+fn rate_ratio_text(r: &AreaRow) -> String {
+    use crate::engine::analysis::intervals::Significance;
+    let Some([lo, hi]) = r.rate_ratio_rest_ci95 else { return "—".into() };
+    let mark = match r.significance {
+        Some(Significance::Above) => " ▲",
+        Some(Significance::Below) => " ▼",
+        _ => "",
+    };
+    let point = r.rate_ratio_rest.map_or("∞".to_string(), |x| format!("{x:.2}"));
+    let hi = if hi.is_finite() { format!("{hi:.2}") } else { "∞".into() };
+    format!("{point} ({lo:.2}–{hi}){mark}")
 }
 
 /// The area code of the table row an event happened in.
@@ -326,12 +344,12 @@ pub fn EquityTable() -> impl IntoView {
                                 <td class="num" data-testid="total-supply">{fmt_supply(&a, s.supply_total)}</td>
                                 <td class="num">{fmt(s.denominator_total, 0)}</td>
                                 <td class="num">{fmt_opt(s.rate_per_1000, 2)}</td>
-                                <td class="num">"1.00"</td><td></td><td></td><td></td>
+                                <td></td><td class="num">"1.00"</td><td></td><td></td><td></td>
                                 {grouped.then(|| view! { <td></td> })}
                             </tr></tfoot>
                         </table>
                     </div>
-                    <p class="formula">{formula("location_quotient")}" "{formula("disparity_pp")}" ⚑ marks areas with fewer than 100 people."</p>
+                    <p class="formula">{formula("rate_ratio_rest")}" "{formula("supply_ci95")}" "{formula("location_quotient")}" "{formula("disparity_pp")}" ⚑ marks areas with fewer than 100 people."</p>
                     {(!a.groups.is_empty()).then(|| view! {
                         <h3>"By group"</h3>
                         <table class="data" data-testid="group-table">

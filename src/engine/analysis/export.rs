@@ -56,6 +56,14 @@ pub fn areas_csv(a: &Analysis) -> String {
             "need_quintile",
             "small_denominator",
             "rows",
+            "supply_ci95_lo",
+            "supply_ci95_hi",
+            "rate_per_1000_ci95_lo",
+            "rate_per_1000_ci95_hi",
+            "rate_ratio_rest",
+            "rate_ratio_rest_ci95_lo",
+            "rate_ratio_rest_ci95_hi",
+            "significance",
         ],
         a.areas.iter().map(|r| {
             vec![
@@ -70,6 +78,16 @@ pub fn areas_csv(a: &Analysis) -> String {
                 r.need_quintile.map(|q| q.to_string()).unwrap_or_default(),
                 r.small_denominator.to_string(),
                 r.rows.to_string(),
+                num(r.supply_ci95.map(|c| c[0])),
+                num(r.supply_ci95.map(|c| c[1])),
+                num(r.rate_per_1000_ci95.map(|c| c[0])),
+                num(r.rate_per_1000_ci95.map(|c| c[1])),
+                num(r.rate_ratio_rest),
+                num(r.rate_ratio_rest_ci95.map(|c| c[0])),
+                num(r.rate_ratio_rest_ci95.map(|c| c[1]).filter(|x| x.is_finite())),
+                r.significance
+                    .map(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+                    .unwrap_or_default(),
             ]
         }),
     )
@@ -134,6 +152,9 @@ pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
         f("need", DataType::Float64),
         f("need_quintile", DataType::UInt64),
         f("small_denominator", DataType::Boolean),
+        f("rate_ratio_rest", DataType::Float64),
+        f("rate_ratio_rest_ci95_lo", DataType::Float64),
+        f("rate_ratio_rest_ci95_hi", DataType::Float64),
     ]);
     let r = &a.areas;
     let cols: Vec<ArrayRef> = vec![
@@ -147,6 +168,9 @@ pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
         Arc::new(r.iter().map(|x| x.need).collect::<Float64Array>()),
         Arc::new(r.iter().map(|x| x.need_quintile.map(u64::from)).collect::<UInt64Array>()),
         Arc::new(r.iter().map(|x| Some(x.small_denominator)).collect::<BooleanArray>()),
+        Arc::new(r.iter().map(|x| x.rate_ratio_rest).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.rate_ratio_rest_ci95.map(|c| c[0])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.rate_ratio_rest_ci95.map(|c| c[1]).filter(|v| v.is_finite())).collect::<Float64Array>()),
     ];
     let batch = RecordBatch::try_new(Arc::new(schema), cols)?;
     crate::engine::ingest::parquet::write_parquet(&batch)

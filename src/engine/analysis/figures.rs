@@ -13,6 +13,22 @@ use super::tally::Tally;
 /// Below this denominator an area's rate is flagged as unreliable.
 pub const SMALL_DENOMINATOR: f64 = 100.0;
 
+/// An area's row with its count's intervals and its rate ratio to the rest of the region (see
+/// [`super::intervals`]).
+fn with_intervals(mut row: AreaRow, s_total: f64, p_total: f64) -> AreaRow {
+    let (lo, hi) = super::intervals::poisson_ci95(row.supply);
+    row.supply_ci95 = Some([lo, hi]);
+    if let Some(p) = row.denominator.filter(|&p| p > 0.0) {
+        row.rate_per_1000_ci95 = Some([1000.0 * lo / p, 1000.0 * hi / p]);
+        if let Some((rr, ci)) = super::intervals::rate_ratio_rest(row.supply, p, s_total - row.supply, p_total - p) {
+            row.rate_ratio_rest = rr.is_finite().then_some(rr);
+            row.rate_ratio_rest_ci95 = Some([ci.0, ci.1]);
+            row.significance = Some(super::intervals::significance(ci));
+        }
+    }
+    row
+}
+
 /// The figures of one view.
 pub struct Figures {
     /// One row per area, in the region's order.
@@ -26,11 +42,15 @@ pub struct Figures {
 /// The figures of the supply in `tally` against the denominator and need of `choices`.
 pub fn figures(areas: &Areas, view: &View, choices: &Choices, tally: &Tally) -> Figures {
     let Choices { p_values, need_values, higher_is_more_need, .. } = choices;
+    // Only counts (rows, distinct programs) have a count model for intervals.
+    let counts = matches!(choices.supply, crate::engine::view::Supply::Rows | crate::engine::view::Supply::Programs);
     let supply_per = &tally.supply_per;
     let n_areas = areas.len();
     let p: Vec<f64> = p_values.iter().map(|v| v.unwrap_or(0.0)).collect();
     let s_total: f64 = supply_per.iter().sum();
     let p_total: f64 = p.iter().sum();
+    // The rest of the region, for rate ratios: the supply of the areas that have people.
+    let s_counted: f64 = supply_per.iter().zip(&p).filter(|(_, &p)| p > 0.0).map(|(s, _)| s).sum();
     let order = measures::need_order(need_values, *higher_is_more_need);
     let mut quintile = vec![None; n_areas];
     for (k, &i) in order.iter().enumerate() {
@@ -52,7 +72,13 @@ pub fn figures(areas: &Areas, view: &View, choices: &Choices, tally: &Tally) -> 
             rows: tally.rows_per[i],
             largest_row_share: (supply_per[i] > 0.0).then(|| tally.largest[i] / supply_per[i]),
             group: group_col.and_then(|g| g[i].clone()),
+            supply_ci95: None,
+            rate_per_1000_ci95: None,
+            rate_ratio_rest: None,
+            rate_ratio_rest_ci95: None,
+            significance: None,
         })
+        .map(|row| if counts { with_intervals(row, s_counted, p_total) } else { row })
         .collect();
     let quintiles = quintile_rows(supply_per, &p, &order, &quintile);
     let ci = measures::concentration_index(supply_per, &p, &order);

@@ -13,6 +13,8 @@ pub const FORMULAS: &[(&str, &str)] = &[
     ("need_quintile", "Need quintile: areas sorted from most to least need; the area at position k (from 0) of n is in quintile ⌊5k ÷ n⌋ + 1 (1 = most need)."),
     ("concentration_index", "Concentration index C = Σ (p_t × L_{t−1} − p_{t−1} × L_t), areas sorted from most to least need, p and L the cumulative shares of people and supply. Positive: supply is concentrated where need is highest."),
     ("gini", "Gini of supply per head G = 1 − Σ (p_t − p_{t−1})(L_t + L_{t−1}), areas sorted by rate ascending. 0: every area has the same rate. Blind to need."),
+    ("rate_ratio_rest", "Rate ratio to the rest RR = (S ÷ P) ÷ ((ΣS − S) ÷ (ΣP − P)), with its exact 95 % interval (Clopper–Pearson on the area's share of the two counts, as a ratio); ▲ above / ▼ below the rest when the interval excludes 1. Counts of rows or programs only (Poisson): sums of money or seats get none."),
+    ("supply_ci95", "Count interval: exact (Garwood) Poisson 95 % interval [χ²(0.025; 2S) ÷ 2, χ²(0.975; 2S + 2) ÷ 2], and × 1000 ÷ P for the rate."),
     ("demographic_disparity", "Demographic disparity for a group with share g of each area = Σ (S ÷ ΣS) × g − Σ (P ÷ ΣP) × g (SEDT)."),
 ];
 

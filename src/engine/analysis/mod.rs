@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod export;
 pub mod figures;
 pub mod filter;
+pub mod intervals;
 pub mod measures;
 pub mod place;
 pub mod report;

@@ -55,6 +55,22 @@ pub struct AreaRow {
     pub largest_row_share: Option<f64>,
     /// The area's group (e.g. WMCA constituent), when the view groups areas.
     pub group: Option<String>,
+    /// Exact (Garwood) 95 % interval of the supply, when it is a count of rows or programs (see
+    /// [`super::intervals`]); `None` for sums of money or seats.
+    #[serde(default)]
+    pub supply_ci95: Option<[f64; 2]>,
+    /// That interval as a rate per 1,000: `1000·[lo, hi]/P`.
+    #[serde(default)]
+    pub rate_per_1000_ci95: Option<[f64; 2]>,
+    /// `(S/P)/((ΣS−S)/(ΣP−P))`: the area's rate over the rest of the region's.
+    #[serde(default)]
+    pub rate_ratio_rest: Option<f64>,
+    /// Its exact conditional 95 % interval (Clopper–Pearson on the area's share of the two counts).
+    #[serde(default)]
+    pub rate_ratio_rest_ci95: Option<[f64; 2]>,
+    /// Above / below the rest when that interval excludes 1, else not distinguishable.
+    #[serde(default)]
+    pub significance: Option<super::intervals::Significance>,
 }
 
 /// One need quintile's line.
