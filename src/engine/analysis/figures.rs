@@ -16,12 +16,15 @@ pub const SMALL_DENOMINATOR: f64 = 100.0;
 /// An area's row with its count's intervals and its rate ratio to the rest of the region (see
 /// [`super::intervals`]).
 fn with_intervals(mut row: AreaRow, s_total: f64, p_total: f64) -> AreaRow {
+    use super::intervals::six_digits;
     let (lo, hi) = super::intervals::poisson_ci95(row.supply);
+    let (lo, hi) = (six_digits(lo), six_digits(hi));
     row.supply_ci95 = Some([lo, hi]);
     if let Some(p) = row.denominator.filter(|&p| p > 0.0) {
         row.rate_per_1000_ci95 = Some([1000.0 * lo / p, 1000.0 * hi / p]);
         if let Some((rr, ci)) = super::intervals::rate_ratio_rest(row.supply, p, s_total - row.supply, p_total - p) {
             row.rate_ratio_rest = rr.is_finite().then_some(rr);
+            let ci = (six_digits(ci.0), six_digits(ci.1));
             row.rate_ratio_rest_ci95 = Some([ci.0, ci.1]);
             row.significance = Some(super::intervals::significance(ci));
         }

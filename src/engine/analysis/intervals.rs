@@ -193,6 +193,16 @@ pub fn rate_ratio_rest(a: f64, pa: f64, b: f64, pb: f64) -> Option<(f64, (f64, f
     Some((point, (ratio(lo), ratio(hi))))
 }
 
+/// `x` to six significant digits: interval bounds are found numerically, and the last digits of a
+/// bound differ between the browser's and the command line's maths; rounded, both give the same
+/// figures (Rust's float formatting rounds exactly on every target).
+pub fn six_digits(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.5e}").parse().unwrap_or(x)
+}
+
 /// Above, below or not distinguishable from the rest, by the rate ratio's interval.
 pub fn significance((lo, hi): (f64, f64)) -> Significance {
     if lo > 1.0 {
