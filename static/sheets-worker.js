@@ -8,7 +8,7 @@ self.onmessage = async (event) => {
   try {
     await ready;
     const { name, bytes, sheet } = event.data;
-    const r = sheet_to_csv(name, new Uint8Array(bytes), sheet ?? undefined);
+    const r = sheet_to_csv(name, bytes, sheet ?? undefined);
     self.postMessage({ ok: true, csv: r.csv, sheets: r.sheets, sheet: r.sheet, header_row: r.header_row });
   } catch (err) {
     self.postMessage({ ok: false, error: String(err) });

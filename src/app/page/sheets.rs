@@ -25,17 +25,12 @@ thread_local! {
 /// Takes a file the person dropped or chose: a spreadsheet goes through the spreadsheet reader
 /// first, anything else to the engine as it is.
 pub fn give_file(ctx: Ctx, name: String, data: JsValue) {
-    if is_workbook_name(&name) {
+    // By name: the page does not read a file's bytes before handing it over.
+    if crate::engine::ingest::checks::is_workbook(&name, &[]) {
         return read_sheet(ctx, name, Some(data), None);
     }
     ctx.workbook.set(None);
     send_file(ctx, name, data, false);
-}
-
-/// Whether a file is given to the spreadsheet reader: by its name.
-pub fn is_workbook_name(name: &str) -> bool {
-    let n = name.to_lowercase();
-    [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"].iter().any(|e| n.ends_with(e))
 }
 
 /// Reads sheet `sheet` (else the first with data) of the workbook in `data` (a `File`, or `None`
@@ -94,7 +89,8 @@ async fn convert(name: &str, bytes: &js_sys::Uint8Array, sheet: Option<String>) 
     let msg = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &k.into(), v).map(|_| ()).map_err(|e| browser::js_text(&e));
     set("name", &name.into())?;
-    set("bytes", &bytes.slice(0, bytes.length()).buffer().into())?;
+    // Copied once, by the structured clone.
+    set("bytes", bytes)?;
     set("sheet", &sheet.map_or(JsValue::UNDEFINED, |s| s.into()))?;
     worker.post_message(&msg).map_err(|e| browser::js_text(&e))?;
     let reply = wasm_bindgen_futures::JsFuture::from(answer).await;

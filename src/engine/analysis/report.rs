@@ -83,19 +83,22 @@ pub(super) fn flag_columns(table: &Table, matched: &[(u32, u32)], codes: &[Strin
 pub(super) fn unmatched_values(areas: &Areas, groups: HashMap<(String, Unmatched), usize>) -> Vec<UnmatchedValue> {
     let mut unmatched_values: Vec<UnmatchedValue> = groups
         .into_iter()
-        .map(|((value, reason), rows)| UnmatchedValue {
-            suggestions: match reason {
-                Unmatched::UnknownName => areas.suggest(&value),
-                Unmatched::AmbiguousName => areas.ambiguous(&value).cloned().unwrap_or_default(),
-                Unmatched::SpansAreas => areas.spans(&value).cloned().unwrap_or_default(),
-                Unmatched::OtherLevel => areas.within(&value).cloned().into_iter().collect(),
-                Unmatched::UnknownPostcode => postcode_areas(areas, &nearest_postcodes(areas, &value)),
-                _ => vec![],
-            },
-            nearest: if reason == Unmatched::UnknownPostcode { nearest_postcodes(areas, &value) } else { vec![] },
-            value,
-            reason,
-            rows,
+        .map(|((value, reason), rows)| {
+            let nearest = if reason == Unmatched::UnknownPostcode { nearest_postcodes(areas, &value) } else { vec![] };
+            UnmatchedValue {
+                suggestions: match reason {
+                    Unmatched::UnknownName => areas.suggest(&value),
+                    Unmatched::AmbiguousName => areas.ambiguous(&value).cloned().unwrap_or_default(),
+                    Unmatched::SpansAreas => areas.spans(&value).cloned().unwrap_or_default(),
+                    Unmatched::OtherLevel => areas.within(&value).cloned().into_iter().collect(),
+                    Unmatched::UnknownPostcode => postcode_areas(areas, &nearest),
+                    _ => vec![],
+                },
+                nearest,
+                value,
+                reason,
+                rows,
+            }
         })
         .collect();
     unmatched_values.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.value.cmp(&b.value)));

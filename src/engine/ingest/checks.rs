@@ -32,11 +32,25 @@ pub fn check_text(file: &str, head: &[u8]) -> Result<()> {
         None => Ok(()),
     }
 }
+/// First bytes of a ZIP archive (`.xlsx`, `.xlsm`, `.xlsb`, `.ods` are ZIP archives).
+const ZIP: &[u8] = b"PK\x03\x04";
+/// First bytes of an OLE compound file (an old `.xls`).
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+/// Names of spreadsheet files.
+const WORKBOOK_EXTENSIONS: &[&str] = &[".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"];
+
+/// Whether a file is read as a spreadsheet: its name ends in a spreadsheet extension, or its first
+/// bytes (`head`, empty when not read yet) are a ZIP archive's or an old `.xls` file's.
+pub fn is_workbook(file: &str, head: &[u8]) -> bool {
+    let name = file.to_lowercase();
+    WORKBOOK_EXTENSIONS.iter().any(|e| name.ends_with(e)) || head.starts_with(ZIP) || head.starts_with(OLE)
+}
+
 /// Recognises common binary formats by their first bytes.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const SIGNATURES: &[(&[u8], &str)] = &[
-        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or .ods workbook?)"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old Excel .xls workbook"),
+        (ZIP, "a ZIP archive (an Excel .xlsx or .ods workbook?)"),
+        (OLE, "an old Excel .xls workbook"),
         (b"\x89PNG", "a PNG image"),
         (b"GIF8", "a GIF image"),
         (b"\xFF\xD8\xFF", "a JPEG image"),

@@ -10,14 +10,7 @@ use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
 use crate::engine::error::{EngineError, Result};
 
-/// Whether a file is read as a spreadsheet: its name ends in a spreadsheet extension, or its first
-/// bytes are a zip archive's or an OLE compound file's (a `.xls`).
-pub fn is_workbook(file: &str, head: &[u8]) -> bool {
-    let name = file.to_lowercase();
-    [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"].iter().any(|e| name.ends_with(e))
-        || head.starts_with(b"PK\x03\x04")
-        || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-}
+pub use crate::engine::ingest::checks::is_workbook;
 
 /// A sheet turned into CSV text, and what was read.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,22 +119,13 @@ fn cell_text(c: &Data) -> String {
 
 /// An Excel serial date (days since 1899-12-30, the 1900 system) as `YYYY-MM-DD[ HH:MM:SS]`.
 fn excel_date(serial: f64, with_time: bool) -> String {
-    let days = serial.floor() as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days - 25_569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    // Serial 25,569 is 1970-01-01, the day the typing rules count from.
+    let date = crate::engine::ingest::typing::values::format_date(serial.floor() as i32 - 25_569);
     let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
     if with_time && secs > 0 {
-        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+        format!("{date} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
     } else {
-        format!("{y:04}-{m:02}-{d:02}")
+        date
     }
 }
 
