@@ -122,6 +122,73 @@ mod native {
         println!("| native | {name:.1} ms | {pc:.1} ms | {:.2}× | {auto:.1} ms |", pc / name);
     }
 
+    /// The cost of the bootstrap intervals and the access measures (issue 21) on the 2024 export:
+    /// the whole drop (read + place + analyze) and the analysis alone, with them and without
+    /// (the whole less the two steps, each timed on the same inputs).
+    fn uncertainty_and_access() {
+        use equimap::engine::analysis::bootstrap::{chance_bands, index_intervals, Settings, REPLICATES, SEED};
+        use equimap::engine::analysis::measures::{need_order, quintile_of};
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data");
+        let bytes =
+            std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/chicago/programs/mcmf_programs_2024.csv"))
+                .unwrap();
+        println!("| level (areas) | drop: read + place + analyze | analysis | bootstrap | access | analysis with ÷ without | drop with ÷ without |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        for level in ["community_area", "tract"] {
+            let areas = equimap::cli::load_areas(&data, "chicago", level).unwrap();
+            let view = View::default();
+            let drop = median(
+                (0..7)
+                    .map(|_| time(1, || equimap::engine::analyze(&areas, &read_csv("mcmf.csv", &bytes).unwrap(), &view).unwrap()))
+                    .collect(),
+            );
+            let ing = read_csv("mcmf.csv", &bytes).unwrap();
+            let prepared = prepare(&areas, &ing, &view).unwrap();
+            let full = median((0..7).map(|_| time(1, || analyze_prepared(&areas, &ing, &view, &prepared).unwrap())).collect());
+            let a = analyze_prepared(&areas, &ing, &view, &prepared).unwrap();
+            let s: Vec<f64> = a.areas.iter().map(|r| r.supply).collect();
+            let p: Vec<f64> = a.areas.iter().map(|r| r.denominator.unwrap_or(0.0)).collect();
+            let order = need_order(&a.areas.iter().map(|r| r.need).collect::<Vec<_>>(), a.resolved.higher_is_more_need);
+            let mut q = vec![None; s.len()];
+            for (k, &i) in order.iter().enumerate() {
+                q[i] = Some(quintile_of(k, order.len()));
+            }
+            let settings = Settings { replicates: REPLICATES, seed: SEED };
+            let boot = median(
+                (0..7)
+                    .map(|_| time(1, || (index_intervals(&s, &p, &order, &q, settings), chance_bands(s.iter().sum(), &p, settings))))
+                    .collect(),
+            );
+            let choices = equimap::engine::analysis::choices::resolve(&areas, &ing.table, &view).unwrap();
+            let supply = equimap::engine::analysis::tally::SupplyColumns::of(&ing.table, &choices).unwrap();
+            let access = median(
+                (0..7)
+                    .map(|_| {
+                        time(1, || {
+                            equimap::engine::analysis::access::access(
+                                &areas,
+                                &view,
+                                &ing.table,
+                                &prepared.method,
+                                &a.matched_rows,
+                                &choices,
+                                &supply,
+                            )
+                            .unwrap()
+                        })
+                    })
+                    .collect(),
+            );
+            let without = full - boot - access;
+            println!(
+                "| {level} ({}) | {drop:.1} ms | {full:.1} ms | {boot:.1} ms | {access:.1} ms | {:.2}× | {:.2}× |",
+                areas.len(),
+                full / without,
+                drop / (drop - boot - access)
+            );
+        }
+    }
+
     /// Records and field bytes of `bytes` as `csv-core` splits them (the `csv` crate's own
     /// splitter, without building records): the peer of [`equimap::engine::ingest::split_count`].
     fn csv_core_count(bytes: &[u8]) -> (u64, u64) {
@@ -176,6 +243,9 @@ mod native {
         }
         if args.first().map(String::as_str) == Some("postcodes") {
             return postcodes_vs_names();
+        }
+        if args.first().map(String::as_str) == Some("uncertainty") {
+            return uncertainty_and_access();
         }
         let areas = equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "chicago", "").unwrap();
         println!("| rows | MB | csv crate iterate (peer) | ingest | ingest ÷ peer | ingest MB/s | place by name | place by point | analyze (filters + measures) |");

@@ -35,6 +35,8 @@ ANALYZE OPTIONS:
   --free COL | --paid COL     keep free (or paid) rows by a price column
   --ages MINCOL,MAXCOL,LO,HI  keep rows whose age range overlaps LO–HI
   --exclude-top N             exclude the N largest rows by supply value
+  --catchment-km X            the catchment of the two-step floating catchment access score
+                              (default: the level's, e.g. 1.6 km in Chicago, 10 km for districts)
   --assign NAME=CODE          count rows named NAME in area CODE (repeat)
   --denominator INDICATOR     denominator population (default: the level's)
   --need INDICATOR            need indicator (default: the level's)
@@ -224,6 +226,10 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
                     }
                     _ => return Err(Failure::Usage(format!("--ages takes MINCOL,MAXCOL,LO,HI, got \"{v}\""))),
                 }
+            }
+            "catchment-km" => {
+                view.catchment_m = crate::engine::view::parse_catchment_km(&v)
+                    .ok_or_else(|| Failure::Usage(format!("--catchment-km {}, got \"{v}\"", crate::engine::view::CATCHMENT_RANGE)))?
             }
             "exclude-top" => {
                 view.exclude_top = v.parse().map_err(|_| Failure::Usage(format!("--exclude-top takes a whole number, got \"{v}\"")))?

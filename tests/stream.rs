@@ -237,11 +237,15 @@ fn the_session_answers_like_the_engine_and_reuses_placement() {
     assert_eq!(summary.price_column.as_deref(), Some("price"));
     assert_eq!(summary.age_columns, Some(("min_age".into(), "max_age".into())));
     let direct = analyze(&areas, &ing, &View::default()).unwrap();
-    // The session answers with the figures first and the placement's evidence when asked (as the
-    // page asks once it has drawn them): together, the engine's analysis.
+    // The session answers with the figures first and the placement's evidence and the bootstrap
+    // intervals when asked (as the page asks once it has drawn them): together, the engine's
+    // analysis.
     let with_evidence = |s: &mut Session, a: &Analysis| {
         let mut a = a.clone();
         a.add_evidence(s.evidence().unwrap());
+        if let Some(u) = s.uncertainty() {
+            a.add_uncertainty(u);
+        }
         a
     };
     let first = s.analyze(&View::default()).unwrap();

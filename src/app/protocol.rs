@@ -194,6 +194,8 @@ pub enum Response {
         seq: u64,
         /// The ways weighed, the cross-check and its warning.
         evidence: Evidence,
+        /// The bootstrap intervals of the analysis's indices (counts only).
+        uncertainty: Option<crate::engine::analysis::bootstrap::Uncertainty>,
     },
     /// A request failed.
     Failed {

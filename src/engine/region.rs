@@ -29,6 +29,9 @@ pub struct Manifest {
     /// postcode column).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcodes: Option<PostcodeFile>,
+    /// The unit distances are shown in: `km` (the default) or `mi`. Figures are in km either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_unit: Option<String>,
 }
 
 /// A region's postcode table (`postcodes.parquet`, see
@@ -90,6 +93,14 @@ pub struct Level {
     pub missing: Vec<String>,
     /// What the level shows first.
     pub default_view: DefaultView,
+    /// Each area's representative point for distance-based access, when `areas.parquet` carries
+    /// one (columns `access_lat`, `access_lon`): how it was made. Without it, a point inside each
+    /// area's polygon is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_point: Option<String>,
+    /// The default catchment of the two-step floating catchment, in km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catchment_km: Option<f64>,
 }
 
 /// An indicator's catalogue entry (also stored as Arrow field metadata in `areas.parquet`).
@@ -113,6 +124,11 @@ pub struct Indicator {
     /// Whether the indicator is a share of the population of a group (for demographic disparity).
     #[serde(default)]
     pub group_share: bool,
+    /// The column holding this estimate's 90 % margin of error (the ACS publishes one with every
+    /// estimate), when the level has it: carried into rates per head (see
+    /// [`crate::engine::analysis::intervals::rate_moe90`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moe: Option<String>,
 }
 
 /// The default denominator, need indicator and map layer of a level.
@@ -170,8 +186,31 @@ pub struct Areas {
     /// The region's postcodes placed at this level, once its postcode table is attached
     /// ([`Areas::with_postcodes`]).
     pub postcodes: Option<crate::engine::placement::postcode::PostcodePlaces>,
+    /// Each area's representative point (lat, lon) for distance-based access: the level's own
+    /// (`access_lat`, `access_lon` of `areas.parquet`, see [`Level::access_point`]), else a point
+    /// inside its polygon (`geo`'s interior point), else `None`.
+    pub access_points: Vec<Option<(f64, f64)>>,
     /// Normalised code, name and alias → area index.
     index: HashMap<String, usize>,
+}
+
+/// The optional text column of `areas.parquet` holding more names of each area, `|`-separated
+/// (tract numbers, for instance): indexed like the manifest's aliases, but fetched only with the
+/// level.
+pub const ALIASES_COLUMN: &str = "aliases";
+
+/// The columns of `areas.parquet` holding each area's representative point.
+pub const ACCESS_COLUMNS: [&str; 2] = ["access_lat", "access_lon"];
+
+/// Each area's representative point: from `areas.parquet`'s [`ACCESS_COLUMNS`] where it has
+/// them, else a point inside the area's polygon.
+fn access_points(t: &crate::engine::table::Table, boundaries: Option<&Boundaries>, n: usize) -> Vec<Option<(f64, f64)>> {
+    use geo::InteriorPoint;
+    let own = match (t.column(ACCESS_COLUMNS[0]), t.column(ACCESS_COLUMNS[1])) {
+        (Ok(lat), Ok(lon)) => (0..n).map(|i| Some((lat.number(i)?, lon.number(i)?))).collect(),
+        _ => vec![None; n],
+    };
+    own.into_iter().enumerate().map(|(i, p)| p.or_else(|| boundaries?.shapes.get(i)?.interior_point().map(|p| (p.y(), p.x())))).collect()
 }
 
 impl Areas {
@@ -210,6 +249,13 @@ impl Areas {
                 index.insert(n, i);
             }
         }
+        if let Ok(more) = t.column(ALIASES_COLUMN) {
+            for i in 0..t.num_rows() {
+                for alias in more.text(i).unwrap_or_default().split('|').filter(|a| !a.trim().is_empty()) {
+                    index.entry(normalize(alias)).or_insert(i);
+                }
+            }
+        }
         let by_code: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
         for (alias, code) in &level.aliases {
             let i = *by_code.get(code.as_str()).ok_or_else(|| EngineError::RegionData {
@@ -218,7 +264,8 @@ impl Areas {
             })?;
             index.entry(normalize(alias)).or_insert(i);
         }
-        Ok(Areas { level: level.clone(), codes, names, values, labels, boundaries, postcodes: None, index })
+        let access_points = access_points(t, boundaries.as_ref(), codes.len());
+        Ok(Areas { level: level.clone(), codes, names, values, labels, boundaries, postcodes: None, access_points, index })
     }
 
     /// Number of areas.
@@ -402,6 +449,7 @@ impl Areas {
                 higher_is_more_need: Some(true),
                 population: true,
                 group_share: false,
+                moe: None,
             });
             out.values.insert(id.clone(), values);
             added.push(id);

@@ -180,6 +180,12 @@ impl Session {
         Ok(e)
     }
 
+    /// The bootstrap intervals of the last analysis (see
+    /// [`crate::engine::analysis::uncertainty_of`]).
+    pub fn uncertainty(&self) -> Option<crate::engine::analysis::bootstrap::Uncertainty> {
+        crate::engine::analysis::uncertainty_of(self.last.as_deref()?)
+    }
+
     /// Distinct values of `column` (at most `limit`), most common first, ties in text order.
     pub fn distinct(&self, column: &str, limit: usize) -> Vec<String> {
         let Some(f) = &self.file else { return vec![] };

@@ -148,6 +148,9 @@ pub struct View {
     pub filters: Vec<Filter>,
     /// Exclude the N rows with the largest supply value (outliers such as one dominant grant).
     pub exclude_top: u32,
+    /// The two-step floating catchment's radius, in metres (0 = the level's default; URL key
+    /// `ck`, in km).
+    pub catchment_m: u32,
     /// What is counted.
     pub supply: Supply,
     /// Denominator indicator; empty = level default.
@@ -168,6 +171,20 @@ pub struct View {
     pub selected: String,
     /// Group column of the areas to break the table down by (e.g. WMCA membership); empty = none.
     pub group: String,
+}
+
+/// What a catchment must be.
+pub const CATCHMENT_RANGE: &str = "must be a distance in km from 0.1 to 200";
+
+/// A catchment in km (0.1–200) as whole metres.
+///
+/// ```
+/// assert_eq!(equimap::engine::view::parse_catchment_km("1.6"), Some(1600));
+/// assert_eq!(equimap::engine::view::parse_catchment_km("0"), None);
+/// ```
+pub fn parse_catchment_km(text: &str) -> Option<u32> {
+    let km: f64 = text.trim().parse().ok()?;
+    (0.1..=200.0).contains(&km).then(|| (km * 1000.0).round() as u32)
 }
 
 /// Percent-encodes a value for a query string (unreserved characters kept).
@@ -260,6 +277,9 @@ impl View {
         }
         if self.exclude_top > 0 {
             put("top", &self.exclude_top.to_string());
+        }
+        if self.catchment_m > 0 {
+            put("ck", &format!("{}", f64::from(self.catchment_m) / 1000.0));
         }
         if self.supply != Supply::Auto {
             put("sup", &self.supply.as_text());
@@ -364,6 +384,10 @@ impl View {
                     Ok(n) if n <= 1000 => v.exclude_top = n,
                     _ => bad("must be a whole number from 0 to 1000"),
                 },
+                "ck" => match parse_catchment_km(&val) {
+                    Some(m) => v.catchment_m = m,
+                    None => bad(CATCHMENT_RANGE),
+                },
                 "sup" => match Supply::parse(&val) {
                     Some(s) => v.supply = s,
                     None => bad("must be rows, programs, seats or sum:COLUMN"),
@@ -419,7 +443,9 @@ mod tests {
         v.classes = Classes::Jenks;
         v.k = 6;
         v.log = true;
+        v.catchment_m = 2500;
         let q = v.to_query();
+        assert!(q.contains("ck=2.5"), "{q}");
         assert!(q.starts_with("v=1&r=chicago"), "{q}");
         let (back, problems) = View::from_query(&format!("https://x.org/equimap/?{q}#top"));
         assert!(problems.is_empty(), "{problems:?}");
@@ -428,14 +454,15 @@ mod tests {
 
     #[test]
     fn tampered_links_fall_back() {
-        let (v, p) = View::from_query("?v=9&k=99&top=-1&cls=pretty&sup=sum:&zzz=1&ages=a~b~30~5&since=c~notadate&r=chicago");
+        let (v, p) = View::from_query("?v=9&k=99&top=-1&cls=pretty&sup=sum:&zzz=1&ages=a~b~30~5&since=c~notadate&r=chicago&ck=0");
         assert_eq!(v.k, 0);
+        assert_eq!(v.catchment_m, 0);
         assert_eq!(v.exclude_top, 0);
         assert_eq!(v.classes, Classes::Quantile);
         assert_eq!(v.supply, Supply::Auto);
         assert!(v.filters.is_empty());
         assert_eq!(v.region, "chicago");
-        assert_eq!(p.len(), 7, "{p:?}");
+        assert_eq!(p.len(), 8, "{p:?}");
         let long = "x".repeat(300);
         let (v, p) = View::from_query(&format!("ac={long}"));
         assert_eq!(v.area_column, "");

@@ -63,24 +63,65 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let level_dir = out.join("community_area");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 8.0)?;
     let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();
-    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[], &cols)?;
+    let how = "population-weighted mean of the interior points of the area's 2010 census tracts (City of Chicago Data Portal; ACS 2014-2018 B01001 total population)";
+    let access = super::access_points::weighted_points(&codes, &tract_children(&dir.join("tracts"))?, how);
+    let all: Vec<IndicatorColumn> = cols.into_iter().chain(access).collect();
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[], &all)?;
 
     let mut level = level_entry("community_area", "Community areas", codes.len(), bbox, meta);
+    level.access_point = Some(how.into());
+    level.catchment_km = Some(1.609_344);
     let variants: Vec<(String, String)> = variant_names.into_iter().chain(upper_names).collect();
     level.aliases = name_index(&mut level, &codes, &names, variants, &cmap_path)?;
     level.default_view =
         DefaultView { denominator: "youth_5_19".into(), need: "median_household_income".into(), map: "median_household_income".into() };
+    let (tract_level, tract_files) = super::chicago_tracts::build(&dir, out, &codes, &names)?;
     let manifest = Manifest {
         postcodes: None,
         version: 1,
         region: "chicago".into(),
         name: "Chicago".into(),
-        attribution: "Community areas: City of Chicago Data Portal. Indicators: CMAP Community Data Snapshots (ACS 2016-2020) and City of Chicago socioeconomic indicators 2008-2012.".into(),
+        attribution: "Community areas and census tracts: City of Chicago Data Portal. Indicators: CMAP Community Data Snapshots (ACS 2016-2020), City of Chicago socioeconomic indicators 2008-2012; tracts: US Census Bureau ACS 2014-2018 (B01001 via Census Reporter; EC03 via the GeoDa Center's Opioid Environment Policy Scan).".into(),
         default_level: "community_area".into(),
-        levels: vec![level],
+        levels: vec![level, tract_level],
+        distance_unit: Some("mi".into()),
     };
     write_manifest(&out.join("manifest.json"), &manifest)?;
-    Ok(vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")])
+    let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
+    files.extend(tract_files);
+    Ok(files)
+}
+
+/// Chicago's 2010 census tracts as finer areas of the community areas: shape, community area
+/// (`commarea_n`) and ACS 2014-2018 total population (GEOID = state + county + tract).
+fn tract_children(dir: &Path) -> Result<Vec<super::access_points::Child>> {
+    let pop_path = dir.join("pop_by_tract_acs2018.csv");
+    let pop = read_raw_csv(&pop_path)?;
+    let t = &pop.table;
+    let col = |name: &str| t.column(name).map_err(|e| input_err(&pop_path, e));
+    let (state, county, tract, total) = (col("state")?, col("county")?, col("tract")?, col("B01001_001E")?);
+    let people: BTreeMap<String, f64> = (0..t.num_rows())
+        .filter_map(|i| {
+            let geoid = format!("{:02}{:03}{:06}", state.number(i)? as u64, county.number(i)? as u64, tract.number(i)? as u64);
+            Some((geoid, total.number(i)?))
+        })
+        .collect();
+    let gj_path = dir.join("tracts_2010.geojson");
+    let text = std::fs::read_to_string(&gj_path).map_err(|e| input_err(&gj_path, e))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(&gj_path, e))?;
+    let feats = v["features"].as_array().ok_or_else(|| input_err(&gj_path, "no features"))?;
+    feats
+        .iter()
+        .map(|f| {
+            let prop =
+                |k: &str| f["properties"][k].as_str().map(str::to_string).ok_or_else(|| input_err(&gj_path, format!("a tract has no {k}")));
+            let geoid = prop("geoid10")?;
+            let shape = crate::engine::geo::geometry::parse_geometry(&f["geometry"])
+                .map_err(|e| input_err(&gj_path, format!("tract {geoid}: {e}")))?;
+            let weight = *people.get(&geoid).ok_or_else(|| input_err(&pop_path, format!("no population for tract {geoid}")))?;
+            Ok(super::access_points::Child { parent: prop("commarea_n")?, shape, weight })
+        })
+        .collect()
 }
 
 /// The 77 community areas (codes and names, ordered by number) and their CMAP indicators.

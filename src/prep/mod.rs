@@ -2,7 +2,9 @@
 //! simplified `boundaries.geojson` per level) from the publishers' raw files. Native only. The same
 //! inputs always give byte-identical outputs.
 
+pub mod access_points;
 pub mod chicago;
+pub mod chicago_tracts;
 pub mod postcodes;
 pub mod simplify;
 pub mod west_midlands;
@@ -67,6 +69,7 @@ pub fn run(region: &str, from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// One indicator column ready to write: catalogue entry and values in area order.
+#[derive(Clone)]
 pub(crate) struct IndicatorColumn {
     pub meta: Indicator,
     pub values: Vec<Option<f64>>,
@@ -211,6 +214,7 @@ pub(crate) fn indicator(
         higher_is_more_need: need,
         population,
         group_share,
+        moe: None,
     }
 }
 
@@ -233,6 +237,8 @@ pub(crate) fn level_entry(id: &str, label: &str, codes: usize, bbox: [f64; 4], i
         within: BTreeMap::new(),
         groups: vec![],
         missing: vec![],
+        access_point: None,
+        catchment_km: None,
         default_view: crate::engine::region::DefaultView { denominator: String::new(), need: String::new(), map: String::new() },
     }
 }

@@ -74,7 +74,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     scores.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
     let rank: BTreeMap<&str, usize> = scores.iter().enumerate().map(|(k, (c, _))| (c.as_str(), k + 1)).collect();
     let score: BTreeMap<&str, f64> = scores.iter().map(|(c, s)| (c.as_str(), *s)).collect();
-    let cols = vec![
+    let cols = [
         IndicatorColumn { meta: indicator("population", "Usual residents", "people", ONS, "2021", None, true, false), values: population },
         IndicatorColumn {
             meta: indicator("imd_score", "IMD 2019 average score", "score", IMD, "2019", Some(true), false, false),
@@ -104,10 +104,15 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         .collect::<Result<_>>()?;
     let level_dir = out.join("lad");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 20.0)?;
-    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("wmca_group".into(), groups.clone())], &cols)?;
+    let how = "household-weighted mean of the interior points of the district's 2021 MSOAs (ONS full-resolution boundaries; Census 2021 TS011 households)";
+    let access = super::access_points::weighted_points(&codes, &msoa_children(&dir, &codes)?, how);
+    let all: Vec<IndicatorColumn> = cols.iter().cloned().chain(access).collect();
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("wmca_group".into(), groups.clone())], &all)?;
 
     let mut level = level_entry("lad", "Local authority districts", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
     level.groups = vec!["wmca_group".into()];
+    level.access_point = Some(how.into());
+    level.catchment_km = Some(10.0);
     level.outside = outside;
     level.spans = spans;
     level.aliases.extend(former);
@@ -141,12 +146,27 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         default_level: "lad".into(),
         levels: vec![level, msoa_level],
         postcodes: Some(postcodes),
+        distance_unit: None,
     };
     write_manifest(&out.join("manifest.json"), &manifest)?;
     let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
     files.extend(msoa_files);
     files.push(out.join("postcodes.parquet"));
     Ok(files)
+}
+
+/// The MSOAs of each district as finer areas: full-resolution shape and Census 2021 households.
+fn msoa_children(dir: &Path, lad_codes: &[String]) -> Result<Vec<super::access_points::Child>> {
+    let (households, _) = nomis_households(&dir.join("census/census_deprivation_england_wales_msoa21.csv"))?;
+    let mut out = Vec::new();
+    for lad in lad_codes {
+        let p = dir.join(format!("boundaries/msoa21-by-lad/{lad}.geojson"));
+        for (code, shape) in super::postcodes::full_resolution_shapes(&p, "MSOA21CD")? {
+            let weight = *households.get(&code).ok_or_else(|| input_err(&p, format!("no households for MSOA {code}")))?;
+            out.push(super::access_points::Child { parent: lad.clone(), shape, weight });
+        }
+    }
+    Ok(out)
 }
 
 /// MSOAs (by code and official name) lie within their districts: a file of MSOAs viewed by
@@ -293,6 +313,7 @@ fn build_msoa(
     let mut level =
         level_entry("msoa", "Middle layer super output areas (2021)", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
     level.groups = vec!["lad_name".into(), "wmca_group".into()];
+    level.catchment_km = Some(5.0);
     // Official names ("Birmingham 001") are aliases; friendly names used more than once are ambiguous.
     let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in &rows {

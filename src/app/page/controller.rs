@@ -81,7 +81,7 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             ctx.points.set(Arc::new(points));
             ctx.outcome.set(Some(state::Results { result }));
         }
-        Response::Evidence { seq, evidence } => show_evidence(ctx, seq, evidence),
+        Response::Evidence { seq, evidence, uncertainty } => show_evidence(ctx, seq, evidence, uncertainty),
         Response::Failed { seq, stage, message } => {
             if seq.is_some_and(|s| s != ctx.asks.seq.get_value()) {
                 return;
@@ -124,14 +124,23 @@ pub fn weigh_or_done(ctx: Ctx) {
     }
 }
 
-/// Adds the evidence for the placement of analysis `seq` to the analysis shown.
-fn show_evidence(ctx: Ctx, seq: u64, evidence: crate::engine::analysis::evidence::Evidence) {
+/// Adds the evidence for the placement of analysis `seq` and its bootstrap intervals to the
+/// analysis shown.
+fn show_evidence(
+    ctx: Ctx,
+    seq: u64,
+    evidence: crate::engine::analysis::evidence::Evidence,
+    uncertainty: Option<crate::engine::analysis::bootstrap::Uncertainty>,
+) {
     if seq != ctx.asks.seq.get_value() {
         return;
     }
     let Some(Ok(a)) = ctx.outcome.get_untracked().map(|o| o.result) else { return };
     let mut a = (*a).clone();
     a.add_evidence(evidence);
+    if let Some(u) = uncertainty {
+        a.add_uncertainty(u);
+    }
     if let Ok(json) = serde_json::to_string(&a) {
         browser::expose("analysis", &json);
     }

@@ -62,6 +62,12 @@ fn style(ctx: Ctx, layer: &str) -> Option<Styled> {
         }
         "lq" => (from_rows(|r| r.location_quotient)?, "Location quotient (1 = parity)".into(), Some(1.0)),
         "disparity" => (from_rows(|r| r.disparity_pp)?, "Disparity (percentage points)".into(), Some(0.0)),
+        "nearest" => {
+            let (unit, per_km) = super::table::distance_unit(ctx);
+            let v = from_rows(|r| r.nearest_km)?.into_iter().map(|d| d.map(|d| d * per_km)).collect();
+            (v, format!("Distance to the nearest program ({unit}, straight line)"), None)
+        }
+        "access" => (from_rows(|r| r.access_2sfca)?, "Access: 2SFCA supply per 1,000 people within the catchment".into(), None),
         "bivariate" => {
             let a = analysis.as_ref()?;
             let rate: Vec<f64> = a.areas.iter().map(|r| r.rate_per_1000.unwrap_or(f64::NAN)).collect();
@@ -152,7 +158,7 @@ pub fn MapPanel() -> impl IntoView {
     let layer = Signal::derive(move || {
         let v = ctx.view.with(|v| v.map.clone());
         let has = ctx.outcome.with(|o| o.as_ref().is_some_and(|o| o.result.is_ok()));
-        if !v.is_empty() && (has || !matches!(v.as_str(), "supply" | "rate" | "lq" | "disparity" | "bivariate")) {
+        if !v.is_empty() && (has || !matches!(v.as_str(), "supply" | "rate" | "lq" | "disparity" | "bivariate" | "nearest" | "access")) {
             v
         } else if has {
             "rate".into()
@@ -175,6 +181,10 @@ pub fn MapPanel() -> impl IntoView {
                 ]
                 .map(|(a, b)| (a.to_string(), b.to_string())),
             );
+        }
+        if ctx.analysis().is_some_and(|a| a.summary.catchment_km.is_some()) {
+            v.push(("nearest".into(), "Distance to nearest program".into()));
+            v.push(("access".into(), "Access (2SFCA)".into()));
         }
         if let Some(a) = ctx.areas.get() {
             v.extend(a.level.indicators.iter().map(|i| (i.id.clone(), i.label.clone())));

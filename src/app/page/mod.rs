@@ -2,6 +2,7 @@
 //! the engine worker ([`crate::app::worker`]); the page hands it files, draws its answers
 //! ([`controller`]) and keeps the view in the URL.
 
+pub mod access;
 pub mod actions;
 pub mod backend;
 pub mod controller;
@@ -186,6 +187,7 @@ pub fn App() -> impl IntoView {
                 <map::MapPanel/>
                 <table::Summary/>
                 <table::QuintileTable/>
+                <access::AccessPanel/>
                 <table::EquityTable/>
                 <share::SharePanel/>
             </section>

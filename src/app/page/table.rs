@@ -60,6 +60,14 @@ pub fn fmt_supply(a: &Analysis, x: f64) -> String {
     }
 }
 
+/// The unit distances are shown in (the region manifest's `distance_unit`) and its size per km.
+pub fn distance_unit(ctx: Ctx) -> (&'static str, f64) {
+    match ctx.manifest.get_untracked().and_then(|m| m.distance_unit.clone()).as_deref() {
+        Some("mi") => ("mi", 1.0 / 1.609_344),
+        _ => ("km", 1.0),
+    }
+}
+
 fn formula(id: &str) -> &'static str {
     FORMULAS.iter().find(|f| f.0 == id).map(|f| f.1).unwrap_or("")
 }
@@ -84,6 +92,17 @@ fn curve_svg(points: &[CurvePoint], label: &'static str) -> impl IntoView {
             <path d=d class="line"/>
         </svg>
     }
+}
+
+/// An index's interval and whether it is more uneven than chance gives (`chance`: the 97.5th
+/// percentile with supply following population).
+fn chance_sentence(value: Option<f64>, [lo, hi]: [f64; 2], chance: Option<f64>) -> String {
+    let verdict = match (value, chance) {
+        (Some(v), Some(c)) if v > c => format!("more uneven than chance alone gives (up to {c:.3})"),
+        (Some(_), Some(c)) => format!("within what chance alone gives (up to {c:.3}): the unevenness could be noise"),
+        _ => String::new(),
+    };
+    format!("95 % interval {lo:.3} to {hi:.3}; {verdict}.")
 }
 
 /// Summary cards with plain-language sentences.
@@ -115,6 +134,13 @@ pub fn Summary() -> impl IntoView {
                 ),
                 _ => "Not enough data for a concentration index.".into(),
             };
+            let ci_interval = s.concentration_index_ci95.map(|[lo, hi]| {
+                let verdict = if lo > 0.0 || hi < 0.0 { "distinguishable from 0" } else { "not distinguishable from 0: the difference could be chance" };
+                format!("95 % interval {lo:.3} to {hi:.3}: {verdict}.")
+            });
+            let gini_interval = s.gini_ci95.map(|iv| chance_sentence(s.gini, iv, s.gini_chance));
+            let d_interval = s.dissimilarity_ci95.map(|iv| chance_sentence(s.dissimilarity, iv, s.dissimilarity_chance));
+            let no_interval = s.bootstrap.is_none().then_some("No interval: a sum of money or seats has no count model.");
             let gini_sentence = s
                 .gini
                 .map(|g| format!("Supply per head is {} across areas (0 = every area the same rate; near 1 = all in one area).", if g < 0.2 { "fairly even" } else if g < 0.4 { "uneven" } else { "very uneven" }))
@@ -133,6 +159,7 @@ pub fn Summary() -> impl IntoView {
                         <p class="big" data-testid="concentration-index">{fmt_opt(s.concentration_index, 3)}</p>
                         {curve_svg(&s.concentration_curve, "Concentration curve: cumulative share of people (most need first) against cumulative share of supply")}
                         <p>{ci_sentence}</p>
+                        <p data-testid="concentration-index-ci">{ci_interval.unwrap_or_else(|| no_interval.unwrap_or_default().into())}</p>
                         <p class="formula">{formula("concentration_index")}</p>
                     </div>
                     <div class="card">
@@ -140,13 +167,16 @@ pub fn Summary() -> impl IntoView {
                         <p class="big" data-testid="gini">{fmt_opt(s.gini, 3)}</p>
                         {curve_svg(&s.lorenz_curve, "Lorenz curve of supply per head")}
                         <p>{gini_sentence}</p>
+                        <p data-testid="gini-ci">{gini_interval.unwrap_or_default()}</p>
                         <p class="formula">{formula("gini")}</p>
                     </div>
                     <div class="card">
                         <h3>"Dissimilarity"</h3>
                         <p class="big" data-testid="dissimilarity">{fmt_opt(s.dissimilarity, 3)}</p>
                         <p>{d_sentence}</p>
+                        <p data-testid="dissimilarity-ci">{d_interval.unwrap_or_default()}</p>
                         <p class="formula">{formula("dissimilarity")}</p>
+                        {s.bootstrap.is_some().then(|| view! { <p class="formula">{formula("bootstrap")}</p> })}
                         {(!s.demographic_disparity.is_empty()).then(|| view! {
                             <h4>"Demographic disparity"</h4>
                             <ul class="small">{s.demographic_disparity.iter().map(|g| view! {
@@ -166,28 +196,36 @@ pub fn Summary() -> impl IntoView {
 pub fn QuintileTable() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     view! {
-        {move || ctx.analysis().map(|a| view! {
+        {move || ctx.analysis().map(|a| { let access = a.summary.catchment_km.is_some(); let (unit, per_km) = distance_unit(ctx); view! {
             <section class="panel" aria-label="Need quintiles">
                 <h2>{format!("By need quintile ({})", label_of(ctx, &a.resolved.need))}</h2>
                 <table class="data" data-testid="quintile-table">
-                    <thead><tr><th>"Quintile"</th><th>"Areas"</th><th>"Share of people"</th><th>"Share of supply"</th><th>"Rate per 1,000"</th></tr></thead>
+                    <thead><tr><th>"Quintile"</th><th>"Areas"</th><th>"Share of people"</th><th>"Share of supply (95 % CI)"</th><th>"Rate per 1,000"</th>
+                        {access.then(|| view! { <th>{format!("Mean distance to nearest ({unit})")}</th><th>"Access (2SFCA per 1,000)"</th> })}</tr></thead>
                     <tbody>
                         {a.quintiles.iter().map(|q| view! {
                             <tr>
                                 <td>{format!("{}{}", q.quintile, match q.quintile { 1 => " (most need)", 5 => " (least need)", _ => "" })}</td>
                                 <td class="num">{q.areas}</td>
                                 <td class="num">{format!("{:.1}%", q.population_share * 100.0)}</td>
-                                <td class="num">{format!("{:.1}%", q.supply_share * 100.0)}</td>
+                                <td class="num">{match q.supply_share_ci95 {
+                                    Some([lo, hi]) => format!("{:.1}% ({:.1}–{:.1})", q.supply_share * 100.0, lo * 100.0, hi * 100.0),
+                                    None => format!("{:.1}%", q.supply_share * 100.0),
+                                }}</td>
                                 <td class="num">{fmt_opt(q.rate_per_1000, 2)}</td>
+                                {access.then(|| view! { <td class="num">{fmt_opt(q.nearest_km.map(|d| d * per_km), 2)}</td><td class="num">{fmt_opt(q.access_2sfca, 2)}</td> })}
                             </tr>
                         }).collect::<Vec<_>>()}
                     </tbody>
                 </table>
                 <p class="formula">{formula("need_quintile")}</p>
             </section>
-        })}
+        }})}
     }
 }
+
+/// The equity table's access columns, when the file's rows have points.
+const ACCESS_COLUMNS: &[(&str, &str)] = &[("nearest", "Nearest program"), ("access", "Access (2SFCA per 1,000)")];
 
 /// Sortable columns of the equity table.
 const COLUMNS: &[(&str, &str)] = &[
@@ -212,6 +250,8 @@ fn sort_key(r: &AreaRow, col: &str) -> f64 {
         "disparity" => r.disparity_pp.unwrap_or(f64::NEG_INFINITY),
         "need" => r.need.unwrap_or(f64::NEG_INFINITY),
         "quintile" => r.need_quintile.map_or(f64::INFINITY, f64::from),
+        "nearest" => r.nearest_km.unwrap_or(f64::NEG_INFINITY),
+        "access" => r.access_2sfca.unwrap_or(f64::NEG_INFINITY),
         _ => 0.0,
     }
 }
@@ -219,8 +259,9 @@ fn sort_key(r: &AreaRow, col: &str) -> f64 {
 /// The equity table's body: one `<tr data-code tabindex=0>` per area in `rows`' order, the
 /// `selected` area's row marked, every text escaped. Written as one string so the browser's
 /// parser builds the ~700 cells in one call (as DOM calls from wasm they took ~10 ms).
-pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) -> String {
+pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str, per_km: f64) -> String {
     use std::fmt::Write;
+    let access = a.summary.catchment_km.is_some();
     let mut h = String::with_capacity(rows.len() * 400);
     for r in rows {
         let code = escape_html(&r.code);
@@ -229,12 +270,18 @@ pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) 
         if r.small_denominator {
             h.push_str("<span class=\"flag\" title=\"Fewer than 100 people: read the rate with care\"> ⚑</span>");
         }
+        if r.unreliable_denominator {
+            h.push_str("<span class=\"flag\" data-testid=\"unreliable\" title=\"The denominator's coefficient of variation is above 30 % (ACS margin of error): read the rate with care\"> ◌</span>");
+        }
         h.push_str("</td>");
         let quintile = r.need_quintile.map(|q| q.to_string()).unwrap_or("—".into());
         for cell in [
             fmt_supply(a, r.supply),
             fmt_opt(r.denominator, 0),
-            fmt_opt(r.rate_per_1000, 2),
+            match (r.rate_per_1000, r.rate_moe90) {
+                (Some(rate), Some(m)) => format!("{rate:.2} ± {m:.2}"),
+                (rate, _) => fmt_opt(rate, 2),
+            },
             rate_ratio_text(r),
             fmt_opt(r.location_quotient, 2),
             fmt_opt(r.disparity_pp, 2),
@@ -242,6 +289,14 @@ pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str) 
             quintile,
         ] {
             let _ = write!(h, "<td class=\"num\">{}</td>", escape_html(&cell));
+        }
+        if access {
+            let _ = write!(
+                h,
+                "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                fmt_opt(r.nearest_km.map(|d| d * per_km), 2),
+                fmt_opt(r.access_2sfca, 2)
+            );
         }
         if grouped {
             let _ = write!(h, "<td>{}</td>", escape_html(r.group.as_deref().unwrap_or_default()));
@@ -314,7 +369,14 @@ pub fn EquityTable() -> impl IntoView {
             let a3 = a.clone();
             let grouped = a.areas.iter().any(|r| r.group.is_some());
             let s = &a.summary;
-            let body = move || rows_html(&a3, &rows(&a3), grouped, &selected.get_untracked());
+            let (unit, per_km) = distance_unit(ctx);
+            let access = s.catchment_km.is_some();
+            let columns: Vec<(&str, String)> = COLUMNS
+                .iter()
+                .map(|(id, l)| (*id, l.to_string()))
+                .chain(ACCESS_COLUMNS.iter().filter(|_| access).map(|(id, l)| (*id, if *id == "nearest" { format!("{l} ({unit})") } else { l.to_string() })))
+                .collect();
+            let body = move || rows_html(&a3, &rows(&a3), grouped, &selected.get_untracked(), per_km);
             view! {
                 <section class="panel" aria-label="Equity table">
                     <h2>"Equity table"</h2>
@@ -325,11 +387,11 @@ pub fn EquityTable() -> impl IntoView {
                     <div class="scroll tall">
                         <table class="data sortable" data-testid="equity-table">
                             <thead><tr>
-                                {COLUMNS.iter().map(|(id, label)| {
+                                {columns.into_iter().map(|(id, label)| {
                                     let id = id.to_string();
                                     let id2 = id.clone();
                                     let aria = move || { let (c, d) = sort.get(); if c == id2 { if d { "descending" } else { "ascending" } } else { "none" } };
-                                    view! { <th aria-sort=aria><button type="button" on:click=move |_| sort.update(|s| { if s.0 == id { s.1 = !s.1 } else { *s = (id.clone(), true) } })>{*label}</button></th> }
+                                    view! { <th aria-sort=aria><button type="button" on:click=move |_| sort.update(|s| { if s.0 == id { s.1 = !s.1 } else { *s = (id.clone(), true) } })>{label}</button></th> }
                                 }).collect::<Vec<_>>()}
                                 {grouped.then(|| view! { <th>"Group"</th> })}
                             </tr></thead>
@@ -345,11 +407,14 @@ pub fn EquityTable() -> impl IntoView {
                                 <td class="num">{fmt(s.denominator_total, 0)}</td>
                                 <td class="num">{fmt_opt(s.rate_per_1000, 2)}</td>
                                 <td></td><td class="num">"1.00"</td><td></td><td></td><td></td>
+                                {access.then(|| view! {
+                                    <td class="num" title="population-weighted mean">{fmt_opt(s.nearest_km.map(|d| d * per_km), 2)}</td><td></td>
+                                })}
                                 {grouped.then(|| view! { <td></td> })}
                             </tr></tfoot>
                         </table>
                     </div>
-                    <p class="formula">{formula("rate_ratio_rest")}" "{formula("supply_ci95")}" "{formula("location_quotient")}" "{formula("disparity_pp")}" ⚑ marks areas with fewer than 100 people."</p>
+                    <p class="formula">{formula("rate_ratio_rest")}" "{formula("supply_ci95")}" "{formula("location_quotient")}" "{formula("disparity_pp")}" ⚑ marks areas with fewer than 100 people."{a.areas.iter().any(|r| r.rate_moe90.is_some()).then_some(" ± is the rate's 90 % margin of error from its denominator's (ACS): MOE(r) = r × MOE(P) ÷ P; ◌ marks a denominator whose coefficient of variation (MOE ÷ 1.645 ÷ P) exceeds 30 %, unreliable by the ACS guidance.")}</p>
                     {(!a.groups.is_empty()).then(|| view! {
                         <h3>"By group"</h3>
                         <table class="data" data-testid="group-table">

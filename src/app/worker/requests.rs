@@ -174,10 +174,11 @@ pub(super) fn distinct(s: &Session, column: String) {
     post(&Response::Distinct { column, values }, &JsValue::UNDEFINED);
 }
 
-/// [`Request::Evidence`]: the evidence for the last analysis's placement.
+/// [`Request::Evidence`]: the evidence for the last analysis's placement, and its bootstrap
+/// intervals (both sent after the figures, so the figures never wait for them).
 pub(super) fn evidence(s: &mut Session, seq: u64) {
     match s.evidence() {
-        Ok(evidence) => post(&Response::Evidence { seq, evidence }, &JsValue::UNDEFINED),
+        Ok(evidence) => post(&Response::Evidence { seq, evidence, uncertainty: s.uncertainty() }, &JsValue::UNDEFINED),
         Err(e) => fail(Some(seq), "evidence", e.to_string()),
     }
 }

@@ -41,6 +41,11 @@ fn num(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// An area's significance as its JSON word (`above`, `below`, `not_distinguishable`).
+fn significance_text(r: &crate::engine::analysis::AreaRow) -> Option<String> {
+    r.significance.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_string))
+}
+
 /// The equity table as CSV, one line per area.
 pub fn areas_csv(a: &Analysis) -> String {
     csv_of(
@@ -64,6 +69,12 @@ pub fn areas_csv(a: &Analysis) -> String {
             "rate_ratio_rest_ci95_lo",
             "rate_ratio_rest_ci95_hi",
             "significance",
+            "rate_moe90",
+            "unreliable_denominator",
+            "access_lon",
+            "access_lat",
+            "nearest_km",
+            "access_2sfca",
         ],
         a.areas.iter().map(|r| {
             vec![
@@ -85,9 +96,13 @@ pub fn areas_csv(a: &Analysis) -> String {
                 num(r.rate_ratio_rest),
                 num(r.rate_ratio_rest_ci95.map(|c| c[0])),
                 num(r.rate_ratio_rest_ci95.map(|c| c[1]).filter(|x| x.is_finite())),
-                r.significance
-                    .map(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
-                    .unwrap_or_default(),
+                significance_text(r).unwrap_or_default(),
+                num(r.rate_moe90),
+                r.unreliable_denominator.to_string(),
+                num(r.access_point.map(|p| p[0])),
+                num(r.access_point.map(|p| p[1])),
+                num(r.nearest_km),
+                num(r.access_2sfca),
             ]
         }),
     )
@@ -155,6 +170,17 @@ pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
         f("rate_ratio_rest", DataType::Float64),
         f("rate_ratio_rest_ci95_lo", DataType::Float64),
         f("rate_ratio_rest_ci95_hi", DataType::Float64),
+        f("significance", DataType::Utf8),
+        f("supply_ci95_lo", DataType::Float64),
+        f("supply_ci95_hi", DataType::Float64),
+        f("rate_per_1000_ci95_lo", DataType::Float64),
+        f("rate_per_1000_ci95_hi", DataType::Float64),
+        f("rate_moe90", DataType::Float64),
+        f("unreliable_denominator", DataType::Boolean),
+        f("access_lon", DataType::Float64),
+        f("access_lat", DataType::Float64),
+        f("nearest_km", DataType::Float64),
+        f("access_2sfca", DataType::Float64),
     ]);
     let r = &a.areas;
     let cols: Vec<ArrayRef> = vec![
@@ -171,6 +197,17 @@ pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
         Arc::new(r.iter().map(|x| x.rate_ratio_rest).collect::<Float64Array>()),
         Arc::new(r.iter().map(|x| x.rate_ratio_rest_ci95.map(|c| c[0])).collect::<Float64Array>()),
         Arc::new(r.iter().map(|x| x.rate_ratio_rest_ci95.map(|c| c[1]).filter(|v| v.is_finite())).collect::<Float64Array>()),
+        Arc::new(r.iter().map(significance_text).collect::<StringArray>()),
+        Arc::new(r.iter().map(|x| x.supply_ci95.map(|c| c[0])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.supply_ci95.map(|c| c[1])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.rate_per_1000_ci95.map(|c| c[0])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.rate_per_1000_ci95.map(|c| c[1])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.rate_moe90).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| Some(x.unreliable_denominator)).collect::<BooleanArray>()),
+        Arc::new(r.iter().map(|x| x.access_point.map(|p| p[0])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.access_point.map(|p| p[1])).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.nearest_km).collect::<Float64Array>()),
+        Arc::new(r.iter().map(|x| x.access_2sfca).collect::<Float64Array>()),
     ];
     let batch = RecordBatch::try_new(Arc::new(schema), cols)?;
     crate::engine::ingest::parquet::write_parquet(&batch)

@@ -32,6 +32,20 @@ fn with_intervals(mut row: AreaRow, s_total: f64, p_total: f64) -> AreaRow {
     row
 }
 
+/// The rows with their rate's margin of error and the unreliable flag, when the denominator
+/// carries a margin of error (see [`super::intervals::rate_moe90`]).
+fn with_denominator_moe(mut rows: Vec<AreaRow>, areas: &Areas, denominator: &str) -> Vec<AreaRow> {
+    let Some(moe) = areas.level.indicator(denominator).ok().and_then(|d| d.moe.as_ref()).and_then(|m| areas.values.get(m)) else {
+        return rows;
+    };
+    for (row, m) in rows.iter_mut().zip(moe) {
+        let (Some(p), Some(m)) = (row.denominator, *m) else { continue };
+        row.rate_moe90 = row.rate_per_1000.and_then(|r| super::intervals::rate_moe90(r, p, m));
+        row.unreliable_denominator = super::intervals::unreliable(p, m);
+    }
+    rows
+}
+
 /// The figures of one view.
 pub struct Figures {
     /// One row per area, in the region's order.
@@ -80,9 +94,15 @@ pub fn figures(areas: &Areas, view: &View, choices: &Choices, tally: &Tally) -> 
             rate_ratio_rest: None,
             rate_ratio_rest_ci95: None,
             significance: None,
+            rate_moe90: None,
+            unreliable_denominator: false,
+            access_point: areas.access_points[i].map(|(lat, lon)| [lon, lat]),
+            nearest_km: None,
+            access_2sfca: None,
         })
         .map(|row| if counts { with_intervals(row, s_counted, p_total) } else { row })
         .collect();
+    let rows = with_denominator_moe(rows, areas, &choices.denominator);
     let quintiles = quintile_rows(supply_per, &p, &order, &quintile);
     let ci = measures::concentration_index(supply_per, &p, &order);
     let gini = measures::gini(supply_per, &p);
@@ -108,6 +128,15 @@ pub fn figures(areas: &Areas, view: &View, choices: &Choices, tally: &Tally) -> 
         areas_without_need: (0..n_areas).filter(|&i| quintile[i].is_none()).map(|i| areas.codes[i].clone()).collect(),
         concentration_curve: ci.map(|c| c.1).unwrap_or_default(),
         lorenz_curve: gini.map(|g| g.1).unwrap_or_default(),
+        concentration_index_ci95: None,
+        gini_ci95: None,
+        dissimilarity_ci95: None,
+        gini_chance: None,
+        dissimilarity_chance: None,
+        bootstrap: None,
+        catchment_km: None,
+        distance_rows: 0,
+        nearest_km: None,
     };
     Figures { areas: rows, quintiles, summary }
 }
@@ -128,7 +157,29 @@ fn quintile_rows(supply_per: &[f64], p: &[f64], order: &[usize], quintile: &[Opt
                 population_share: if q_p_total > 0.0 { pp / q_p_total } else { 0.0 },
                 supply_share: if q_s_total > 0.0 { s / q_s_total } else { 0.0 },
                 rate_per_1000: measures::rate_per_1000(s, pp),
+                supply_share_ci95: None,
+                nearest_km: None,
+                access_2sfca: None,
             }
         })
         .collect()
+}
+
+/// The access figures added to `f`: per area, per need quintile (population-weighted means over
+/// its areas) and region-wide (see [`super::access`]).
+pub fn with_access(f: &mut Figures, access: super::access::Access) {
+    use super::access::weighted_mean;
+    let people: Vec<f64> = f.areas.iter().map(|r| r.denominator.unwrap_or(0.0)).collect();
+    for (i, row) in f.areas.iter_mut().enumerate() {
+        row.nearest_km = access.nearest_km[i];
+        row.access_2sfca = access.score[i].map(super::intervals::six_digits);
+    }
+    for q in &mut f.quintiles {
+        let members = || f.areas.iter().enumerate().filter(|(_, r)| r.need_quintile == Some(q.quintile)).map(|(i, _)| i);
+        q.nearest_km = weighted_mean(&access.nearest_km, &people, members());
+        q.access_2sfca = weighted_mean(&access.score, &people, members());
+    }
+    f.summary.nearest_km = weighted_mean(&access.nearest_km, &people, 0..people.len());
+    f.summary.catchment_km = Some(access.catchment_km);
+    f.summary.distance_rows = access.distance_rows;
 }

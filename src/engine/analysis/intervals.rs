@@ -193,6 +193,29 @@ pub fn rate_ratio_rest(a: f64, pa: f64, b: f64, pb: f64) -> Option<(f64, (f64, f
     Some((point, (ratio(lo), ratio(hi))))
 }
 
+/// The ACS guidance's limit on a denominator's coefficient of variation: above it, an estimate
+/// is unreliable.
+pub const UNRELIABLE_CV: f64 = 0.30;
+
+/// The 90 % margin of error of a rate per 1,000 whose denominator `p` is an estimate with 90 %
+/// margin `moe_p` and whose numerator is a count taken as fixed: the Census Bureau's formula for
+/// a ratio, `MOE(r) = r · MOE(P) / P` (ACS General Handbook, ch. 8). `None` when `p` is 0.
+///
+/// ```
+/// use equimap::engine::analysis::intervals::rate_moe90;
+/// // 12 programs for 1,500 ± 300 children: 8 per 1,000 ± 1.6.
+/// assert!((rate_moe90(8.0, 1500.0, 300.0).unwrap() - 1.6).abs() < 1e-12);
+/// ```
+pub fn rate_moe90(rate: f64, p: f64, moe_p: f64) -> Option<f64> {
+    (p > 0.0).then(|| rate * moe_p / p)
+}
+
+/// Whether a denominator estimate `p` with 90 % margin `moe_p` is unreliable: its coefficient
+/// of variation `(MOE/1.645)/P` exceeds [`UNRELIABLE_CV`] (or `p` is 0).
+pub fn unreliable(p: f64, moe_p: f64) -> bool {
+    p <= 0.0 || (moe_p / 1.645) / p > UNRELIABLE_CV
+}
+
 /// `x` to six significant digits: interval bounds are found numerically, and the last digits of a
 /// bound differ between the browser's and the command line's maths; rounded, both give the same
 /// figures (Rust's float formatting rounds exactly on every target).

@@ -15,6 +15,9 @@ pub const FORMULAS: &[(&str, &str)] = &[
     ("gini", "Gini of supply per head G = 1 − Σ (p_t − p_{t−1})(L_t + L_{t−1}), areas sorted by rate ascending. 0: every area has the same rate. Blind to need."),
     ("rate_ratio_rest", "Rate ratio to the rest RR = (S ÷ P) ÷ ((ΣS − S) ÷ (ΣP − P)), with its exact 95 % interval (Clopper–Pearson on the area's share of the two counts, as a ratio); ▲ above / ▼ below the rest when the interval excludes 1. Counts of rows or programs only (Poisson): sums of money or seats get none."),
     ("supply_ci95", "Count interval: exact (Garwood) Poisson 95 % interval [χ²(0.025; 2S) ÷ 2, χ²(0.975; 2S + 2) ÷ 2], and × 1000 ÷ P for the rate."),
+    ("bootstrap", "Index intervals: 2,000 parametric bootstrap replicates (each area's count redrawn from a Poisson with its own count as mean, populations and need order kept; SplitMix64, seed 2021); the 95 % interval is the 50th and 1,951st of the sorted replicates. Chance: the same draws with supply exactly following population (mean ΣS × P ÷ ΣP); an index above their 97.5th percentile is more uneven than chance. Counts of rows or programs only."),
+    ("nearest_km", "Nearest program: the great-circle (haversine) distance from the area's point to the nearest program with a point, on a sphere of radius 6,371.0088 km; by quintile and region-wide, the population-weighted mean over areas."),
+    ("access_2sfca", "Access (two-step floating catchment, Luo & Wang 2003): each program j gets R_j = S_j ÷ Σ P_k over the areas k whose point is within the catchment d₀ of it; each area's score is 1000 × Σ R_j over the programs within d₀ of its point (supply per 1,000 people within reach)."),
     ("demographic_disparity", "Demographic disparity for a group with share g of each area = Σ (S ÷ ΣS) × g − Σ (P ÷ ΣP) × g (SEDT)."),
 ];
 

@@ -4,6 +4,8 @@
 //! what the analyst should know. Its JSON form is the output of `equimap analyze --format json` and
 //! `window.__equimap.analysis`.
 
+pub mod access;
+pub mod bootstrap;
 pub mod choices;
 pub mod distinct;
 pub mod evidence;
@@ -30,12 +32,21 @@ use crate::engine::region::Areas;
 use crate::engine::view::View;
 
 /// Analyses `ing` in `areas` with the choices of `view`, with the evidence for the placement and
-/// its cross-check ([`with_evidence`]).
+/// its cross-check ([`with_evidence`]) and the bootstrap intervals ([`with_uncertainty`]).
 pub fn analyze(areas: &Areas, ing: &Ingested, view: &View) -> Result<Analysis> {
     let prepared = prepare(areas, ing, view)?;
     let mut analysis = analyze_prepared(areas, ing, view, &prepared)?;
     with_evidence(&mut analysis, areas, ing, &prepared);
+    with_uncertainty(&mut analysis);
     Ok(analysis)
+}
+
+/// The bootstrap intervals of the indices and the quintiles' shares, added to `analysis` (counts
+/// only; see [`bootstrap`]). Like the evidence, the engine worker sends them after the figures.
+pub fn with_uncertainty(analysis: &mut Analysis) {
+    if let Some(u) = uncertainty_of(analysis) {
+        analysis.add_uncertainty(u);
+    }
 }
 
 /// The evidence for the placement, added to `analysis`: the other ways the file offered with the
@@ -45,6 +56,32 @@ pub fn analyze(areas: &Areas, ing: &Ingested, view: &View) -> Result<Analysis> {
 /// time (it places rows by every other way): the engine worker sends it after the figures.
 pub fn with_evidence(analysis: &mut Analysis, areas: &Areas, ing: &Ingested, prepared: &Prepared) {
     analysis.add_evidence(weigh::weigh(areas, ing, &prepared.method, &prepared.placement, prepared.chosen.as_ref()));
+}
+
+/// The bootstrap's figures for `a`, from its own areas (counts, populations, need order and
+/// quintiles); `None` when its supply is not a count of rows or programs.
+pub fn uncertainty_of(a: &Analysis) -> Option<bootstrap::Uncertainty> {
+    if !matches!(a.resolved.supply.as_str(), "rows" | "programs") {
+        return None;
+    }
+    let settings = bootstrap::Settings { replicates: bootstrap::REPLICATES, seed: bootstrap::SEED };
+    let s: Vec<f64> = a.areas.iter().map(|r| r.supply).collect();
+    let p: Vec<f64> = a.areas.iter().map(|r| r.denominator.unwrap_or(0.0)).collect();
+    let need: Vec<Option<f64>> = a.areas.iter().map(|r| r.need).collect();
+    let order = measures::need_order(&need, a.resolved.higher_is_more_need);
+    let quintile: Vec<Option<u8>> = a.areas.iter().map(|r| r.need_quintile).collect();
+    let iv = bootstrap::index_intervals(&s, &p, &order, &quintile, settings);
+    let counted: f64 = s.iter().zip(&p).filter(|(_, &p)| p > 0.0).map(|(s, _)| s).sum();
+    let chance = bootstrap::chance_bands(counted, &p, settings);
+    Some(bootstrap::Uncertainty {
+        concentration_index_ci95: iv.concentration_index,
+        gini_ci95: iv.gini,
+        dissimilarity_ci95: iv.dissimilarity,
+        gini_chance: chance.gini,
+        dissimilarity_chance: chance.dissimilarity,
+        quintile_shares: iv.quintile_shares,
+        settings,
+    })
 }
 
 /// Analyses with rows already placed (see [`prepare`]).
@@ -57,7 +94,12 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
         excluded_by.push(tally::exclude_largest(&mut excluded, prepared, &supply, view.exclude_top, &choices.supply));
     }
     let tally = tally::tally(ing, prepared, &excluded, supply, areas.len());
-    let figures::Figures { areas: rows, quintiles, summary } = figures::figures(areas, view, &choices, &tally);
+    let mut figures = figures::figures(areas, view, &choices, &tally);
+    let supply = tally::SupplyColumns::of(table, &choices)?;
+    if let Some(a) = access::access(areas, view, table, &prepared.method, &tally.matched_rows, &choices, &supply)? {
+        figures::with_access(&mut figures, a);
+    }
+    let figures::Figures { areas: rows, quintiles, summary } = figures;
     let tally::Tally { counts, unmatched_rows, unmatched_groups, excluded_lines, matched_rows, .. } = tally;
     let unmatched_values = report::unmatched_values(areas, unmatched_groups);
     let groups = report::group_rows(&rows);

@@ -71,6 +71,25 @@ pub struct AreaRow {
     /// Above / below the rest when that interval excludes 1, else not distinguishable.
     #[serde(default)]
     pub significance: Option<super::intervals::Significance>,
+    /// The 90 % margin of error of the rate from its denominator's margin, `r·MOE(P)/P`, when the
+    /// denominator carries one (ACS estimates; see [`super::intervals::rate_moe90`]).
+    #[serde(default)]
+    pub rate_moe90: Option<f64>,
+    /// The denominator's coefficient of variation exceeds 30 % (the ACS guidance): read its rate
+    /// with care. False when the denominator has no margin of error.
+    #[serde(default)]
+    pub unreliable_denominator: bool,
+    /// The area's representative point for the distance measures, `[lon, lat]` (see
+    /// [`crate::engine::region::Areas::access_points`]).
+    #[serde(default)]
+    pub access_point: Option<[f64; 2]>,
+    /// Great-circle km from that point to the nearest program with a point (see
+    /// [`super::access`]); `None` when no counted row has a point.
+    #[serde(default)]
+    pub nearest_km: Option<f64>,
+    /// Two-step floating catchment score per 1,000 people within the summary's `catchment_km`.
+    #[serde(default)]
+    pub access_2sfca: Option<f64>,
 }
 
 /// One need quintile's line.
@@ -86,6 +105,16 @@ pub struct QuintileRow {
     pub supply_share: f64,
     /// 1000·S/P over its areas.
     pub rate_per_1000: Option<f64>,
+    /// The bootstrap 95 % interval of its share of supply (counts only; see
+    /// [`super::bootstrap`]).
+    #[serde(default)]
+    pub supply_share_ci95: Option<[f64; 2]>,
+    /// The population-weighted mean distance to the nearest program over its areas, km.
+    #[serde(default)]
+    pub nearest_km: Option<f64>,
+    /// The population-weighted mean 2SFCA score over its areas, per 1,000 people.
+    #[serde(default)]
+    pub access_2sfca: Option<f64>,
 }
 
 /// One demographic group's disparity.
@@ -122,6 +151,33 @@ pub struct Summary {
     pub concentration_curve: Vec<CurvePoint>,
     /// Lorenz curve points of supply per head.
     pub lorenz_curve: Vec<CurvePoint>,
+    /// Bootstrap 95 % interval of the concentration index (counts only; see [`super::bootstrap`]).
+    #[serde(default)]
+    pub concentration_index_ci95: Option<[f64; 2]>,
+    /// Bootstrap 95 % interval of the Gini.
+    #[serde(default)]
+    pub gini_ci95: Option<[f64; 2]>,
+    /// Bootstrap 95 % interval of the dissimilarity.
+    #[serde(default)]
+    pub dissimilarity_ci95: Option<[f64; 2]>,
+    /// The most Gini chance gives: its 97.5th percentile when supply follows population exactly.
+    #[serde(default)]
+    pub gini_chance: Option<f64>,
+    /// The most dissimilarity chance gives, likewise.
+    #[serde(default)]
+    pub dissimilarity_chance: Option<f64>,
+    /// How the bootstrap intervals were drawn (`null` for sums, which get none).
+    #[serde(default)]
+    pub bootstrap: Option<super::bootstrap::Settings>,
+    /// The 2SFCA catchment, km (`null` when no counted row has a point).
+    #[serde(default)]
+    pub catchment_km: Option<f64>,
+    /// Counted rows with a point: the rows the distance measures use.
+    #[serde(default)]
+    pub distance_rows: usize,
+    /// The population-weighted mean distance to the nearest program over all areas, km.
+    #[serde(default)]
+    pub nearest_km: Option<f64>,
 }
 
 /// A row with no area, for the match report and its download.
@@ -247,6 +303,21 @@ impl Analysis {
         }
         self.resolved.placement = Some(evidence.placement);
         self.cross_check = evidence.cross_check;
+    }
+
+    /// Adds the bootstrap's intervals to the summary and the quintiles (see
+    /// [`super::bootstrap`]).
+    pub fn add_uncertainty(&mut self, u: super::bootstrap::Uncertainty) {
+        let s = &mut self.summary;
+        s.concentration_index_ci95 = u.concentration_index_ci95;
+        s.gini_ci95 = u.gini_ci95;
+        s.dissimilarity_ci95 = u.dissimilarity_ci95;
+        s.gini_chance = u.gini_chance;
+        s.dissimilarity_chance = u.dissimilarity_chance;
+        s.bootstrap = Some(u.settings);
+        for (q, ci) in self.quintiles.iter_mut().zip(u.quintile_shares) {
+            q.supply_share_ci95 = ci;
+        }
     }
 
     /// The analysis without the row lists the page does not draw (see [`PageAnalysis`]).

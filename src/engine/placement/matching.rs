@@ -293,6 +293,27 @@ pub fn place_rows_at(
     }
 }
 
+/// The point (lat, lon) of each of `rows` by `method`, when it places rows by coordinates (a
+/// row placed by name, code or postcode has none): the distance measures' program points.
+pub fn row_points(table: &Table, method: &Method, rows: &[usize]) -> Result<Vec<Option<(f64, f64)>>> {
+    Ok(match method {
+        Method::Column(_) | Method::Postcode { .. } => vec![None; rows.len()],
+        Method::Points { lat, lon } => {
+            let (la, lo) = (table.column(lat)?, table.column(lon)?);
+            rows.iter().map(|&i| Some((la.number(i)?, lo.number(i)?))).collect()
+        }
+        Method::Location { column } => {
+            let c = table.column(column)?;
+            rows.iter().map(|&i| crate::engine::placement::coordinates::parse_point_text(&c.text(i)?)).collect()
+        }
+        Method::Projected { x, y, crs } => {
+            let (xc, yc) = (table.column(x)?, table.column(y)?);
+            let Some(converter) = crate::engine::placement::projected::Converter::new(*crs) else { return Ok(vec![None; rows.len()]) };
+            rows.iter().map(|&i| converter.to_lat_lon(xc.number(i)?, yc.number(i)?)).collect()
+        }
+    })
+}
+
 /// Row `i`'s point from projected coordinates.
 fn place_projected(
     x: &Column,
