@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the page's spreadsheet reader into dist/sheets/: the equimap-sheets wasm module
-# (calamine), its wasm-bindgen glue, size-optimised with wasm-opt. The page fetches it only when a
-# workbook is dropped (static/sheets-worker.js), so it is not part of the first visit.
+# Builds the page's on-demand module into dist/sheets/: the equimap-sheets wasm module (calamine,
+# and the Parquet writer for the table download, uncompressed), its wasm-bindgen glue, size-optimised
+# with wasm-opt. The page fetches it only when a workbook is dropped or the table is downloaded as
+# Parquet (static/sheets-worker.js), so it is not part of the first visit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh

@@ -1,7 +1,10 @@
-//! `equimap-sheets`: the page's spreadsheet reader, a wasm module of its own (fetched only when a
-//! workbook is dropped: `static/sheets-worker.js` runs it in a Web Worker). It turns one sheet
-//! into CSV text with [`equimap::engine::ingest::workbook::sheet_as_csv`], which the engine then
-//! reads as any CSV file.
+//! `equimap-sheets`: the page's on-demand module, a wasm module of its own (fetched only when a
+//! workbook is dropped or the equity table is downloaded as Parquet: `static/sheets-worker.js`
+//! runs it in a Web Worker). It turns one sheet into CSV text with
+//! [`equimap::engine::ingest::workbook::sheet_as_csv`], which the engine then reads as any CSV
+//! file, and writes the equity table as Parquet with
+//! [`equimap::engine::analysis::export::areas_parquet`] (the Parquet writer is kept out of the
+//! first visit's module).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -20,6 +23,16 @@ pub fn sheet_to_csv(file: &str, bytes: &[u8], sheet: Option<String>) -> Result<w
     set("sheet", text.sheet.into())?;
     set("header_row", (text.header_row as f64).into())?;
     Ok(out.into())
+}
+
+/// The equity table of the analysis `analysis_json` (the page's analysis, as JSON) as Parquet
+/// bytes, or an error message.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn table_parquet(analysis_json: &str) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    let a: equimap::engine::Analysis = serde_json::from_str(analysis_json)
+        .map_err(|e| wasm_bindgen::JsValue::from_str(&format!("the analysis could not be read: {e}")))?;
+    equimap::engine::analysis::export::areas_parquet(&a).map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -188,7 +188,7 @@ pub struct Areas {
     pub postcodes: Option<crate::engine::placement::postcode::PostcodePlaces>,
     /// Each area's representative point (lat, lon) for distance-based access: the level's own
     /// (`access_lat`, `access_lon` of `areas.parquet`, see [`Level::access_point`]), else a point
-    /// inside its polygon (`geo`'s interior point), else `None`.
+    /// inside its polygon ([`crate::engine::geo::geometry::point_inside`]), else `None`.
     pub access_points: Vec<Option<(f64, f64)>>,
     /// Normalised code, name and alias → area index.
     index: HashMap<String, usize>,
@@ -205,12 +205,12 @@ pub const ACCESS_COLUMNS: [&str; 2] = ["access_lat", "access_lon"];
 /// Each area's representative point: from `areas.parquet`'s [`ACCESS_COLUMNS`] where it has
 /// them, else a point inside the area's polygon.
 fn access_points(t: &crate::engine::table::Table, boundaries: Option<&Boundaries>, n: usize) -> Vec<Option<(f64, f64)>> {
-    use geo::InteriorPoint;
     let own = match (t.column(ACCESS_COLUMNS[0]), t.column(ACCESS_COLUMNS[1])) {
         (Ok(lat), Ok(lon)) => (0..n).map(|i| Some((lat.number(i)?, lon.number(i)?))).collect(),
         _ => vec![None; n],
     };
-    own.into_iter().enumerate().map(|(i, p)| p.or_else(|| boundaries?.shapes.get(i)?.interior_point().map(|p| (p.y(), p.x())))).collect()
+    let inside = |i: usize| crate::engine::geo::geometry::point_inside(boundaries?.shapes.get(i)?).map(|(x, y)| (y, x));
+    own.into_iter().enumerate().map(|(i, p)| p.or_else(|| inside(i))).collect()
 }
 
 impl Areas {

@@ -45,6 +45,17 @@ test('intervals on the indices and distance-based access, as the command line gi
   const layers = await page.locator('select option').allTextContents();
   assert.ok(layers.includes('Distance to nearest program') && layers.includes('Access (2SFCA)'), layers.join('|'));
   await page.screenshot({ path: path.join(shots, 'uncertainty-and-access.png'), fullPage: true });
+  // The table as Parquet, written by the on-demand module: the engine reads it back, 77 areas with
+  // the new columns.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-parquet]')]);
+  const table = path.join(shots, 'equimap-table.parquet');
+  fs.copyFileSync(await dl.path(), table);
+  const pq = fs.readFileSync(table);
+  assert.equal(pq.subarray(0, 4).toString(), 'PAR1');
+  const back = cli('--region', 'chicago', '--programs', table, '--area-column', 'code', '--supply', 'sum:nearest_km');
+  assert.equal(back.rows.in, 77);
+  assert.equal(back.rows.matched, 77);
+  close(back.summary.supply_total, want.areas.reduce((t, r) => t + r.nearest_km, 0), 'the exported nearest_km column');
   // A catchment of 2 miles: in the link, and the command line's figures for 3.21869 km.
   await page.fill('[data-testid=catchment]', '2');
   await page.dispatchEvent('[data-testid=catchment]', 'change');

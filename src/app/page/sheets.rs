@@ -74,8 +74,8 @@ async fn bytes_of(data: JsValue) -> Result<js_sys::Uint8Array, String> {
     Ok(js_sys::Uint8Array::new(&buf))
 }
 
-/// Runs the spreadsheet reader on `bytes`: the sheet as CSV text, and what was read.
-async fn convert(name: &str, bytes: &js_sys::Uint8Array, sheet: Option<String>) -> Result<(String, Workbook), String> {
+/// Runs the on-demand module's worker on `msg` and waits for its one answer (an object with `ok`).
+async fn ask_module(msg: &js_sys::Object) -> Result<JsValue, String> {
     let opts = web_sys::WorkerOptions::new();
     opts.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options(SHEETS_SCRIPT, &opts).map_err(|e| browser::js_text(&e))?;
@@ -86,16 +86,42 @@ async fn convert(name: &str, bytes: &js_sys::Uint8Array, sheet: Option<String>) 
         worker.set_onmessage(Some(on_message.unchecked_ref()));
         worker.set_onerror(Some(on_error.unchecked_ref()));
     });
+    worker.post_message(msg).map_err(|e| browser::js_text(&e))?;
+    let reply = wasm_bindgen_futures::JsFuture::from(answer).await;
+    worker.terminate();
+    reply.map_err(|e| browser::js_text(&e))
+}
+
+/// Downloads the equity table of the analysis `json` as Parquet, written by the on-demand module
+/// (the Parquet writer stays out of the first visit's module).
+pub fn download_table_parquet(ctx: Ctx, json: String) {
+    leptos::task::spawn_local(async move {
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"parquet".into(), &json.into());
+        let reply = ask_module(&msg).await;
+        let get = |r: &JsValue, k: &str| js_sys::Reflect::get(r, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        match reply {
+            Ok(r) if get(&r, "ok").as_bool() == Some(true) => {
+                let bytes = js_sys::Uint8Array::new(&get(&r, "bytes")).to_vec();
+                browser::download("equimap-table.parquet", "application/vnd.apache.parquet", &bytes);
+            }
+            Ok(r) => {
+                ctx.status.set(format!("The table could not be written as Parquet: {}", get(&r, "error").as_string().unwrap_or_default()))
+            }
+            Err(e) => ctx.status.set(format!("The table could not be written as Parquet: {e}")),
+        }
+    });
+}
+
+/// Runs the spreadsheet reader on `bytes`: the sheet as CSV text, and what was read.
+async fn convert(name: &str, bytes: &js_sys::Uint8Array, sheet: Option<String>) -> Result<(String, Workbook), String> {
     let msg = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &k.into(), v).map(|_| ()).map_err(|e| browser::js_text(&e));
     set("name", &name.into())?;
     // Copied once, by the structured clone.
     set("bytes", bytes)?;
     set("sheet", &sheet.map_or(JsValue::UNDEFINED, |s| s.into()))?;
-    worker.post_message(&msg).map_err(|e| browser::js_text(&e))?;
-    let reply = wasm_bindgen_futures::JsFuture::from(answer).await;
-    worker.terminate();
-    let reply = reply.map_err(|e| format!("{name}: the spreadsheet reader failed: {}", browser::js_text(&e)))?;
+    let reply = ask_module(&msg).await.map_err(|e| format!("{name}: the spreadsheet reader failed: {e}"))?;
     let get = |k: &str| js_sys::Reflect::get(&reply, &k.into()).unwrap_or(JsValue::UNDEFINED);
     if get("ok").as_bool() != Some(true) {
         return Err(get("error").as_string().unwrap_or_else(|| format!("{name}: the spreadsheet could not be read")));

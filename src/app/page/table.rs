@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::markup::{escape_html, event_item};
 use super::state::Ctx;
 use crate::app::browser;
-use crate::engine::analysis::export::{areas_csv, areas_parquet};
+use crate::engine::analysis::export::areas_csv;
 use crate::engine::analysis::measures::CurvePoint;
 use crate::engine::analysis::{Analysis, AreaRow, FORMULAS};
 
@@ -382,7 +382,7 @@ pub fn EquityTable() -> impl IntoView {
                     <h2>"Equity table"</h2>
                     <p class="downloads">
                         <button type="button" data-testid="download-table" on:click=move |_| browser::download("equimap-table.csv", "text/csv", areas_csv(&a1).as_bytes())>"Table (CSV)"</button>
-                        <button type="button" on:click=move |_| { if let Ok(b) = areas_parquet(&a2) { browser::download("equimap-table.parquet", "application/vnd.apache.parquet", &b); } }>"Table (Parquet)"</button>
+                        <button type="button" data-testid="download-parquet" on:click=move |_| super::sheets::download_table_parquet(ctx, serde_json::to_string(&*a2).unwrap_or_default())>"Table (Parquet)"</button>
                     </p>
                     <div class="scroll tall">
                         <table class="data sortable" data-testid="equity-table">

@@ -80,6 +80,10 @@ pub fn access(
     choices: &Choices,
     supply: &SupplyColumns,
 ) -> Result<Option<Access>> {
+    // Rows placed by name, code or postcode carry no point: nothing to measure.
+    if !method.by_coordinates() {
+        return Ok(None);
+    }
     let sites = sites(table, method, matched, choices, supply)?;
     if sites.is_empty() {
         return Ok(None);
@@ -111,7 +115,7 @@ const KM_PER_DEGREE: f64 = 6371.0088 * std::f64::consts::PI / 180.0;
 
 /// The great-circle distance between two points (lat, lon in degrees), in km: the haversine
 /// formula on a sphere of radius 6,371.0088 km (GRS80's mean radius, as `geo`'s `Haversine`), with
-/// `libm`'s functions so that the page and the command line give the same digits.
+/// `libm`'s functions on both targets so that the page and the command line give the same digits.
 ///
 /// ```
 /// use equimap::engine::analysis::access::distance_km;
@@ -122,9 +126,32 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let rad = std::f64::consts::PI / 180.0;
     let (p1, p2) = (a.0 * rad, b.0 * rad);
     let (dp, dl) = ((b.0 - a.0) * rad, (b.1 - a.1) * rad);
-    let (sp, sl) = (libm::sin(dp / 2.0), libm::sin(dl / 2.0));
-    let h = sp * sp + libm::cos(p1) * libm::cos(p2) * sl * sl;
-    2.0 * 6371.0088 * libm::asin(libm::sqrt(h))
+    let (sp, sl) = (trig::sin(dp / 2.0), trig::sin(dl / 2.0));
+    let h = sp * sp + trig::cos(p1) * trig::cos(p2) * sl * sl;
+    2.0 * 6371.0088 * trig::asin(h.sqrt())
+}
+
+/// The trigonometric functions of the distance: on wasm32 the standard library's, which are the
+/// `libm` crate's code (compiled into `compiler_builtins`, so the web build carries them once);
+/// natively `libm` itself rather than the system's, so both give the same digits.
+mod trig {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub use libm::{asin, cos, sin};
+    #[cfg(target_arch = "wasm32")]
+    pub use std_f64::{asin, cos, sin};
+
+    #[cfg(target_arch = "wasm32")]
+    mod std_f64 {
+        pub fn sin(x: f64) -> f64 {
+            x.sin()
+        }
+        pub fn cos(x: f64) -> f64 {
+            x.cos()
+        }
+        pub fn asin(x: f64) -> f64 {
+            x.asin()
+        }
+    }
 }
 
 /// The sites sorted by latitude, so a search can stop where the latitude alone puts the rest out
@@ -133,9 +160,20 @@ pub struct Sites(Vec<Site>);
 
 impl Sites {
     /// The sites, sorted by latitude (sites with a supply of 0 kept: they are still programs).
-    pub fn new(mut sites: Vec<Site>) -> Self {
-        sites.sort_by(|a, b| a.lat.total_cmp(&b.lat));
-        Sites(sites)
+    pub fn new(sites: Vec<Site>) -> Self {
+        // Sorted through `(u64, u32)` keys (latitude's bits made orderable, then the site): the
+        // engine's one sort of such pairs serves (a smaller web build).
+        let orderable = |x: f64| {
+            let b = x.to_bits();
+            if b >> 63 == 1 {
+                !b
+            } else {
+                b | 1 << 63
+            }
+        };
+        let mut keys: Vec<(u64, u32)> = sites.iter().enumerate().map(|(i, s)| (orderable(s.lat), i as u32)).collect();
+        keys.sort_unstable();
+        Sites(keys.into_iter().map(|(_, i)| sites[i as usize]).collect())
     }
 
     /// Number of sites.

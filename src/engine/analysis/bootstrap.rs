@@ -13,8 +13,8 @@
 //! chance gives ([`ChanceBands`]). An index above it is more uneven than chance.
 //!
 //! The generator is SplitMix64 from [`SEED`], one uniform per draw, and the Poisson draws invert
-//! each area's tabulated distribution ([`Poisson`]) with arithmetic alone, so a view gives the
-//! same interval every time, in the page and the command line.
+//! each area's tabulated distribution ([`Poisson`]) with exact arithmetic alone, so a view gives
+//! the same interval every time, in the page and the command line.
 //! Counts of rows or programs only: sums of money or seats have no count model and get none.
 
 use serde::{Deserialize, Serialize};
@@ -86,10 +86,11 @@ impl Poisson {
         if lambda <= 0.0 || !lambda.is_finite() {
             return Poisson { start: 0.0, cdf: Vec::new() };
         }
-        let reach = 10.0 * libm::sqrt(lambda) + 10.0;
-        let lo = libm::floor(lambda - reach).max(0.0);
-        let hi = libm::ceil(lambda + reach);
-        let mode = libm::floor(lambda);
+        // √, ⌊⌋ and ⌈⌉ are exact (IEEE) on every target.
+        let reach = 10.0 * lambda.sqrt() + 10.0;
+        let lo = (lambda - reach).floor().max(0.0);
+        let hi = (lambda + reach).ceil();
+        let mode = lambda.floor();
         let len = (hi - lo) as usize + 1;
         let at = (mode - lo) as usize;
         let mut pmf = vec![0.0; len];
@@ -185,18 +186,21 @@ fn concentration(s: &[f64], p: &[f64], order: &[usize]) -> Option<f64> {
 
 /// The Gini of `s` over `p` (= [`measures::gini`]): `by_rate` holds the areas with people, in any
 /// order, and is sorted here by rate, ties by area.
-fn gini(s: &[f64], p: &[f64], by_rate: &mut [(f64, usize)]) -> Option<f64> {
+fn gini(s: &[f64], p: &[f64], by_rate: &mut [(u64, u32)]) -> Option<f64> {
     for e in by_rate.iter_mut() {
-        e.0 = s[e.1] / p[e.1];
+        let i = e.1 as usize;
+        // Rates are never negative, so their bit patterns sort as they do (ties by area); one
+        // sort of `(u64, u32)` pairs serves the whole engine (a smaller web build).
+        e.0 = (s[i] / p[i]).to_bits();
     }
-    // Rates are never negative, so their bit patterns sort as they do (and ties by area).
-    by_rate.sort_unstable_by_key(|&(r, i)| (r.to_bits(), i));
-    let (st, pt) = by_rate.iter().fold((0.0, 0.0), |(a, b), &(_, i)| (a + s[i], b + p[i]));
+    by_rate.sort_unstable();
+    let (st, pt) = by_rate.iter().fold((0.0, 0.0), |(a, b), &(_, i)| (a + s[i as usize], b + p[i as usize]));
     if st <= 0.0 || pt <= 0.0 {
         return None;
     }
     let (mut cp, mut cl, mut sum) = (0.0, 0.0, 0.0);
     for &(_, i) in by_rate.iter() {
+        let i = i as usize;
         let (np, nl) = (cp + p[i] / pt, cl + s[i] / st);
         sum += (np - cp) * (nl + cl);
         (cp, cl) = (np, nl);
@@ -205,8 +209,8 @@ fn gini(s: &[f64], p: &[f64], by_rate: &mut [(f64, usize)]) -> Option<f64> {
 }
 
 /// The areas with people, for [`gini`].
-fn with_people(p: &[f64]) -> Vec<(f64, usize)> {
-    (0..p.len()).filter(|&i| p[i] > 0.0).map(|i| (0.0, i)).collect()
+fn with_people(p: &[f64]) -> Vec<(u64, u32)> {
+    (0..p.len()).filter(|&i| p[i] > 0.0).map(|i| (0, i as u32)).collect()
 }
 
 /// The bootstrap intervals of counts `s` over populations `p`, with areas in need order `order`

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 
-use crate::engine::analysis::Analysis;
+use crate::engine::analysis::{Analysis, AreaRow};
 use crate::engine::error::Result;
 
 /// A cell made safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, tab or carriage return
@@ -42,7 +42,7 @@ fn num(x: Option<f64>) -> String {
 }
 
 /// An area's significance as its JSON word (`above`, `below`, `not_distinguishable`).
-fn significance_text(r: &crate::engine::analysis::AreaRow) -> Option<String> {
+fn significance_text(r: &AreaRow) -> Option<String> {
     r.significance.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_string))
 }
 
@@ -153,62 +153,56 @@ pub fn rejected_csv(a: &Analysis) -> String {
     csv_of(&["line", "reason"], a.rejected_rows.iter().map(|r| vec![r.line.to_string(), r.reason.clone()]))
 }
 
-/// The equity table as Parquet.
+/// A float column of the equity table: its name and how each row gives it.
+type FloatColumn = (&'static str, fn(&AreaRow) -> Option<f64>);
+
+/// A true/false column of the equity table.
+type FlagColumn = (&'static str, fn(&AreaRow) -> bool);
+
+/// The equity table's float columns, in order after `code` and `name`.
+const FLOAT_COLUMNS: &[FloatColumn] = &[
+    ("supply", |x| Some(x.supply)),
+    ("denominator", |x| x.denominator),
+    ("rate_per_1000", |x| x.rate_per_1000),
+    ("location_quotient", |x| x.location_quotient),
+    ("disparity_pp", |x| x.disparity_pp),
+    ("need", |x| x.need),
+    ("rate_ratio_rest", |x| x.rate_ratio_rest),
+    ("rate_ratio_rest_ci95_lo", |x| x.rate_ratio_rest_ci95.map(|c| c[0])),
+    ("rate_ratio_rest_ci95_hi", |x| x.rate_ratio_rest_ci95.map(|c| c[1]).filter(|v| v.is_finite())),
+    ("supply_ci95_lo", |x| x.supply_ci95.map(|c| c[0])),
+    ("supply_ci95_hi", |x| x.supply_ci95.map(|c| c[1])),
+    ("rate_per_1000_ci95_lo", |x| x.rate_per_1000_ci95.map(|c| c[0])),
+    ("rate_per_1000_ci95_hi", |x| x.rate_per_1000_ci95.map(|c| c[1])),
+    ("rate_moe90", |x| x.rate_moe90),
+    ("access_lon", |x| x.access_point.map(|p| p[0])),
+    ("access_lat", |x| x.access_point.map(|p| p[1])),
+    ("nearest_km", |x| x.nearest_km),
+    ("access_2sfca", |x| x.access_2sfca),
+];
+
+/// The equity table as Parquet: `code`, `name`, the float columns of [`FLOAT_COLUMNS`],
+/// `need_quintile`, `small_denominator`, `unreliable_denominator` and `significance`.
 pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
-    let f = |name: &str, dt: DataType| Field::new(name, dt, true);
-    let schema = Schema::new(vec![
-        f("code", DataType::Utf8),
-        f("name", DataType::Utf8),
-        f("supply", DataType::Float64),
-        f("denominator", DataType::Float64),
-        f("rate_per_1000", DataType::Float64),
-        f("location_quotient", DataType::Float64),
-        f("disparity_pp", DataType::Float64),
-        f("need", DataType::Float64),
-        f("need_quintile", DataType::UInt64),
-        f("small_denominator", DataType::Boolean),
-        f("rate_ratio_rest", DataType::Float64),
-        f("rate_ratio_rest_ci95_lo", DataType::Float64),
-        f("rate_ratio_rest_ci95_hi", DataType::Float64),
-        f("significance", DataType::Utf8),
-        f("supply_ci95_lo", DataType::Float64),
-        f("supply_ci95_hi", DataType::Float64),
-        f("rate_per_1000_ci95_lo", DataType::Float64),
-        f("rate_per_1000_ci95_hi", DataType::Float64),
-        f("rate_moe90", DataType::Float64),
-        f("unreliable_denominator", DataType::Boolean),
-        f("access_lon", DataType::Float64),
-        f("access_lat", DataType::Float64),
-        f("nearest_km", DataType::Float64),
-        f("access_2sfca", DataType::Float64),
-    ]);
     let r = &a.areas;
-    let cols: Vec<ArrayRef> = vec![
+    let mut fields = vec![Field::new("code", DataType::Utf8, true), Field::new("name", DataType::Utf8, true)];
+    let mut cols: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(r.iter().map(|x| x.code.as_str()))),
         Arc::new(StringArray::from_iter_values(r.iter().map(|x| x.name.as_str()))),
-        Arc::new(Float64Array::from_iter_values(r.iter().map(|x| x.supply))),
-        Arc::new(r.iter().map(|x| x.denominator).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.rate_per_1000).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.location_quotient).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.disparity_pp).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.need).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.need_quintile.map(u64::from)).collect::<UInt64Array>()),
-        Arc::new(r.iter().map(|x| Some(x.small_denominator)).collect::<BooleanArray>()),
-        Arc::new(r.iter().map(|x| x.rate_ratio_rest).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.rate_ratio_rest_ci95.map(|c| c[0])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.rate_ratio_rest_ci95.map(|c| c[1]).filter(|v| v.is_finite())).collect::<Float64Array>()),
-        Arc::new(r.iter().map(significance_text).collect::<StringArray>()),
-        Arc::new(r.iter().map(|x| x.supply_ci95.map(|c| c[0])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.supply_ci95.map(|c| c[1])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.rate_per_1000_ci95.map(|c| c[0])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.rate_per_1000_ci95.map(|c| c[1])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.rate_moe90).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| Some(x.unreliable_denominator)).collect::<BooleanArray>()),
-        Arc::new(r.iter().map(|x| x.access_point.map(|p| p[0])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.access_point.map(|p| p[1])).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.nearest_km).collect::<Float64Array>()),
-        Arc::new(r.iter().map(|x| x.access_2sfca).collect::<Float64Array>()),
     ];
-    let batch = RecordBatch::try_new(Arc::new(schema), cols)?;
-    crate::engine::ingest::parquet::write_parquet(&batch)
+    for &(name, value) in FLOAT_COLUMNS {
+        fields.push(Field::new(name, DataType::Float64, true));
+        cols.push(Arc::new(r.iter().map(value).collect::<Float64Array>()));
+    }
+    fields.push(Field::new("need_quintile", DataType::UInt64, true));
+    cols.push(Arc::new(r.iter().map(|x| x.need_quintile.map(u64::from)).collect::<UInt64Array>()));
+    let flags: [FlagColumn; 2] = [("small_denominator", |x| x.small_denominator), ("unreliable_denominator", |x| x.unreliable_denominator)];
+    for (name, value) in flags {
+        fields.push(Field::new(name, DataType::Boolean, true));
+        cols.push(Arc::new(r.iter().map(|x| Some(value(x))).collect::<BooleanArray>()));
+    }
+    fields.push(Field::new("significance", DataType::Utf8, true));
+    cols.push(Arc::new(r.iter().map(significance_text).collect::<StringArray>()));
+    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?;
+    crate::engine::ingest::parquet::write_parquet_as(&batch, parquet::basic::Compression::UNCOMPRESSED)
 }

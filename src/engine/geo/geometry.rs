@@ -22,6 +22,42 @@ pub enum PointFate {
     NoArea,
 }
 
+/// A point inside `shape` (lon, lat), for an area's representative point when none is published:
+/// in its largest polygon (by bounding box), the centre of the box when it lies inside, else the
+/// middle of the widest stretch of the horizontal line through that centre that lies inside
+/// (crossings of every ring, exterior and holes, paired in order). `None` for an empty shape.
+///
+/// ```
+/// use equimap::engine::geo::geometry::point_inside;
+/// use geo::{polygon, MultiPolygon};
+/// // A U whose box centre (2, 1.5) is in the notch: the point is in the wider left arm's span.
+/// let u = polygon![(x: 0.0, y: 0.0), (x: 4.0, y: 0.0), (x: 4.0, y: 3.0), (x: 3.0, y: 3.0),
+///                  (x: 3.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 3.0), (x: 0.0, y: 3.0)];
+/// let (x, y) = point_inside(&MultiPolygon(vec![u])).unwrap();
+/// assert!((x - 0.5).abs() < 1e-12 || (x - 3.5).abs() < 1e-12, "{x}");
+/// assert!((y - 1.5).abs() < 1e-6);
+/// ```
+pub fn point_inside(shape: &MultiPolygon<f64>) -> Option<(f64, f64)> {
+    let size = |p: &Polygon<f64>| p.bounding_rect().map_or(0.0, |b| b.width() * b.height());
+    let largest = shape.0.iter().max_by(|a, b| size(a).total_cmp(&size(b)))?;
+    let bbox = largest.bounding_rect()?;
+    let centre = bbox.center();
+    if largest.intersects(&Point::from(centre)) {
+        return Some((centre.x, centre.y));
+    }
+    // A line just off the centre, so it passes through no vertex of a grid-rounded boundary.
+    let y = centre.y + bbox.height() * 1e-7;
+    let mut xs: Vec<f64> = std::iter::once(largest.exterior())
+        .chain(largest.interiors())
+        .flat_map(|ring| ring.lines())
+        .filter(|l| (l.start.y > y) != (l.end.y > y))
+        .map(|l| l.start.x + (y - l.start.y) * (l.end.x - l.start.x) / (l.end.y - l.start.y))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    let (a, b) = xs.chunks_exact(2).map(|c| (c[0], c[1])).max_by(|p, q| (p.1 - p.0).total_cmp(&(q.1 - q.0)))?;
+    Some(((a + b) / 2.0, y))
+}
+
 impl Boundaries {
     /// Reads a GeoJSON FeatureCollection whose features carry `properties.code`; returns them in the
     /// order of `codes`. Every code must have a feature.

@@ -221,10 +221,13 @@ fn strings(p: &ArrayRef) -> Option<Vec<Option<String>>> {
 
 /// Writes a batch as a Parquet file (zstd level 3, deterministic bytes for the same batch).
 pub fn write_parquet(batch: &RecordBatch) -> Result<Vec<u8>> {
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid level")))
-        .set_created_by("equimap".into())
-        .build();
+    write_parquet_as(batch, Compression::ZSTD(ZstdLevel::try_new(3).expect("valid level")))
+}
+
+/// `batch` as Parquet bytes compressed with `compression` (the table download uses none: it is
+/// small, and the on-demand module that writes it in the page carries no codec).
+pub fn write_parquet_as(batch: &RecordBatch, compression: Compression) -> Result<Vec<u8>> {
+    let props = WriterProperties::builder().set_compression(compression).set_created_by("equimap".into()).build();
     let mut out = Vec::new();
     let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))?;
     w.write(batch)?;
