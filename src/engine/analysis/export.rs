@@ -181,7 +181,7 @@ const FLOAT_COLUMNS: &[FloatColumn] = &[
     ("access_2sfca", |x| x.access_2sfca),
 ];
 
-/// The equity table as Parquet: `code`, `name`, the float columns of [`FLOAT_COLUMNS`],
+/// The equity table as Parquet: `code`, `name`, the float columns (supply to `access_2sfca`),
 /// `need_quintile`, `small_denominator`, `unreliable_denominator` and `significance`.
 pub fn areas_parquet(a: &Analysis) -> Result<Vec<u8>> {
     let r = &a.areas;
