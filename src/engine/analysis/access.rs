@@ -70,6 +70,24 @@ fn sites(table: &Table, method: &Method, matched: &[(u32, u32)], choices: &Choic
     Ok(out)
 }
 
+/// The sites with programs at the same point merged into one carrying their summed supply (the
+/// 2SFCA is the same: a merged site's ratio is the sum of its parts'), so each distance is computed
+/// once per place rather than once per row.
+fn merge_shared_points(sites: Vec<Site>) -> Vec<Site> {
+    let mut at: crate::engine::fast_hash::FastMap<(u64, u64), usize> = Default::default();
+    let mut out: Vec<Site> = Vec::new();
+    for s in sites {
+        match at.entry((s.lat.to_bits(), s.lon.to_bits())) {
+            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].supply += s.supply,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
 /// The access figures for the counted rows `matched`, or `None` when none has a point.
 pub fn access(
     areas: &Areas,
@@ -89,7 +107,7 @@ pub fn access(
         return Ok(None);
     }
     let distance_rows = sites.len();
-    let sites = Sites::new(sites);
+    let sites = Sites::new(merge_shared_points(sites));
     let catchment_km = catchment_km(areas, view);
     let people: Vec<f64> = choices.p_values.iter().map(|p| p.unwrap_or(0.0)).collect();
     let nearest_km = areas.access_points.iter().map(|at| at.and_then(|at| sites.nearest_km(at))).collect();
