@@ -15,7 +15,6 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::ingest::ingested::{IngestReport, Ingested};
 use crate::engine::peer_bench::{peer_bench, BenchRow};
 use crate::engine::placement::detect;
-use crate::engine::placement::matching::Method;
 use crate::engine::region::{Areas, ExtraIndicators};
 use crate::engine::table::{find_name, Column};
 use crate::engine::view::View;
@@ -209,23 +208,8 @@ impl Session {
     /// Longitude and latitude of the first [`MAX_POINTS`] rows the last analysis placed by point.
     pub fn points(&self) -> Vec<(f64, f64)> {
         let (Some(a), Some(f)) = (&self.last, &self.file) else { return vec![] };
-        let point: Box<dyn Fn(usize) -> Option<(f64, f64)>> = match &a.resolved.method {
-            Method::Points { lat, lon } => {
-                let (Ok(la), Ok(lo)) = (f.table.column(lat), f.table.column(lon)) else { return vec![] };
-                Box::new(move |i| Some((lo.number(i)?, la.number(i)?)))
-            }
-            Method::Location { column } => {
-                let Ok(c) = f.table.column(column) else { return vec![] };
-                Box::new(move |i| crate::engine::placement::coordinates::parse_point_text(&c.text(i)?).map(|(lat, lon)| (lon, lat)))
-            }
-            Method::Projected { x, y, crs } => {
-                let (Ok(xc), Ok(yc)) = (f.table.column(x), f.table.column(y)) else { return vec![] };
-                let Some(conv) = crate::engine::placement::projected::Converter::new(*crs) else { return vec![] };
-                Box::new(move |i| conv.to_lat_lon(xc.number(i)?, yc.number(i)?).map(|(lat, lon)| (lon, lat)))
-            }
-            Method::Column(_) | Method::Postcode { .. } => return vec![],
-        };
-        a.matched_rows.iter().filter_map(|&(i, _)| point(i as usize)).take(MAX_POINTS).collect()
+        let Ok(Some(point)) = crate::engine::placement::matching::point_reader(&f.table, &a.resolved.method) else { return vec![] };
+        a.matched_rows.iter().filter_map(|&(i, _)| point(i as usize).map(|(lat, lon)| (lon, lat))).take(MAX_POINTS).collect()
     }
 
     /// The matched rows of the last analysis as CSV (line, area code and name, every column).

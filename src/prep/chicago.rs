@@ -56,10 +56,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let gj_path = dir.join("boundaries/community_areas.geojson");
     let shapes_by = geojson_shapes(&gj_path, "area_numbe")?;
     let upper_names = geojson_names(&gj_path)?;
-    let shapes: Vec<_> = codes
-        .iter()
-        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&gj_path, format!("no boundary for area {c}"))))
-        .collect::<Result<_>>()?;
+    let shapes = super::shapes_in_order(&shapes_by, &codes, &gj_path, "area ")?;
     let level_dir = out.join("community_area");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 8.0)?;
     let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();

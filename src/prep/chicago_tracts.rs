@@ -135,10 +135,7 @@ pub fn build(dir: &Path, out: &Path, ca_codes: &[String], ca_names: &[String]) -
         }
     }
     let shapes_by = geojson_shapes(&gj_path, "geoid10")?;
-    let shapes: Vec<_> = codes
-        .iter()
-        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&gj_path, format!("no boundary for tract {c}"))))
-        .collect::<Result<_>>()?;
+    let shapes = super::shapes_in_order(&shapes_by, &codes, &gj_path, "tract ")?;
     let level_dir = out.join("tract");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 6.0)?;
     let ca_name = |code: &str| ca_codes.iter().position(|c| c == code).map(|i| ca_names[i].clone()).unwrap_or_default();

@@ -162,6 +162,12 @@ pub(crate) fn write_boundaries(path: &Path, codes: &[String], names: &[String], 
     Ok(bbox)
 }
 
+/// The shapes of `codes`, in their order, from `shapes_by` (read from `path`); fails naming the
+/// first code without one ("no boundary for {what}{code}").
+pub(crate) fn shapes_in_order(shapes_by: &BTreeMap<String, Shape>, codes: &[String], path: &Path, what: &str) -> Result<Vec<Shape>> {
+    codes.iter().map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(path, format!("no boundary for {what}{c}")))).collect()
+}
+
 /// Reads GeoJSON polygons (lon/lat) as grid shapes, keyed by the property `key`.
 pub(crate) fn geojson_shapes(path: &Path, key: &str) -> Result<BTreeMap<String, Shape>> {
     let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;

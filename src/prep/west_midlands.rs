@@ -98,10 +98,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     // Boundaries from the ONS TopoJSON (object `ltla`).
     let topo_path = dir.join("boundaries/uk_lad_topo.json");
     let shapes_by = topojson_shapes(&topo_path, "ltla")?;
-    let shapes: Vec<Shape> = codes
-        .iter()
-        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&topo_path, format!("no boundary for {c}"))))
-        .collect::<Result<_>>()?;
+    let shapes = super::shapes_in_order(&shapes_by, &codes, &topo_path, "")?;
     let level_dir = out.join("lad");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 20.0)?;
     let how = "household-weighted mean of the interior points of the district's 2021 MSOAs (ONS full-resolution boundaries; Census 2021 TS011 households)";
@@ -303,10 +300,7 @@ fn build_msoa(
         let p = dir.join(format!("boundaries/msoa21-by-lad/{l}.geojson"));
         shapes_by.extend(super::geojson_shapes(&p, "MSOA21CD")?);
     }
-    let shapes: Vec<Shape> = codes
-        .iter()
-        .map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(&dir.join("boundaries/msoa21-by-lad"), format!("no boundary for {c}"))))
-        .collect::<Result<_>>()?;
+    let shapes = super::shapes_in_order(&shapes_by, &codes, &dir.join("boundaries/msoa21-by-lad"), "")?;
     let level_dir = out.join("msoa");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 80.0)?;
     write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("lad_name".into(), lad_name), ("wmca_group".into(), group)], &cols)?;

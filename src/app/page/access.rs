@@ -4,12 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::Ctx;
-use super::table::distance_unit;
-use crate::engine::analysis::FORMULAS;
-
-fn formula(id: &str) -> &'static str {
-    FORMULAS.iter().find(|f| f.0 == id).map(|f| f.1).unwrap_or("")
-}
+use super::table::{distance_unit, formula};
 
 /// The access panel, under the summary cards.
 #[component]

@@ -68,7 +68,8 @@ pub fn distance_unit(ctx: Ctx) -> (&'static str, f64) {
     }
 }
 
-fn formula(id: &str) -> &'static str {
+/// The formula shown for measure `id` (from [`FORMULAS`]).
+pub fn formula(id: &str) -> &'static str {
     FORMULAS.iter().find(|f| f.0 == id).map(|f| f.1).unwrap_or("")
 }
 

@@ -13,7 +13,7 @@
 //! Straight-line distance, not travel time: a river, a motorway or a missing bus route is not seen.
 
 use crate::engine::error::Result;
-use crate::engine::placement::matching::{row_points, Method};
+use crate::engine::placement::matching::{point_reader, Method};
 use crate::engine::region::Areas;
 use crate::engine::table::Table;
 use crate::engine::view::{Supply, View};
@@ -48,16 +48,15 @@ pub fn catchment_km(areas: &Areas, view: &View) -> f64 {
 /// The program sites of the counted rows `matched` (table row, area) that have a point: each row
 /// its supply value, or for distinct programs 1 per id at its first row's point.
 fn sites(table: &Table, method: &Method, matched: &[(u32, u32)], choices: &Choices, supply: &SupplyColumns) -> Result<Vec<Site>> {
-    let rows: Vec<usize> = matched.iter().map(|&(i, _)| i as usize).collect();
-    let points = row_points(table, method, &rows)?;
+    let Some(point) = point_reader(table, method)? else { return Ok(Vec::new()) };
     let ids = match (&choices.supply, &choices.id_column) {
         (Supply::Programs, Some(c)) => Some(table.column(c)?),
         _ => None,
     };
     let mut seen: crate::engine::fast_hash::FastSet<String> = Default::default();
-    let mut out = Vec::with_capacity(rows.len());
-    for (&i, point) in rows.iter().zip(points) {
-        let Some((lat, lon)) = point else { continue };
+    let mut out = Vec::with_capacity(matched.len());
+    for i in matched.iter().map(|&(i, _)| i as usize) {
+        let Some((lat, lon)) = point(i) else { continue };
         let value = match &ids {
             Some(c) => match c.text(i) {
                 Some(id) => f64::from(u8::from(seen.insert(id.into_owned()))),
@@ -99,9 +98,6 @@ pub fn access(
     supply: &SupplyColumns,
 ) -> Result<Option<Access>> {
     // Rows placed by name, code or postcode carry no point: nothing to measure.
-    if !method.by_coordinates() {
-        return Ok(None);
-    }
     let sites = sites(table, method, matched, choices, supply)?;
     if sites.is_empty() {
         return Ok(None);

@@ -293,25 +293,30 @@ pub fn place_rows_at(
     }
 }
 
-/// The point (lat, lon) of each of `rows` by `method`, when it places rows by coordinates (a
-/// row placed by name, code or postcode has none): the distance measures' program points.
-pub fn row_points(table: &Table, method: &Method, rows: &[usize]) -> Result<Vec<Option<(f64, f64)>>> {
-    Ok(match method {
-        Method::Column(_) | Method::Postcode { .. } => vec![None; rows.len()],
+/// A row's point (lat, lon) as `method` reads it, when it places rows by coordinates; `None` for
+/// a method that carries no point (a name, code or postcode). The distance measures' program
+/// points and the map's dots.
+pub type PointOf<'a> = Box<dyn Fn(usize) -> Option<(f64, f64)> + 'a>;
+
+/// How to read each row's point by `method` in `table` (see [`PointOf`]); `None` when `method`
+/// places rows by name, code or postcode.
+pub fn point_reader<'a>(table: &'a Table, method: &Method) -> Result<Option<PointOf<'a>>> {
+    Ok(Some(match method {
+        Method::Column(_) | Method::Postcode { .. } => return Ok(None),
         Method::Points { lat, lon } => {
             let (la, lo) = (table.column(lat)?, table.column(lon)?);
-            rows.iter().map(|&i| Some((la.number(i)?, lo.number(i)?))).collect()
+            Box::new(move |i| Some((la.number(i)?, lo.number(i)?)))
         }
         Method::Location { column } => {
             let c = table.column(column)?;
-            rows.iter().map(|&i| crate::engine::placement::coordinates::parse_point_text(&c.text(i)?)).collect()
+            Box::new(move |i| crate::engine::placement::coordinates::parse_point_text(&c.text(i)?))
         }
         Method::Projected { x, y, crs } => {
             let (xc, yc) = (table.column(x)?, table.column(y)?);
-            let Some(converter) = crate::engine::placement::projected::Converter::new(*crs) else { return Ok(vec![None; rows.len()]) };
-            rows.iter().map(|&i| converter.to_lat_lon(xc.number(i)?, yc.number(i)?)).collect()
+            let Some(converter) = crate::engine::placement::projected::Converter::new(*crs) else { return Ok(None) };
+            Box::new(move |i| converter.to_lat_lon(xc.number(i)?, yc.number(i)?))
         }
-    })
+    }))
 }
 
 /// Row `i`'s point from projected coordinates.
