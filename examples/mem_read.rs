@@ -101,7 +101,7 @@ fn main() {
     s.set_areas(areas);
     s.load(ing);
     // The benchmark preset's view (its analysis is the harness's workload).
-    let view = equimap::engine::View::from_query(equimap::engine::peer_bench::PRESET_QUERY).0;
+    let view = equimap::engine::View::from_query(equimap::prep::chicago::PEER_BENCH_QUERY).0;
     let a = s.analyze(&view).unwrap();
     let b = s.peer_bench().unwrap();
     println!("analysed: now {:.1} MiB, peak {:.1} MiB", mib(NOW.load(Relaxed) - base), mib(PEAK.load(Relaxed) - base));

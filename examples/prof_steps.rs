@@ -22,7 +22,7 @@ fn main() {
     s.set_areas(areas);
     s.load(ing);
     // The benchmark preset's view (its analysis is the harness's workload).
-    let view = equimap::engine::View::from_query(equimap::engine::peer_bench::PRESET_QUERY).0;
+    let view = equimap::engine::View::from_query(equimap::prep::chicago::PEER_BENCH_QUERY).0;
     eprintln!("load {:.0} ms", ms(&mut t));
     let a = s.analyze(&view).unwrap();
     eprintln!("place + analyze {:.0} ms", ms(&mut t));

@@ -14,6 +14,12 @@ const USAGE: &str = "equimap — do programs reach the places that need them mos
 USAGE:
   equimap prep --region chicago|west-midlands [--from ../shared/data] [--out static/data]
   equimap analyze --region REGION --programs FILE [options]
+  equimap region check DIR    check a region folder (manifest.json …) or a site's data folder
+                              (catalog.json and every region) against docs/region-format.md;
+                              lists every problem; exit status 1 when one is an error
+  equimap region catalog DIR  write DIR/catalog.json from the manifests of DIR's regions
+  equimap region build SPEC [--from ../shared/data] [--out static/data]
+                              build a region folder from a spec (docs/region-format.md)
 
 ANALYZE OPTIONS:
   --level LEVEL               area level (default: the region's default)
@@ -55,6 +61,7 @@ pub fn run(args: Vec<String>) -> i32 {
     let result = match cmd.as_str() {
         "prep" => prep(rest),
         "analyze" => analyze_cmd(rest),
+        "region" => region_cmd(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return 0;
@@ -121,6 +128,47 @@ fn prep(args: &[String]) -> Result<(), Failure> {
         println!("wrote {} ({size} bytes)", f.display());
     }
     Ok(())
+}
+
+fn region_cmd(args: &[String]) -> Result<(), Failure> {
+    match args {
+        [sub, dir] if sub == "check" => {
+            let dir = PathBuf::from(dir);
+            let read = |p: &str| std::fs::read(dir.join(p)).ok();
+            let report = if dir.join("catalog.json").exists() {
+                crate::engine::region::check::check_site(&read)
+            } else {
+                crate::engine::region::check::check_region(&read)
+            };
+            print!("{}", report.to_text());
+            if report.passed() {
+                Ok(())
+            } else {
+                Err(Failure::Failed(format!("{} does not meet the region format (docs/region-format.md)", dir.display())))
+            }
+        }
+        [sub, dir] if sub == "catalog" => {
+            let path = crate::prep::write_catalog(Path::new(dir)).map_err(failed)?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
+        [sub, spec, rest @ ..] if sub == "build" => {
+            let (mut from, mut out) = (PathBuf::from("../shared/data"), PathBuf::from("static/data"));
+            for (k, v) in parse_opts(rest, &[])? {
+                match k.as_str() {
+                    "from" => from = v.into(),
+                    "out" => out = v.into(),
+                    _ => return Err(Failure::Usage(format!("region build has no option --{k}"))),
+                }
+            }
+            for f in crate::prep::build::build(Path::new(spec), &from, &out).map_err(failed)? {
+                let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+                println!("wrote {} ({size} bytes)", f.display());
+            }
+            Ok(())
+        }
+        _ => Err(Failure::Usage("region takes: check DIR | catalog DIR | build SPEC".into())),
+    }
 }
 
 /// The region data directory: `--data`, else `static/data` here, else the crate's own.

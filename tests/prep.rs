@@ -10,41 +10,46 @@ use std::collections::HashMap;
 use equimap::engine::geo::geometry::PointFate;
 use equimap::engine::placement::names::normalize;
 
+/// Every file prep writes under `dir` (the regions' folders and the catalog), by relative path;
+/// the sample exports (copied byte for byte) left out.
 fn read_dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for region in ["chicago", "west-midlands"] {
-        for rel in [
-            "manifest.json",
-            "community_area/areas.parquet",
-            "community_area/boundaries.geojson",
-            "lad/areas.parquet",
-            "lad/boundaries.geojson",
-            "msoa/areas.parquet",
-            "msoa/boundaries.geojson",
-            "postcodes.parquet",
-        ] {
-            let p = dir.join(region).join(rel);
-            if p.exists() {
-                out.push((format!("{region}/{rel}"), std::fs::read(p).unwrap()));
+    fn walk(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for p in entries {
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            if p.is_dir() {
+                if !rel.ends_with("samples") {
+                    walk(base, &p, out);
+                }
+            } else if !rel.ends_with(".md") {
+                out.push((rel, std::fs::read(&p).unwrap()));
             }
         }
     }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
     out
 }
+
+/// The regions prep builds (two by their Rust modules, England from `regions/england.toml`).
+const REGIONS: [&str; 3] = ["chicago", "west-midlands", "england"];
 
 #[test]
 fn committed_outputs_are_fresh_and_reproducible() {
     let tmp = std::env::temp_dir().join(format!("equimap-prep-{}", std::process::id()));
     for run in 0..2 {
         let out = tmp.join(format!("run{run}"));
-        for region in ["chicago", "west-midlands"] {
+        for region in REGIONS {
             equimap::prep::run(region, &common::shared(), &out).unwrap();
         }
     }
     let (a, b) = (read_dir_files(&tmp.join("run0")), read_dir_files(&tmp.join("run1")));
-    assert_eq!(a.len(), 9);
+    let names: Vec<&str> = a.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(a.len(), 15, "{names:?}");
     assert_eq!(a, b, "two prep runs differ");
     let committed = read_dir_files(&common::data());
+    assert_eq!(names, committed.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), "static/data has other files than prep writes");
     for ((name, fresh), (_, old)) in a.iter().zip(&committed) {
         assert!(fresh == old, "static/data/{name} is stale: run `./x prep` and commit");
     }

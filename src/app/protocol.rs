@@ -20,6 +20,8 @@ pub enum Request {
     SetAreas {
         /// The region's `manifest.json` text.
         manifest: String,
+        /// The region's folder, relative to the page, with a trailing `/`.
+        folder: String,
         /// Level id.
         level: String,
         /// Indicators joined to the level from files, in order (see [`Response::Indicators`]).

@@ -16,12 +16,8 @@ use crate::engine::ingest::typing::values::days_from_civil;
 use crate::engine::region::Areas;
 use crate::engine::table::Table;
 
-/// The preset view (`index.html?preset=peer-bench`) whose analysis is the workload's: the same
-/// filters, areas by `community_name`, distinct programs counted.
-pub const PRESET_QUERY: &str =
-    "v=1&r=chicago&preset=peer-bench&ac=community_name&w=meeting_type~face_to_face&since=start_date~2021-05-01&sup=programs";
-
-/// The preset's id: a view with it also runs the workload.
+/// The id of the preset view whose analysis is the workload's (`index.html?preset=peer-bench`,
+/// listed in the Chicago manifest): a view with it also runs the workload.
 pub const PRESET_ID: &str = "peer-bench";
 
 /// One output row of the workload.

@@ -8,7 +8,7 @@ use super::{
     geojson_shapes, indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result,
 };
 use crate::engine::placement::names::normalize;
-use crate::engine::region::{DefaultView, Manifest};
+use crate::engine::region::{DefaultView, Manifest, Preset, Sample};
 
 const CMAP: &str = "CMAP Community Data Snapshots (ACS 5-year)";
 const CMAP_VINTAGE: &str = "2016-2020";
@@ -82,11 +82,45 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         default_level: "community_area".into(),
         levels: vec![level, tract_level],
         distance_unit: Some("mi".into()),
+        currency: Some("$".into()),
+        samples: vec![Sample {
+            file: "mcmf_programs_2024.csv".into(),
+            path: "samples/mcmf_programs_2024.csv".into(),
+            source: "My CHI. My Future. program catalog 2024: City of Chicago / CitiesLearn public catalog, City of Chicago open-data terms".into(),
+        }],
+        presets: presets(),
     };
     write_manifest(&out.join("manifest.json"), &manifest)?;
     let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
     files.extend(tract_files);
     Ok(files)
+}
+
+/// The benchmark harness's workload (shared/bench) as a preset view: the same filters, areas by
+/// `community_name`, distinct programs counted (see [`crate::engine::peer_bench`]).
+pub const PEER_BENCH_QUERY: &str =
+    "v=1&r=chicago&preset=peer-bench&ac=community_name&w=meeting_type~face_to_face&since=start_date~2021-05-01&sup=programs";
+
+/// Chicago's preset views.
+fn presets() -> Vec<Preset> {
+    let p = |id: &str, title: &str, query: &str| Preset { id: id.into(), title: title.into(), query: query.into() };
+    vec![
+        p(
+            "chicago-youth",
+            "Youth programs per 1,000 youth vs median income, Chicago (My CHI. My Future. 2024)",
+            "v=1&r=chicago&preset=chicago-youth&file=mcmf_programs_2024.csv&s=1&w=meeting_type~face_to_face&map=rate",
+        ),
+        p(
+            "chicago-hardship",
+            "Free in-person programs vs the hardship index, Chicago",
+            "v=1&r=chicago&preset=chicago-hardship&file=mcmf_programs_2024.csv&s=1&w=meeting_type~face_to_face&price=program_price~free&need=hardship_index&map=bivariate",
+        ),
+        p(
+            crate::engine::peer_bench::PRESET_ID,
+            "Benchmark workload (shared/bench): in-person programs since May 2021 per 1,000 youth",
+            PEER_BENCH_QUERY,
+        ),
+    ]
 }
 
 /// Chicago's 2010 census tracts as finer areas of the community areas: shape, community area

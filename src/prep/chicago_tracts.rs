@@ -6,6 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The column of the tracts' `areas.parquet` holding each tract's community area number.
+const PARENT_COLUMN: &str = "community_area_code";
+
 use super::{geojson_shapes, indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, IndicatorColumn, Result};
 use crate::engine::region::{DefaultView, Level};
 
@@ -80,7 +83,7 @@ fn oeps_economics(path: &Path, keep: &BTreeMap<&str, usize>) -> Result<BTreeMap<
 }
 
 /// Builds `chicago/tract/{areas.parquet,boundaries.geojson}` and the level's manifest entry; the
-/// community areas (`ca_codes`, `ca_names`) are the tracts' groups.
+/// community areas (`ca_codes`, `ca_names`) are the tracts' groups and parents.
 pub fn build(dir: &Path, out: &Path, ca_codes: &[String], ca_names: &[String]) -> Result<(Level, Vec<PathBuf>)> {
     let gj_path = dir.join("tracts/tracts_2010.geojson");
     let tracts = tracts(&gj_path)?;
@@ -143,11 +146,14 @@ pub fn build(dir: &Path, out: &Path, ca_codes: &[String], ca_names: &[String]) -
     // "8424", "Tract 8424" and the 6-digit tract code "842400" name the tract too: in the areas
     // table (fetched with the level), not the manifest (fetched on every visit).
     let aliases: Vec<String> = tracts.iter().map(|t| format!("{}|Tract {}|{}", t.short, t.short, &t.code[5..])).collect();
-    let text_cols = [("community_area".into(), group), (crate::engine::region::ALIASES_COLUMN.into(), aliases)];
+    let parent: Vec<String> = tracts.iter().map(|t| t.community_area.clone()).collect();
+    let text_cols =
+        [("community_area".into(), group), (PARENT_COLUMN.into(), parent), (crate::engine::region::ALIASES_COLUMN.into(), aliases)];
     write_areas(&level_dir.join("areas.parquet"), &codes, &names, &text_cols, &cols)?;
 
     let mut level = level_entry("tract", "Census tracts (2010)", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
     level.groups = vec!["community_area".into()];
+    level.parent = Some(crate::engine::region::Parent { level: "community_area".into(), column: PARENT_COLUMN.into() });
     level.catchment_km = Some(1.609_344);
     let without: Vec<&str> = codes.iter().filter(|c| !econ.contains_key(c.as_str())).map(String::as_str).collect();
     if !without.is_empty() {

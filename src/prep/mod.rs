@@ -3,10 +3,13 @@
 //! inputs always give byte-identical outputs.
 
 pub mod access_points;
+pub mod build;
 pub mod chicago;
 pub mod chicago_tracts;
 pub mod postcodes;
+pub mod shapes;
 pub mod simplify;
+pub mod spec;
 pub mod west_midlands;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +23,8 @@ use crate::engine::ingest::parquet;
 use crate::engine::ingest::read_whole::read_csv;
 use crate::engine::region::{Indicator, Level, Manifest};
 use crate::engine::Ingested;
-use simplify::{simplify, to_grid, Shape};
+pub(crate) use shapes::geojson_shapes;
+use simplify::{simplify, Shape};
 
 /// Grid of the rounded coordinates: 1e-5 degree (about 1 m).
 pub const GRID: f64 = 1e5;
@@ -59,13 +63,57 @@ pub(crate) fn read_raw_csv(path: &Path) -> Result<Ingested> {
     read_csv(&path.display().to_string(), &bytes).map_err(|e| input_err(path, e))
 }
 
-/// Builds the region `region` from raw files under `from` into `out/<region>/`. Returns the files written.
+/// Builds the region `region` from raw files under `from` into `out/<region>/`, then writes
+/// `out/catalog.json` again. Returns the files written.
 pub fn run(region: &str, from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
-    match region {
+    let mut files = match region {
         "chicago" => chicago::build(from, &out.join("chicago")),
         "west-midlands" => west_midlands::build(from, &out.join("west-midlands")),
-        other => Err(PrepError::Input { path: "--region".into(), reason: format!("unknown region \"{other}\" (chicago, west-midlands)") }),
+        // Every other region is built from its spec in `regions/`.
+        other => {
+            let spec = spec_path(other).ok_or_else(|| PrepError::Input {
+                path: "--region".into(),
+                reason: format!("unknown region \"{other}\" (chicago, west-midlands, or a spec regions/{other}.toml)"),
+            })?;
+            return build::build(&spec, from, out);
+        }
+    }?;
+    files.push(write_catalog(out)?);
+    Ok(files)
+}
+
+/// The spec of region `id` in the repository's `regions/` folder (here, else the crate's own).
+fn spec_path(id: &str) -> Option<PathBuf> {
+    let name = format!("regions/{id}.toml");
+    [PathBuf::from(&name), Path::new(env!("CARGO_MANIFEST_DIR")).join(&name)].into_iter().find(|p| p.exists())
+}
+
+/// The region opened first when `catalog.json` is written from the folders.
+const DEFAULT_REGION: &str = "chicago";
+
+/// Writes `dir/catalog.json` from the manifests of `dir`'s region folders (in name order).
+pub fn write_catalog(dir: &Path) -> Result<PathBuf> {
+    let mut entries = std::fs::read_dir(dir).map_err(|e| input_err(dir, e))?.filter_map(|e| e.ok()).collect::<Vec<_>>();
+    entries.sort_by_key(|e| e.file_name());
+    let mut manifests = Vec::new();
+    for e in entries {
+        let path = e.path().join("manifest.json");
+        if !path.exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| input_err(&path, e))?;
+        let m = Manifest::from_json(&text).map_err(|e| input_err(&path, e))?;
+        manifests.push((format!("{}/manifest.json", e.file_name().to_string_lossy()), m));
     }
+    if manifests.is_empty() {
+        return Err(input_err(dir, "no region folders (DIR/REGION/manifest.json) to list"));
+    }
+    let catalog = crate::engine::region::Catalog::from_manifests(&manifests, DEFAULT_REGION);
+    let mut s = serde_json::to_string_pretty(&catalog).expect("catalog serialises");
+    s.push('\n');
+    let path = dir.join("catalog.json");
+    write(&path, s.as_bytes())?;
+    Ok(path)
 }
 
 /// One indicator column ready to write: catalogue entry and values in area order.
@@ -168,37 +216,6 @@ pub(crate) fn shapes_in_order(shapes_by: &BTreeMap<String, Shape>, codes: &[Stri
     codes.iter().map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(path, format!("no boundary for {what}{c}")))).collect()
 }
 
-/// Reads GeoJSON polygons (lon/lat) as grid shapes, keyed by the property `key`.
-pub(crate) fn geojson_shapes(path: &Path, key: &str) -> Result<BTreeMap<String, Shape>> {
-    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
-    let feats = v["features"].as_array().ok_or_else(|| input_err(path, "no features"))?;
-    let mut out = BTreeMap::new();
-    for f in feats {
-        let code = match &f["properties"][key] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => return Err(input_err(path, format!("a feature has no property {key}"))),
-        };
-        let mp = crate::engine::geo::geometry::parse_geometry(&f["geometry"]).map_err(|e| input_err(path, e))?;
-        let shape: Shape =
-            mp.0.iter()
-                .map(|p| {
-                    std::iter::once(p.exterior())
-                        .chain(p.interiors())
-                        .map(|r| {
-                            let mut ring: Vec<(i64, i64)> = r.coords().map(|c| (to_grid(c.x, GRID), to_grid(c.y, GRID))).collect();
-                            ring.dedup();
-                            ring
-                        })
-                        .collect()
-                })
-                .collect();
-        out.insert(code, shape);
-    }
-    Ok(out)
-}
-
 /// Shorthand for a catalogue entry.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn indicator(
@@ -245,6 +262,7 @@ pub(crate) fn level_entry(id: &str, label: &str, codes: usize, bbox: [f64; 4], i
         missing: vec![],
         access_point: None,
         catchment_km: None,
+        parent: None,
         default_view: crate::engine::region::DefaultView { denominator: String::new(), need: String::new(), map: String::new() },
     }
 }

@@ -6,12 +6,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook, Data, DataType as _, Reader, Xlsx};
 
-use super::simplify::{to_grid, Shape};
-use super::{
-    indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result, GRID,
-};
+use super::{indicator, input_err, level_entry, read_raw_csv, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result};
 use crate::engine::placement::names::normalize;
-use crate::engine::region::{DefaultView, Manifest};
+use crate::engine::region::{DefaultView, Manifest, Preset, Sample};
 
 /// The region's ONS code.
 pub const REGION_CODE: &str = "E12000005";
@@ -97,7 +94,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
 
     // Boundaries from the ONS TopoJSON (object `ltla`).
     let topo_path = dir.join("boundaries/uk_lad_topo.json");
-    let shapes_by = topojson_shapes(&topo_path, "ltla")?;
+    let shapes_by = super::shapes::topojson_shapes(&topo_path, "ltla", "areacd")?;
     let shapes = super::shapes_in_order(&shapes_by, &codes, &topo_path, "")?;
     let level_dir = out.join("lad");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 20.0)?;
@@ -144,6 +141,17 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         levels: vec![level, msoa_level],
         postcodes: Some(postcodes),
         distance_unit: None,
+        currency: Some("£".into()),
+        samples: vec![Sample {
+            file: "arts-council-investment-programme.csv".into(),
+            path: "samples/arts-council-investment-programme.csv".into(),
+            source: "Arts Council England 2023-26 Investment Programme: Arts Council England open data, OGL v3".into(),
+        }],
+        presets: vec![Preset {
+            id: "wm-arts".into(),
+            title: "Arts Council funding per head vs deprivation, West Midlands".into(),
+            query: "v=1&r=west-midlands&preset=wm-arts&file=arts-council-investment-programme.csv&s=1&ac=Local+authority&w=ONS+region~West+Midlands&sup=sum%3A2023-26+Annual+Funding+%28Offered+4+Nov+2022%29&map=rate&grp=wmca_group".into(),
+        }],
     };
     write_manifest(&out.join("manifest.json"), &manifest)?;
     let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
@@ -214,6 +222,9 @@ fn build_postcodes(dir: &Path, out: &Path, lad_codes: &[String]) -> Result<crate
         source: "ONS National Statistics Postcode Lookup (May 2025) via Open Innovations, OGL v3; areas by point in polygon on ONS MSOA 2021 boundaries (full resolution). Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail copyright and database right".into(),
     })
 }
+
+/// The column of the MSOAs' `areas.parquet` holding each MSOA's district code.
+const MSOA_PARENT_COLUMN: &str = "lad_code";
 
 const TS011: &str = "ONS Census 2021 TS011, households by deprivation dimensions (Nomis)";
 const IMD_MSOA: &str = "MHCLG English Indices of Deprivation 2019, population-weighted average over MSOA 2011 (IMD R package)";
@@ -303,10 +314,13 @@ fn build_msoa(
     let shapes = super::shapes_in_order(&shapes_by, &codes, &dir.join("boundaries/msoa21-by-lad"), "")?;
     let level_dir = out.join("msoa");
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &codes, &names, &shapes, 80.0)?;
-    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &[("lad_name".into(), lad_name), ("wmca_group".into(), group)], &cols)?;
+    let lad_code: Vec<String> = rows.iter().map(|r| r.3.clone()).collect();
+    let text_cols = [("lad_name".into(), lad_name), ("wmca_group".into(), group), (MSOA_PARENT_COLUMN.into(), lad_code)];
+    write_areas(&level_dir.join("areas.parquet"), &codes, &names, &text_cols, &cols)?;
     let mut level =
         level_entry("msoa", "Middle layer super output areas (2021)", codes.len(), bbox, cols.iter().map(|c| c.meta.clone()).collect());
     level.groups = vec!["lad_name".into(), "wmca_group".into()];
+    level.parent = Some(crate::engine::region::Parent { level: "lad".into(), column: MSOA_PARENT_COLUMN.into() });
     level.catchment_km = Some(5.0);
     // Official names ("Birmingham 001") are aliases; friendly names used more than once are ambiguous.
     let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -471,61 +485,4 @@ fn census_population(path: &Path) -> Result<BTreeMap<String, f64>> {
         return Err(input_err(path, "no \"Area code\" header with a 2021 population column in sheet \"Population change\""));
     }
     Ok(out)
-}
-
-/// Decodes the polygons of TopoJSON object `object` (quantised, delta-encoded arcs) into grid
-/// shapes keyed by `properties.areacd`.
-fn topojson_shapes(path: &Path, object: &str) -> Result<BTreeMap<String, Shape>> {
-    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
-    let scale = &v["transform"]["scale"];
-    let translate = &v["transform"]["translate"];
-    let (sx, sy, tx, ty) = (
-        scale[0].as_f64().unwrap_or(1.0),
-        scale[1].as_f64().unwrap_or(1.0),
-        translate[0].as_f64().unwrap_or(0.0),
-        translate[1].as_f64().unwrap_or(0.0),
-    );
-    let arcs: Vec<Vec<(i64, i64)>> = v["arcs"]
-        .as_array()
-        .ok_or_else(|| input_err(path, "no arcs"))?
-        .iter()
-        .map(|arc| {
-            let (mut x, mut y) = (0i64, 0i64);
-            arc.as_array()
-                .map(|pts| {
-                    pts.iter()
-                        .map(|p| {
-                            x += p[0].as_i64().unwrap_or(0);
-                            y += p[1].as_i64().unwrap_or(0);
-                            (to_grid(x as f64 * sx + tx, GRID), to_grid(y as f64 * sy + ty, GRID))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-        .collect();
-    let ring = |idx: &serde_json::Value| -> Vec<(i64, i64)> {
-        let mut out: Vec<(i64, i64)> = Vec::new();
-        for a in idx.as_array().into_iter().flatten() {
-            let a = a.as_i64().unwrap_or(0);
-            let pts: Vec<(i64, i64)> = if a >= 0 { arcs[a as usize].clone() } else { arcs[(!a) as usize].iter().rev().copied().collect() };
-            let skip = usize::from(!out.is_empty());
-            out.extend(pts.into_iter().skip(skip));
-        }
-        out.dedup();
-        out
-    };
-    let mut shapes = BTreeMap::new();
-    for g in v["objects"][object]["geometries"].as_array().ok_or_else(|| input_err(path, format!("no object {object}")))? {
-        let Some(code) = g["properties"]["areacd"].as_str() else { continue };
-        let polys: Vec<&serde_json::Value> = match g["type"].as_str() {
-            Some("Polygon") => vec![&g["arcs"]],
-            Some("MultiPolygon") => g["arcs"].as_array().map(|a| a.iter().collect()).unwrap_or_default(),
-            _ => continue,
-        };
-        let shape: Shape = polys.into_iter().map(|p| p.as_array().into_iter().flatten().map(ring).collect()).collect();
-        shapes.insert(code.to_string(), shape);
-    }
-    Ok(shapes)
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::backend;
-use super::state::{Ctx, SAMPLES};
+use super::state::Ctx;
 use crate::app::browser;
 use crate::app::protocol::Response;
 use crate::engine::View;
@@ -58,18 +58,23 @@ pub(super) fn finish_reading(ctx: Ctx) {
 
 /// Loads a bundled sample export by file name.
 pub fn load_sample(ctx: Ctx, name: &str) {
-    let Some((file, path, region)) = SAMPLES.iter().find(|s| s.0 == name).copied() else { return };
+    let region = ctx.view.with_untracked(|v| v.region.clone());
+    let found = ctx.catalog.with_untracked(|c| {
+        let (r, s) = c.as_ref()?.sample(&region, name)?;
+        Some((s.file.clone(), format!("data/{}", s.path), r.id.clone()))
+    });
+    let Some((file, path, region)) = found else { return };
     if ctx.view.get_untracked().region != region {
         ctx.edit(|v| {
-            *v = View { region: region.into(), ..View::default() };
+            *v = View { region, ..View::default() };
         });
     }
     ctx.timing.t0.set_value(Some(browser::now()));
     ctx.busy.set(true);
     ctx.workbook.set(None);
     leptos::task::spawn_local(async move {
-        match browser::fetch_bytes(path).await {
-            Ok(bytes) => send_file(ctx, file.to_string(), js_sys::Uint8Array::from(bytes.as_slice()).into(), true),
+        match browser::fetch_bytes(&path).await {
+            Ok(bytes) => send_file(ctx, file, js_sys::Uint8Array::from(bytes.as_slice()).into(), true),
             Err(e) => {
                 ctx.busy.set(false);
                 ctx.status.set(e.to_string());

@@ -27,6 +27,8 @@ const HELPER_START_MS: u32 = 2000;
 pub struct AreaSource {
     /// The region's `manifest.json` text.
     pub manifest: String,
+    /// The region's folder, relative to the page, with a trailing `/` (its postcode table is there).
+    pub folder: String,
     /// Level id.
     pub level: String,
     /// `areas.parquet` bytes.
@@ -264,7 +266,8 @@ fn send_areas(src: &AreaSource) {
     data.push(&js_sys::Uint8Array::from(src.boundaries.as_slice()));
     let extras = src.extras.clone();
     let warm_up = !WARMED.replace(true);
-    send(&Request::SetAreas { manifest: src.manifest.clone(), level: src.level.clone(), extras, warm_up }, &data);
+    let (manifest, folder, level) = (src.manifest.clone(), src.folder.clone(), src.level.clone());
+    send(&Request::SetAreas { manifest, folder, level, extras, warm_up }, &data);
 }
 
 /// Gives the worker a level's areas (and remembers them for a restart).

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::actions::{finish_reading, load_sample, HELD_READ};
-use super::state::{self, Ctx, SAMPLES};
+use super::state::{self, Ctx};
 use super::{backend, rehearsal, table};
 use crate::app::browser;
 use crate::app::error::AppError;
@@ -37,11 +37,7 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
                 browser::set_state("ready");
                 // The second worker for large files starts once the page is ready.
                 backend::spawn_helper();
-                // A link to a bundled sample renders at once.
-                let (file, sample) = ctx.view.with_untracked(|v| (v.file.clone(), v.sample));
-                if sample && SAMPLES.iter().any(|s| s.0 == file) {
-                    load_sample(ctx, &file);
-                }
+                open_linked_sample(ctx);
             }
         }
         Response::Progress { name, read, total } => {
@@ -108,6 +104,19 @@ pub fn on_response(ctx: Ctx, resp: Response, data: JsValue) {
             d.insert(column, values);
         }),
         Response::Export { name } => browser::download(&name, "text/csv", &js_sys::Uint8Array::new(&data).to_vec()),
+    }
+}
+
+/// Opens the bundled sample a link names, once: when both the catalog and the engine are ready
+/// (called when either becomes so).
+pub fn open_linked_sample(ctx: Ctx) {
+    if !ctx.asks.ready.get_value() || ctx.catalog.with_untracked(Option::is_none) || ctx.asks.linked_sample.get_value() {
+        return;
+    }
+    ctx.asks.linked_sample.set_value(true);
+    let (file, sample) = ctx.view.with_untracked(|v| (v.file.clone(), v.sample));
+    if sample && ctx.is_sample(&file) {
+        load_sample(ctx, &file);
     }
 }
 

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::actions::{cancel, load_sample};
 use super::markup::{escape_html, options_html};
-use super::state::{Ctx, PRESETS, REGIONS, SAMPLES};
+use super::state::Ctx;
 use crate::app::error::AppError;
 use crate::engine::ingest::typing::infer::ColumnKind;
 use crate::engine::view::{Filter, Supply, View};
@@ -36,7 +36,8 @@ pub fn select_box(
 #[component]
 pub fn RegionPicker() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let regions = Signal::derive(|| REGIONS.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    let regions =
+        Signal::derive(move || ctx.catalog.with(|c| c.iter().flat_map(|c| &c.regions).map(|r| (r.id.clone(), r.name.clone())).collect()));
     let levels = Signal::derive(move || {
         ctx.manifest
             .get()
@@ -90,7 +91,7 @@ pub fn DropZone() -> impl IntoView {
     };
     let sample_for_region = move || {
         let r = ctx.view.with(|v| v.region.clone());
-        SAMPLES.iter().find(|s| s.2 == r).map(|s| s.0)
+        ctx.catalog.with(|c| c.as_ref()?.region(&r)?.samples.first().map(|s| s.file.clone()))
     };
     view! {
         <div
@@ -109,11 +110,11 @@ pub fn DropZone() -> impl IntoView {
                 <span>"Choose a file"</span>
                 <input type="file" data-testid="file-input" accept=".csv,.tsv,.txt,.parquet,.xlsx,.xlsm,.xlsb,.xls,.ods,text/csv" on:change=on_change/>
             </label>
-            {move || sample_for_region().map(|s| view! {
-                <button type="button" class="secondary" data-testid="sample" on:click=move |_| load_sample(ctx, s)>
+            {move || sample_for_region().map(|s| { let f = s.clone(); view! {
+                <button type="button" class="secondary" data-testid="sample" on:click=move |_| load_sample(ctx, &f)>
                     "Try the sample export (" {s} ")"
                 </button>
-            })}
+            }})}
             <Show when=move || ctx.busy.get()>
                 <div class="reading">
                     {move || match ctx.progress.get() {
@@ -132,12 +133,19 @@ pub fn DropZone() -> impl IntoView {
 /// Preset views.
 #[component]
 pub fn Presets() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let items = move || {
+        ctx.catalog.with(|c| {
+            c.iter()
+                .flat_map(|c| c.presets())
+                .map(|p| view! { <li><a href=format!("?{}", p.query)>{p.title.clone()}</a></li> })
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <details class="panel presets" open>
             <summary>"Preset views"</summary>
-            <ul>
-                {PRESETS.iter().map(|(_, title, q)| view! { <li><a href=format!("?{q}")>{*title}</a></li> }).collect::<Vec<_>>()}
-            </ul>
+            <ul>{items}</ul>
         </details>
     }
 }

@@ -56,7 +56,7 @@ fn style(ctx: Ctx, layer: &str) -> Option<Styled> {
     let (values, title, diverging_centre): (Vec<Option<f64>>, String, Option<f64>) = match layer {
         "supply" => (from_rows(|r| Some(r.supply))?, "Supply".into(), None),
         "rate" => {
-            let sign = analysis.as_ref().map(|a| super::table::money_sign(a)).unwrap_or("");
+            let sign = analysis.as_ref().map(|a| super::table::money_sign(a, &ctx.currency())).unwrap_or_default();
             let title = if sign.is_empty() { "Rate per 1,000 people".to_string() } else { format!("{sign} per 1,000 people") };
             (from_rows(|r| r.rate_per_1000)?, title, None)
         }

@@ -23,11 +23,12 @@ use leptos::prelude::*;
 
 use crate::app::browser;
 use crate::app::error::AppError;
+use crate::engine::region::Catalog;
 use crate::engine::region::{Areas, Manifest};
 use crate::engine::View;
 use backend::AreaSource;
 use controller::{on_crash, on_response};
-use state::{Ctx, REGIONS};
+use state::Ctx;
 
 /// Milliseconds the address bar waits for the view to settle.
 const URL_DELAY_MS: u32 = 200;
@@ -39,30 +40,35 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-/// Reads the view from the current URL, checking the region against the ones the site serves.
-pub fn initial_view() -> (View, Vec<String>) {
-    let (mut v, mut problems) = View::from_query(&browser::location_search());
-    if !v.region.is_empty() && !REGIONS.iter().any(|(id, _)| *id == v.region) {
-        problems.push(format!("unknown region \"{}\"; showing Chicago", v.region.chars().take(40).collect::<String>()));
+/// The view a link asks for, settled against the regions the site serves: an unknown region is
+/// reported and the default shown; `?preset=ID` alone opens the preset's whole view.
+pub fn settle_view(mut v: View, catalog: &Catalog, problems: &mut Vec<String>) -> View {
+    if !v.region.is_empty() && catalog.region(&v.region).is_none() {
+        let default = catalog.region(&catalog.default_region).map(|r| r.name.clone()).unwrap_or_default();
+        problems.push(format!("unknown region \"{}\"; showing {default}", v.region.chars().take(40).collect::<String>()));
         v = View { file: v.file, ..View::default() };
     }
-    // `?preset=ID` alone opens the preset's whole view.
-    if let Some((_, _, q)) = state::PRESETS.iter().find(|p| p.0 == v.preset) {
+    if let Some(p) = catalog.preset(&v.preset) {
         if v == (View { preset: v.preset.clone(), region: v.region.clone(), ..View::default() }) {
-            v = View::from_query(q).0;
+            v = View::from_query(&p.query).0;
         }
     }
     if v.region.is_empty() {
-        v.region = "chicago".into();
+        v.region = catalog.default_region.clone();
     }
-    (v, problems)
+    v
+}
+
+/// Fetches the site's list of regions.
+async fn load_catalog() -> Result<Catalog, AppError> {
+    Ok(Catalog::from_json(&browser::fetch_text("data/catalog.json").await?)?)
 }
 
 /// Loads a region's manifest and one level (areas + boundaries) from the site; also returns the
 /// bytes for the engine worker.
-async fn load_region(region: &str, level: &str) -> Result<(Manifest, Areas, Option<String>, AreaSource), AppError> {
-    let base = format!("data/{region}");
-    let manifest_text = browser::fetch_text(&format!("{base}/manifest.json")).await?;
+async fn load_region(folder: &str, level: &str) -> Result<(Manifest, Areas, Option<String>, AreaSource), AppError> {
+    let base = format!("data/{folder}");
+    let manifest_text = browser::fetch_text(&format!("{base}manifest.json")).await?;
     let manifest = Manifest::from_json(&manifest_text)?;
     let mut problem = None;
     let lv = match manifest.level(if level.is_empty() { &manifest.default_level } else { level }) {
@@ -72,32 +78,55 @@ async fn load_region(region: &str, level: &str) -> Result<(Manifest, Areas, Opti
             manifest.level(&manifest.default_level)?.clone()
         }
     };
-    let areas_bytes = browser::fetch_bytes(&format!("{base}/{}", lv.areas)).await?;
-    let bounds = browser::fetch_text(&format!("{base}/{}", lv.boundaries)).await?;
+    let areas_bytes = browser::fetch_bytes(&format!("{base}{}", lv.areas)).await?;
+    let bounds = browser::fetch_text(&format!("{base}{}", lv.boundaries)).await?;
     let areas = Areas::load(&lv, areas_bytes.clone(), Some(&bounds))?;
-    let source =
-        AreaSource { manifest: manifest_text, level: lv.id.clone(), areas: areas_bytes, boundaries: bounds.into_bytes(), extras: vec![] };
+    let source = AreaSource {
+        manifest: manifest_text,
+        folder: base,
+        level: lv.id.clone(),
+        areas: areas_bytes,
+        boundaries: bounds.into_bytes(),
+        extras: vec![],
+    };
     Ok((manifest, areas, problem, source))
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (view, problems) = initial_view();
+    let (view, problems) = View::from_query(&browser::location_search());
     let ctx = Ctx::new(view, problems);
     provide_context(ctx);
+    leptos::task::spawn_local(async move {
+        match load_catalog().await {
+            Ok(c) => {
+                let mut problems = ctx.link_problems.get_untracked();
+                let v = settle_view(ctx.view.get_untracked(), &c, &mut problems);
+                ctx.link_problems.set(problems);
+                ctx.view.set(v);
+                ctx.catalog.set(Some(Arc::new(c)));
+                controller::open_linked_sample(ctx);
+            }
+            Err(e) => ctx.load_error.set(Some(e)),
+        }
+    });
     if let Err(e) = backend::start(move |resp, data| on_response(ctx, resp, data), move |msg| on_crash(ctx, msg)) {
         ctx.load_error.set(Some(AppError::WorkerStart(e)));
     }
 
     // Region/level data: reload when either changes.
-    let region_key = Memo::new(move |_| ctx.view.with(|v| (v.region.clone(), v.level.clone())));
+    let region_key = Memo::new(move |_| {
+        let folder = ctx.catalog.with(|c| c.as_ref().and_then(|c| ctx.view.with(|v| c.region(&v.region)).map(|r| r.folder().to_string())));
+        folder.map(|f| (f, ctx.view.with(|v| v.level.clone())))
+    });
     Effect::new(move |_| {
-        let (region, level) = region_key.get();
+        // Nothing to load until the catalog says where the region is.
+        let Some((folder, level)) = region_key.get() else { return };
         ctx.areas.set(None);
         ctx.load_error.set(None);
         leptos::task::spawn_local(async move {
-            match load_region(&region, &level).await {
+            match load_region(&folder, &level).await {
                 Ok((m, a, problem, source)) => {
                     if let Some(p) = problem {
                         ctx.link_problems.update(|v| v.push(p));
@@ -194,7 +223,12 @@ pub fn App() -> impl IntoView {
         </main>
         <footer class="credits">
             <p>{move || ctx.manifest.get().map(|m| m.attribution.clone()).unwrap_or_default()}</p>
-            <p>"Program exports: City of Chicago / My CHI. My Future. public catalog; Arts Council England open data. Equimap computes everything in your browser."</p>
+            <p>{move || {
+                let mut sources: Vec<String> = ctx.catalog.with(|c| c.iter().flat_map(|c| &c.regions).flat_map(|r| &r.samples).map(|s| s.source.clone()).collect());
+                sources.sort();
+                sources.dedup();
+                format!("Sample exports: {}. Equimap computes everything in your browser.", sources.join("; "))
+            }}</p>
         </footer>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{Ctx, SAMPLES};
+use super::state::Ctx;
 use crate::app::browser;
 
 /// Shell-quotes an argument for the reproduce command.
@@ -22,7 +22,7 @@ pub fn LinkNotice() -> impl IntoView {
     let wanted = move || {
         let (f, sample) = ctx.view.with(|v| (v.file.clone(), v.sample));
         let loaded = ctx.file.with(|x| x.is_some());
-        let bundled = sample && SAMPLES.iter().any(|s| s.0 == f);
+        let bundled = sample && ctx.is_sample(&f);
         (!(f.is_empty() || loaded || bundled)).then_some(f)
     };
     view! {

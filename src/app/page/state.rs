@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::app::error::AppError;
-use crate::engine::region::{Areas, Manifest};
+use crate::engine::region::{Areas, Catalog, Manifest};
 use crate::engine::session::FileSummary;
 use crate::engine::{Analysis, View};
 
@@ -26,39 +26,6 @@ pub struct Workbook {
     pub header_row: usize,
 }
 
-/// Regions the site serves.
-pub const REGIONS: &[(&str, &str)] = &[("chicago", "Chicago"), ("west-midlands", "West Midlands")];
-
-/// Real exports bundled with the site, by file name → path and region.
-pub const SAMPLES: &[(&str, &str, &str)] = &[
-    ("mcmf_programs_2024.csv", "data/chicago/samples/mcmf_programs_2024.csv", "chicago"),
-    ("arts-council-investment-programme.csv", "data/west-midlands/samples/arts-council-investment-programme.csv", "west-midlands"),
-];
-
-/// Preset views listed on the landing page: (id, title, query).
-pub const PRESETS: &[(&str, &str, &str)] = &[
-    (
-        "chicago-youth",
-        "Youth programs per 1,000 youth vs median income, Chicago (My CHI. My Future. 2024)",
-        "v=1&r=chicago&preset=chicago-youth&file=mcmf_programs_2024.csv&s=1&w=meeting_type~face_to_face&map=rate",
-    ),
-    (
-        "chicago-hardship",
-        "Free in-person programs vs the hardship index, Chicago",
-        "v=1&r=chicago&preset=chicago-hardship&file=mcmf_programs_2024.csv&s=1&w=meeting_type~face_to_face&price=program_price~free&need=hardship_index&map=bivariate",
-    ),
-    (
-        "wm-arts",
-        "Arts Council funding per head vs deprivation, West Midlands",
-        "v=1&r=west-midlands&preset=wm-arts&file=arts-council-investment-programme.csv&s=1&ac=Local+authority&w=ONS+region~West+Midlands&sup=sum%3A2023-26+Annual+Funding+%28Offered+4+Nov+2022%29&map=rate&grp=wmca_group",
-    ),
-    (
-        crate::engine::peer_bench::PRESET_ID,
-        "Benchmark workload (shared/bench): in-person programs since May 2021 per 1,000 youth",
-        crate::engine::peer_bench::PRESET_QUERY,
-    ),
-];
-
 /// The analysis result, or the message of why there is none.
 #[derive(Clone)]
 pub struct Results {
@@ -71,6 +38,8 @@ pub struct Results {
 pub struct Ctx {
     /// The view, mirrored in the URL.
     pub view: RwSignal<View>,
+    /// The regions the site serves (`data/catalog.json`), once fetched.
+    pub catalog: RwSignal<Option<Arc<Catalog>>>,
     /// The current region's manifest.
     pub manifest: RwSignal<Option<Arc<Manifest>>>,
     /// The current level's areas (with boundaries).
@@ -119,6 +88,9 @@ pub struct Asks {
     pub ready: StoredValue<bool>,
     /// The analysis whose placement evidence was asked for, and the one whose evidence is shown.
     pub evidence: StoredValue<(u64, u64)>,
+    /// Whether the bundled sample a link names was opened (once the catalog and the engine are
+    /// both ready).
+    pub linked_sample: StoredValue<bool>,
 }
 
 /// The clock of the file being shown, for the benchmark's measures (`equimap:total` and its parts).
@@ -135,6 +107,7 @@ impl Ctx {
     pub fn new(view: View, problems: Vec<String>) -> Self {
         Ctx {
             view: RwSignal::new(view),
+            catalog: RwSignal::new(None),
             manifest: RwSignal::new(None),
             areas: RwSignal::new(None),
             load_error: RwSignal::new(None),
@@ -155,9 +128,21 @@ impl Ctx {
                 ahead: StoredValue::new(None),
                 ready: StoredValue::new(false),
                 evidence: StoredValue::new((0, 0)),
+                linked_sample: StoredValue::new(false),
             },
             timing: Timing { t0: StoredValue::new(None), t_render: StoredValue::new(0.0) },
         }
+    }
+
+    /// The current region's currency sign (from its manifest), empty when it has none.
+    pub fn currency(&self) -> String {
+        self.manifest.with(|m| m.as_ref().and_then(|m| m.currency.clone()).unwrap_or_default())
+    }
+
+    /// Whether `file` is a sample the site serves.
+    pub fn is_sample(&self, file: &str) -> bool {
+        let region = self.view.with(|v| v.region.clone());
+        self.catalog.with(|c| c.as_ref().is_some_and(|c| c.sample(&region, file).is_some()))
     }
 
     /// Asks the engine worker to analyse the file for the current view (the answer sets

@@ -38,21 +38,20 @@ pub fn fmt_opt(x: Option<f64>, dp: usize) -> String {
     x.map(|v| fmt(v, dp)).unwrap_or_else(|| "—".into())
 }
 
-/// Currency sign when the supply is a sum of money, else empty.
-pub fn money_sign(a: &Analysis) -> &'static str {
+/// The region's currency sign (`currency`, from its manifest) when the supply is a sum of
+/// money, else empty.
+pub fn money_sign(a: &Analysis, currency: &str) -> String {
     let s = a.resolved.supply.to_lowercase();
-    if !s.starts_with("sum:") || !["fund", "amount", "grant", "£", "$", "award", "spend"].iter().any(|k| s.contains(k)) {
-        ""
-    } else if a.region == "west-midlands" {
-        "£"
+    let money = ["fund", "amount", "grant", "£", "$", "€", "award", "spend", "cost", "budget"];
+    if s.starts_with("sum:") && money.iter().any(|k| s.contains(k)) {
+        currency.to_string()
     } else {
-        "$"
+        String::new()
     }
 }
 
-/// Supply formatted (money or count).
-pub fn fmt_supply(a: &Analysis, x: f64) -> String {
-    let sign = money_sign(a);
+/// Supply formatted: after the currency `sign` (see [`money_sign`]) or, without one, as a count.
+pub fn fmt_supply(sign: &str, x: f64) -> String {
     if sign.is_empty() {
         fmt(x, if x.fract() == 0.0 { 0 } else { 1 })
     } else {
@@ -116,7 +115,8 @@ pub fn Summary() -> impl IntoView {
             let need_label = label_of(ctx, &a.resolved.need);
             let den_label = label_of(ctx, &a.resolved.denominator).to_lowercase();
             let q1 = a.quintiles.first().cloned();
-            let supply_word = if money_sign(&a).is_empty() { "programs" } else { "funding" };
+            let sign = money_sign(&a, &ctx.currency());
+            let supply_word = if sign.is_empty() { "programs" } else { "funding" };
             let ci_sentence = match (s.concentration_index, q1) {
                 (Some(c), Some(q)) => format!(
                     "{} The neediest fifth of areas (by {}) holds {:.0}% of {} and gets {:.0}% of the {}.",
@@ -152,7 +152,7 @@ pub fn Summary() -> impl IntoView {
                     <div class="card">
                         <h3>"Overall rate"</h3>
                         <p class="big" data-testid="region-rate">{fmt_opt(s.rate_per_1000, 2)}</p>
-                        <p>{format!("per 1,000 {den_label}: {} supply over {} {den_label}.", fmt_supply(&a, s.supply_total), fmt(s.denominator_total, 0))}</p>
+                        <p>{format!("per 1,000 {den_label}: {} supply over {} {den_label}.", fmt_supply(&sign, s.supply_total), fmt(s.denominator_total, 0))}</p>
                         <p class="formula">{formula("rate_per_1000")}</p>
                     </div>
                     <div class="card">
@@ -259,8 +259,9 @@ fn sort_key(r: &AreaRow, col: &str) -> f64 {
 
 /// The equity table's body: one `<tr data-code tabindex=0>` per area in `rows`' order, the
 /// `selected` area's row marked, every text escaped. Written as one string so the browser's
-/// parser builds the ~700 cells in one call (as DOM calls from wasm they took ~10 ms).
-pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str, per_km: f64) -> String {
+/// parser builds the ~700 cells in one call (as DOM calls from wasm they took ~10 ms). `sign`: the
+/// supply's currency sign (see [`money_sign`]).
+pub fn rows_html(a: &Analysis, rows: &[AreaRow], sign: &str, grouped: bool, selected: &str, per_km: f64) -> String {
     use std::fmt::Write;
     let access = a.summary.catchment_km.is_some();
     let mut h = String::with_capacity(rows.len() * 400);
@@ -277,7 +278,7 @@ pub fn rows_html(a: &Analysis, rows: &[AreaRow], grouped: bool, selected: &str, 
         h.push_str("</td>");
         let quintile = r.need_quintile.map(|q| q.to_string()).unwrap_or("—".into());
         for cell in [
-            fmt_supply(a, r.supply),
+            fmt_supply(sign, r.supply),
             fmt_opt(r.denominator, 0),
             match (r.rate_per_1000, r.rate_moe90) {
                 (Some(rate), Some(m)) => format!("{rate:.2} ± {m:.2}"),
@@ -377,7 +378,8 @@ pub fn EquityTable() -> impl IntoView {
                 .map(|(id, l)| (*id, l.to_string()))
                 .chain(ACCESS_COLUMNS.iter().filter(|_| access).map(|(id, l)| (*id, if *id == "nearest" { format!("{l} ({unit})") } else { l.to_string() })))
                 .collect();
-            let body = move || rows_html(&a3, &rows(&a3), grouped, &selected.get_untracked(), per_km);
+            let sign = money_sign(&a3, &ctx.currency());
+            let body = move || rows_html(&a3, &rows(&a3), &sign, grouped, &selected.get_untracked(), per_km);
             view! {
                 <section class="panel" aria-label="Equity table">
                     <h2>"Equity table"</h2>
@@ -404,7 +406,7 @@ pub fn EquityTable() -> impl IntoView {
                             </tbody>
                             <tfoot><tr>
                                 <th>"Region total"</th>
-                                <td class="num" data-testid="total-supply">{fmt_supply(&a, s.supply_total)}</td>
+                                <td class="num" data-testid="total-supply">{fmt_supply(&money_sign(&a, &ctx.currency()), s.supply_total)}</td>
                                 <td class="num">{fmt(s.denominator_total, 0)}</td>
                                 <td class="num">{fmt_opt(s.rate_per_1000, 2)}</td>
                                 <td></td><td class="num">"1.00"</td><td></td><td></td><td></td>
@@ -421,7 +423,7 @@ pub fn EquityTable() -> impl IntoView {
                         <table class="data" data-testid="group-table">
                             <thead><tr><th>"Group"</th><th class="num">"Areas"</th><th class="num">"Supply"</th><th class="num">"Per (people)"</th><th class="num">"Rate per 1,000"</th></tr></thead>
                             <tbody>{a.groups.iter().map(|g| view! {
-                                <tr><td>{g.group.clone()}</td><td class="num">{g.areas}</td><td class="num">{fmt_supply(&a, g.supply)}</td>
+                                <tr><td>{g.group.clone()}</td><td class="num">{g.areas}</td><td class="num">{fmt_supply(&money_sign(&a, &ctx.currency()), g.supply)}</td>
                                     <td class="num">{fmt(g.denominator, 0)}</td><td class="num">{fmt_opt(g.rate_per_1000, 2)}</td></tr>
                             }).collect::<Vec<_>>()}</tbody>
                         </table>

@@ -34,8 +34,9 @@ pub(super) type Streaming = Pin<Box<dyn Future<Output = ()>>>;
 const PIECE_BYTES: u64 = 8 << 20;
 
 /// [`Request::SetAreas`]: use the level (then, the first time, warm up: see [`warm_up`]).
-pub(super) fn set_areas(st: &mut WorkerState, manifest: &str, level: &str, extras: &[AddedIndicators], warm: bool, data: &JsValue) {
-    match load_areas(st, manifest, level, extras, data) {
+/// `region`: the manifest's text and the region's folder.
+pub(super) fn set_areas(st: &mut WorkerState, region: (&str, &str), level: &str, extras: &[AddedIndicators], warm: bool, data: &JsValue) {
+    match load_areas(st, region, level, extras, data) {
         Ok(()) => {
             let s = &mut st.session;
             let rehearsal = if warm { s.areas().and_then(|a| warm_up(a)) } else { None };
@@ -285,7 +286,13 @@ fn bytes_at(data: &JsValue, i: u32) -> Vec<u8> {
     js_sys::Reflect::get_u32(data, i).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default()
 }
 
-fn load_areas(st: &mut WorkerState, manifest: &str, level: &str, extras: &[AddedIndicators], data: &JsValue) -> Result<(), EngineError> {
+fn load_areas(
+    st: &mut WorkerState,
+    (manifest, folder): (&str, &str),
+    level: &str,
+    extras: &[AddedIndicators],
+    data: &JsValue,
+) -> Result<(), EngineError> {
     let s = &mut st.session;
     let manifest = Manifest::from_json(manifest)?;
     let lv = manifest.level(level)?;
@@ -295,8 +302,8 @@ fn load_areas(st: &mut WorkerState, manifest: &str, level: &str, extras: &[Added
         areas = areas.with_added(added);
     }
     s.set_areas(areas);
-    // The worker script sits beside index.html: the site's data is at `data/` from here.
-    st.postcode_path = manifest.postcodes.as_ref().map(|p| format!("data/{}/{}", manifest.region, p.file));
+    // The worker script sits beside index.html: the region's folder is the page's.
+    st.postcode_path = manifest.postcodes.as_ref().map(|p| format!("{folder}{}", p.file));
     st.reattach_postcodes();
     Ok(())
 }

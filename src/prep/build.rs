@@ -1,0 +1,516 @@
+//! `equimap region build SPEC`: a region folder from a spec ([`super::spec`]) and the raw
+//! files it names. Generic: nothing here knows a place.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::spec::{IndicatorSpec, LevelSpec, RegionSpec, TableRef};
+use super::{input_err, level_entry, write, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result};
+use crate::engine::placement::names::normalize;
+use crate::engine::region::{Indicator, Level, Manifest, Parent, Sample, ALIASES_COLUMN, MANIFEST_VERSION};
+use crate::engine::table::Table;
+
+/// Builds the region of the spec at `spec_path` from raw files under `from` into
+/// `out/<region>/`, then writes `out/catalog.json` again. Returns the files written.
+pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let spec = RegionSpec::read(spec_path)?;
+    let dir = out.join(&spec.region);
+    let mut tables = Tables { from: from.to_path_buf(), cache: HashMap::new() };
+    let mut files = Vec::new();
+    let mut levels = Vec::new();
+    for ls in &spec.levels {
+        let (level, written) = build_level(ls, &mut tables, &dir)?;
+        levels.push(level);
+        files.extend(written);
+    }
+    let mut samples = Vec::new();
+    for s in &spec.samples {
+        let src = from.join(&s.from);
+        let name = s.file.clone().unwrap_or_else(|| src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let bytes = std::fs::read(&src).map_err(|e| input_err(&src, e))?;
+        let path = dir.join("samples").join(&name);
+        write(&path, &bytes)?;
+        files.push(path);
+        samples.push(Sample { file: name.clone(), path: format!("samples/{name}"), source: s.source.clone() });
+    }
+    let manifest = Manifest {
+        version: MANIFEST_VERSION,
+        region: spec.region.clone(),
+        name: spec.name.clone(),
+        attribution: spec.attribution.clone(),
+        default_level: spec.default_level.clone(),
+        levels,
+        postcodes: None,
+        distance_unit: spec.distance_unit.clone(),
+        currency: spec.currency.clone(),
+        samples,
+        presets: spec.presets.clone(),
+    };
+    write_manifest(&dir.join("manifest.json"), &manifest)?;
+    files.insert(0, dir.join("manifest.json"));
+    files.push(super::write_catalog(out)?);
+    Ok(files)
+}
+
+/// The raw tables, each read once.
+struct Tables {
+    from: PathBuf,
+    cache: HashMap<(TableRef, String), Table>,
+}
+
+impl Tables {
+    /// The table `t`, its header the first line with a cell equal to `key` (title rows above it are
+    /// skipped; rows below whose key is not a code are simply never looked up).
+    fn get(&mut self, t: &TableRef, key: &str) -> Result<&Table> {
+        let k = (t.clone(), key.to_string());
+        if !self.cache.contains_key(&k) {
+            let table = read_table(&self.from.join(&t.file), t.sheet.as_deref(), key)?;
+            self.cache.insert(k.clone(), table);
+        }
+        Ok(&self.cache[&k])
+    }
+}
+
+fn read_table(path: &Path, sheet: Option<&str>, key: &str) -> Result<Table> {
+    let bytes = std::fs::read(path).map_err(|e| input_err(path, format!("{e} (the spec names it)")))?;
+    let name = path.display().to_string();
+    let first = crate::engine::ingest::read_file(&name, bytes.clone(), sheet).map_err(|e| input_err(path, e))?;
+    if find_column(&first.table, key).is_some() {
+        return Ok(first.table);
+    }
+    // The header is further down (title rows above it): start at the first line holding `key`.
+    let text = if crate::engine::ingest::workbook::is_workbook(&name, &bytes) {
+        crate::engine::ingest::workbook::sheet_as_csv(&name, &bytes, sheet).map_err(|e| input_err(path, e))?.csv
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut found = false;
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| input_err(path, e))?;
+        found = found || rec.iter().any(|c| crate::engine::table::loose(&without_notes(c)) == crate::engine::table::loose(key));
+        if found {
+            out.write_record(&rec).map_err(|e| input_err(path, e))?;
+        }
+    }
+    if !found {
+        return Err(input_err(path, format!("no column {key} (columns: {})", first.table.column_names().join(", "))));
+    }
+    let csv_bytes = out.into_inner().map_err(|e| input_err(path, e))?;
+    Ok(crate::engine::read_csv(&name, &csv_bytes).map_err(|e| input_err(path, e))?.table)
+}
+
+/// A header without its bracketed notes (`Area code [note 2]` → `Area code`), as statistics
+/// publishers mark footnotes.
+fn without_notes(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut depth = 0usize;
+    for ch in header.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Position of column `name` of `t`: the header's name (exact, then ignoring case and spaces,
+/// then without bracketed notes), or `#N` for the N-th column.
+fn find_column(t: &Table, name: &str) -> Option<usize> {
+    if let Some(n) = name.strip_prefix('#').and_then(|n| n.parse::<usize>().ok()) {
+        return (n >= 1 && n <= t.batch.num_columns()).then(|| n - 1);
+    }
+    t.find(name).or_else(|| {
+        let bare: Vec<String> = t.column_names().iter().map(|c| without_notes(c)).collect();
+        crate::engine::table::find_name(bare.iter().map(String::as_str), name)
+    })
+}
+
+/// [`find_column`], or a message listing the columns.
+fn column_index(t: &Table, name: &str, path: &str) -> Result<usize> {
+    find_column(t, name).ok_or_else(|| input_err(Path::new(path), format!("no column {name} (columns: {})", t.column_names().join(", "))))
+}
+
+fn text_of(t: &Table, col: usize, i: usize) -> Option<String> {
+    let c = crate::engine::table::Column::of(t.batch.column(col))?;
+    c.text(i).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The level's areas: code, name and each row's index in the areas table, sorted by code.
+struct AreaRows {
+    codes: Vec<String>,
+    names: Vec<String>,
+    rows: Vec<usize>,
+}
+
+fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path) -> Result<(Level, Vec<PathBuf>)> {
+    let a = &ls.areas;
+    let at = tables.get(&a.table, &a.code)?.clone();
+    let areas = select_areas(ls, &at)?;
+    let n = areas.codes.len();
+    let index: HashMap<&str, usize> = areas.codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+
+    // Predecessors: old code → current area, with the old names.
+    let mut successor: BTreeMap<String, usize> = BTreeMap::new();
+    let mut former_names: Vec<(String, usize)> = Vec::new();
+    if let Some(p) = &ls.predecessors {
+        let pt = tables.get(&p.table, &p.code)?.clone();
+        let (c, nm, s) = (
+            column_index(&pt, &p.code, &p.table.file)?,
+            column_index(&pt, &p.name, &p.table.file)?,
+            column_index(&pt, &p.successor, &p.table.file)?,
+        );
+        for i in 0..pt.num_rows() {
+            let (Some(old), Some(now)) = (text_of(&pt, c, i), text_of(&pt, s, i)) else { continue };
+            let Some(&k) = index.get(now.as_str()) else { continue };
+            if old != now {
+                successor.insert(old, k);
+                if let Some(name) = text_of(&pt, nm, i) {
+                    former_names.push((name, k));
+                }
+            }
+        }
+    }
+
+    // Indicators, in spec order (a weight or rank refers to an earlier one).
+    let mut cols: Vec<IndicatorColumn> = Vec::new();
+    let mut raw_by_key: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    let mut notes: Vec<String> = Vec::new();
+    for is in &ls.indicators {
+        let values = if let Some(of) = &is.rank_of {
+            let base = cols
+                .iter()
+                .find(|c| &c.meta.id == of)
+                .ok_or_else(|| input_err(Path::new(&ls.id), format!("indicator {}: rank_of {of} is not an earlier indicator", is.id)))?;
+            rank_desc(&base.values)
+        } else {
+            let (values, raw, note) = indicator_values(is, tables, &areas, &successor, &raw_by_key)?;
+            raw_by_key.insert(is.id.clone(), raw);
+            notes.extend(note);
+            values
+        };
+        cols.push(IndicatorColumn { meta: indicator_entry(is, &ls.id)?, values });
+    }
+
+    // Boundaries.
+    let bpath = tables.from.join(&ls.boundaries.file);
+    let shapes_by = match &ls.boundaries.object {
+        Some(object) => super::shapes::topojson_shapes(&bpath, object, &ls.boundaries.code)?,
+        None => super::shapes::geojson_shapes(&bpath, &ls.boundaries.code)?,
+    };
+    let shapes = super::shapes_in_order(&shapes_by, &areas.codes, &bpath, "area ")?;
+    let level_dir = dir.join(&ls.id);
+    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &areas.codes, &areas.names, &shapes, ls.tolerance.unwrap_or(10.0))?;
+
+    // Names: aliases of the spec, predecessors' codes and names, and the name patterns.
+    let mut level = level_entry(&ls.id, &ls.label, n, bbox, cols.iter().map(|c| c.meta.clone()).collect());
+    for al in &ls.aliases {
+        if !index.contains_key(al.code.as_str()) {
+            return Err(input_err(Path::new(&ls.id), format!("alias \"{}\" names unknown area {}", al.name, al.code)));
+        }
+        level.aliases.insert(normalize(&al.name), al.code.clone());
+    }
+    let taken: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, nm)| (normalize(nm), i)).collect();
+    for (old, &k) in &successor {
+        level.aliases.entry(normalize(old)).or_insert_with(|| areas.codes[k].clone());
+    }
+    for (name, k) in &former_names {
+        let nn = normalize(name);
+        if taken.get(&nn).is_none_or(|&t| t == *k) && nn != normalize(&areas.names[*k]) {
+            level.aliases.entry(nn).or_insert_with(|| areas.codes[*k].clone());
+        }
+    }
+    let patterned = name_pattern_aliases(&ls.name_patterns, &areas.names, &taken);
+    let groups = group_columns(ls, &at, &areas)?;
+    let mut text_cols: Vec<(String, Vec<String>)> = groups.clone();
+    if let Some(p) = &a.parent {
+        let c = column_index(&at, &p.column, &a.table.file)?;
+        text_cols.push((format!("{}_code", p.level), areas.rows.iter().map(|&i| text_of(&at, c, i).unwrap_or_default()).collect()));
+        level.parent = Some(Parent { level: p.level.clone(), column: format!("{}_code", p.level) });
+    }
+    if patterned.iter().any(|p| !p.is_empty()) {
+        text_cols.push((ALIASES_COLUMN.into(), patterned));
+    }
+    write_areas(&level_dir.join("areas.parquet"), &areas.codes, &areas.names, &text_cols, &cols)?;
+
+    level.groups = groups.iter().map(|g| g.0.clone()).collect();
+    level.outside = outside_places(ls, &at, &areas, &successor)?;
+    level.spans = spans(ls, &at, (&index, &taken), &successor)?;
+    level.missing = notes;
+    for c in &cols {
+        let blank: Vec<&str> = c.values.iter().zip(&areas.codes).filter(|(v, _)| v.is_none()).map(|(_, k)| k.as_str()).collect();
+        if !blank.is_empty() {
+            level.missing.push(format!("{}: no value for {} area(s): {}", c.meta.id, blank.len(), blank.join(", ")));
+        }
+    }
+    level.catchment_km = ls.catchment_km;
+    level.default_view = ls.default_view.clone();
+    Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")]))
+}
+
+/// The rows of the areas table the level keeps (every condition holds), one per code, by code.
+fn select_areas(ls: &LevelSpec, t: &Table) -> Result<AreaRows> {
+    let a = &ls.areas;
+    let (c, nm) = (column_index(t, &a.code, &a.table.file)?, column_index(t, &a.name, &a.table.file)?);
+    let conds: Vec<(usize, &super::spec::Condition)> =
+        a.conditions.iter().map(|k| Ok((column_index(t, &k.column, &a.table.file)?, k))).collect::<Result<_>>()?;
+    let mut rows: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for i in 0..t.num_rows() {
+        let keep = conds.iter().all(|(col, k)| {
+            let v = text_of(t, *col, i).unwrap_or_default();
+            k.equals.as_ref().is_none_or(|e| v.eq_ignore_ascii_case(e.trim()))
+                && k.prefix.as_ref().is_none_or(|p| v.starts_with(p.as_str()))
+        });
+        if !keep {
+            continue;
+        }
+        let Some(code) = text_of(t, c, i) else {
+            return Err(input_err(Path::new(&a.table.file), format!("line {}: blank {}", t.lines.get(i), a.code)));
+        };
+        let name = text_of(t, nm, i)
+            .ok_or_else(|| input_err(Path::new(&a.table.file), format!("line {}: area {code} has no {}", t.lines.get(i), a.name)))?;
+        rows.entry(code).or_insert((name, i));
+    }
+    if rows.is_empty() {
+        return Err(input_err(Path::new(&a.table.file), format!("no row meets the conditions of level {}", ls.id)));
+    }
+    let (codes, rest): (Vec<String>, Vec<(String, usize)>) = rows.into_iter().unzip();
+    let (names, rows) = rest.into_iter().unzip();
+    Ok(AreaRows { codes, names, rows })
+}
+
+/// An indicator's values in area order, the table's values by key, and a note of what was
+/// aggregated.
+type IndicatorRead = (Vec<Option<f64>>, HashMap<String, f64>, Option<String>);
+
+/// An indicator's values in area order: an area's own row, else its predecessors' aggregated by
+/// the spec's rule. Also the table's values by key (for weights) and a note of what was
+/// aggregated.
+fn indicator_values(
+    is: &IndicatorSpec,
+    tables: &mut Tables,
+    areas: &AreaRows,
+    successor: &BTreeMap<String, usize>,
+    raw_by_key: &HashMap<String, HashMap<String, f64>>,
+) -> Result<IndicatorRead> {
+    let what = |m: &str| input_err(Path::new(&format!("indicator {}", is.id)), m);
+    let (Some(tref), Some(key), Some(column)) = (&is.table, &is.key, &is.column) else {
+        return Err(what("needs table, key and column (or rank_of)"));
+    };
+    let t = tables.get(tref, key)?;
+    let (kc, vc) = (column_index(t, key, &tref.file)?, column_index(t, column, &tref.file)?);
+    let vcol = crate::engine::table::Column::of(t.batch.column(vc)).ok_or_else(|| what("unreadable column"))?;
+    let mut raw: HashMap<String, f64> = HashMap::new();
+    for i in 0..t.num_rows() {
+        if let (Some(k), Some(v)) = (text_of(t, kc, i), vcol.number(i)) {
+            raw.entry(k).or_insert(v);
+        }
+    }
+    let mut values: Vec<Option<f64>> = areas.codes.iter().map(|c| raw.get(c).copied()).collect();
+    let hits = values.iter().filter(|v| v.is_some()).count();
+    let mut from_old: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for (old, &k) in successor {
+        if (values[k].is_none() || from_old.contains_key(&k)) && raw.contains_key(old) {
+            from_old.entry(k).or_default().push(old);
+        }
+    }
+    if hits == 0 && from_old.is_empty() {
+        let sample: Vec<&String> = raw.keys().take(3).collect();
+        return Err(input_err(
+            Path::new(&tref.file),
+            format!(
+                "indicator {}: no {key} of the table is a code of the level's areas (or their predecessors); first keys: {sample:?}",
+                is.id
+            ),
+        ));
+    }
+    let rule = is.aggregate.as_deref().unwrap_or("");
+    let weights = match (rule, &is.weight) {
+        ("weighted_mean", Some(w)) => Some(raw_by_key.get(w).ok_or_else(|| what(&format!("weight {w} is not an earlier indicator")))?),
+        ("weighted_mean", None) => return Err(what("aggregate = \"weighted_mean\" needs weight")),
+        ("sum" | "", _) => None,
+        (other, _) => return Err(what(&format!("aggregate \"{other}\" (expected sum or weighted_mean)"))),
+    };
+    let mut merged = Vec::new();
+    for (&k, olds) in &from_old {
+        if rule.is_empty() {
+            return Err(what(&format!(
+                "area {} has no row but its predecessors {olds:?} do: say how they combine (aggregate)",
+                areas.codes[k]
+            )));
+        }
+        let v = match weights {
+            None => olds.iter().map(|o| raw[*o]).sum::<f64>(),
+            Some(w) => {
+                let ws: Vec<f64> =
+                    olds.iter().map(|o| w.get(*o).copied()).collect::<Option<_>>().ok_or_else(|| {
+                        what(&format!("a predecessor of {} has no {}", areas.codes[k], is.weight.as_deref().unwrap_or("")))
+                    })?;
+                let total: f64 = ws.iter().sum();
+                olds.iter().zip(&ws).map(|(o, w)| raw[*o] * w).sum::<f64>() / total
+            }
+        };
+        values[k] = Some(v);
+        merged.push(format!("{} = {} of {}", areas.codes[k], if weights.is_some() { "weighted mean" } else { "sum" }, olds.join(" + ")));
+    }
+    let note = (!merged.is_empty()).then(|| {
+        let how = match &is.weight {
+            Some(w) if weights.is_some() => format!("mean weighted by {w}"),
+            _ => "sum".into(),
+        };
+        format!("{}: from predecessors' values ({how}): {}", is.id, merged.join("; "))
+    });
+    Ok((values, raw, note))
+}
+
+/// Ranks, 1 = the highest value; areas without a value get none.
+fn rank_desc(values: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut order: Vec<(usize, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
+    order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    let mut out = vec![None; values.len()];
+    for (r, (i, _)) in order.into_iter().enumerate() {
+        out[i] = Some((r + 1) as f64);
+    }
+    out
+}
+
+fn indicator_entry(is: &IndicatorSpec, level: &str) -> Result<Indicator> {
+    let (need, population, group_share) = match is.role.as_str() {
+        "population" => (None, true, false),
+        "group_share" => (None, false, true),
+        "need" => (Some(true), false, false),
+        "need_low" => (Some(false), false, false),
+        "context" => (None, false, false),
+        other => {
+            return Err(input_err(
+                Path::new(level),
+                format!("indicator {}: role \"{other}\" (expected population, group_share, need, need_low or context)", is.id),
+            ))
+        }
+    };
+    Ok(Indicator {
+        id: is.id.clone(),
+        label: is.label.clone(),
+        unit: is.unit.clone(),
+        source: is.source.clone(),
+        vintage: is.vintage.clone(),
+        higher_is_more_need: need,
+        population,
+        group_share,
+        moe: None,
+    })
+}
+
+/// Each area's names from the patterns (`|`-separated), leaving out any that names another area
+/// or that two areas would share.
+fn name_pattern_aliases(patterns: &[String], names: &[String], taken: &HashMap<String, usize>) -> Vec<String> {
+    let mut made: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, n) in names.iter().enumerate() {
+        for p in patterns {
+            made.entry(p.replace("{name}", n)).or_default().push(i);
+        }
+    }
+    let mut out = vec![Vec::new(); names.len()];
+    for (alias, who) in made {
+        let nn = normalize(&alias);
+        if who.len() == 1 && taken.get(&nn).is_none_or(|&t| t == who[0]) {
+            out[who[0]].push(alias);
+        }
+    }
+    out.into_iter()
+        .map(|mut v| {
+            v.sort();
+            v.join("|")
+        })
+        .collect()
+}
+
+fn group_columns(ls: &LevelSpec, t: &Table, areas: &AreaRows) -> Result<Vec<(String, Vec<String>)>> {
+    ls.areas
+        .groups
+        .iter()
+        .map(|g| {
+            let c = column_index(t, &g.column, &ls.areas.table.file)?;
+            let vals = areas
+                .rows
+                .iter()
+                .map(|&i| {
+                    let v = text_of(t, c, i).filter(|v| g.blank.as_deref() != Some(v.as_str()));
+                    v.or_else(|| g.fill.clone()).unwrap_or_default()
+                })
+                .collect();
+            Ok((g.name.clone(), vals))
+        })
+        .collect()
+}
+
+/// Rows of the areas table that are not the level's areas nor their predecessors: by name and
+/// code → where they are.
+fn outside_places(ls: &LevelSpec, t: &Table, areas: &AreaRows, successor: &BTreeMap<String, usize>) -> Result<BTreeMap<String, String>> {
+    let Some(o) = &ls.outside else { return Ok(BTreeMap::new()) };
+    let a = &ls.areas;
+    let (c, nm) = (column_index(t, &a.code, &a.table.file)?, column_index(t, &a.name, &a.table.file)?);
+    let place: Vec<usize> = o.place.iter().map(|p| column_index(t, p, &a.table.file)).collect::<Result<_>>()?;
+    let ours: std::collections::HashSet<String> =
+        areas.codes.iter().chain(successor.keys()).map(|s| normalize(s)).chain(areas.names.iter().map(|s| normalize(s))).collect();
+    let mut out = BTreeMap::new();
+    for i in 0..t.num_rows() {
+        let Some(code) = text_of(t, c, i) else { continue };
+        if ours.contains(&normalize(&code)) {
+            continue;
+        }
+        let Some(where_) = place.iter().find_map(|&p| text_of(t, p, i)) else { continue };
+        out.insert(normalize(&code), where_.clone());
+        if let Some(name) = text_of(t, nm, i).filter(|n| !ours.contains(&normalize(n))) {
+            out.insert(normalize(&name), where_);
+        }
+    }
+    Ok(out)
+}
+
+/// Larger areas spanning two or more of the level's areas, by normalised code and name.
+/// `index`: area code → position; `names`: normalised area name → position.
+fn spans(
+    ls: &LevelSpec,
+    t: &Table,
+    (index, names): (&HashMap<&str, usize>, &HashMap<String, usize>),
+    successor: &BTreeMap<String, usize>,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let a = &ls.areas;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let codes: Vec<&str> = {
+        let mut v: Vec<(&str, usize)> = index.iter().map(|(c, i)| (*c, *i)).collect();
+        v.sort_by_key(|x| x.1);
+        v.into_iter().map(|x| x.0).collect()
+    };
+    for s in &ls.spans {
+        let (c, nm) = (column_index(t, &s.code, &a.table.file)?, column_index(t, &s.name, &a.table.file)?);
+        let m = column_index(t, s.member.as_deref().unwrap_or(&a.code), &a.table.file)?;
+        let mut members: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+        for i in 0..t.num_rows() {
+            let (Some(big), Some(member)) = (text_of(t, c, i), text_of(t, m, i)) else { continue };
+            let k = index.get(member.as_str()).copied().or_else(|| successor.get(&member).copied());
+            let Some(k) = k else { continue };
+            if big == codes[k] {
+                continue;
+            }
+            let e = members.entry(big).or_insert_with(|| (text_of(t, nm, i).unwrap_or_default(), Vec::new()));
+            if !e.1.contains(&codes[k].to_string()) {
+                e.1.push(codes[k].to_string());
+            }
+        }
+        for (big, (name, mut list)) in members {
+            if list.len() > 1 {
+                list.sort();
+                out.insert(normalize(&big), list.clone());
+                if !name.is_empty() && !names.contains_key(&normalize(&name)) {
+                    out.entry(normalize(&name)).or_insert(list);
+                }
+            }
+        }
+    }
+    Ok(out)
+}

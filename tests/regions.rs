@@ -1,0 +1,332 @@
+//! Regions as data: every bundled region meets the region format (docs/region-format.md), a
+//! broken copy of each kind fails with its message (all problems at once), a level written by
+//! DuckDB works like ours, and England's figures for the Arts Council file equal a computation
+//! made here from the raw files.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use equimap::engine::analysis::analyze;
+use equimap::engine::region::check::{check_region, check_site, Report};
+use equimap::engine::region::Manifest;
+use equimap::engine::{Areas, View};
+
+/// Every file of a region folder, by relative path.
+fn folder(region: &str) -> HashMap<String, Vec<u8>> {
+    fn walk(base: &std::path::Path, dir: &std::path::Path, out: &mut HashMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.insert(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let base = common::data().join(region);
+    let mut out = HashMap::new();
+    walk(&base, &base, &mut out);
+    out
+}
+
+fn check(files: &HashMap<String, Vec<u8>>) -> Report {
+    check_region(&|p: &str| files.get(p).cloned())
+}
+
+/// The errors' text, one per line.
+fn errors(r: &Report) -> String {
+    r.problems
+        .iter()
+        .filter(|p| p.severity == equimap::engine::region::check::Severity::Error)
+        .map(|p| format!("{}: {}\n", p.file, p.what))
+        .collect()
+}
+
+#[test]
+fn every_bundled_region_passes_the_check() {
+    let data = common::data();
+    let report = check_site(&|p: &str| std::fs::read(data.join(p)).ok());
+    assert!(report.passed(), "{}", report.to_text());
+    for region in ["chicago", "west-midlands", "england"] {
+        assert!(report.checked.iter().any(|c| c.starts_with(&format!("{region}/manifest.json"))), "{region} not checked");
+    }
+    // Chicago's tracts and the West Midlands' MSOAs know their parents.
+    for (region, level, parent) in [("chicago", "tract", "community_area"), ("west-midlands", "msoa", "lad")] {
+        let m = Manifest::from_json(&String::from_utf8(folder(region)["manifest.json"].clone()).unwrap()).unwrap();
+        assert_eq!(m.level(level).unwrap().parent.as_ref().unwrap().level, parent);
+    }
+}
+
+/// `areas.parquet` of a level with column `column` replaced by `values`.
+fn with_text_column(bytes: &[u8], column: &str, values: Vec<&str>) -> Vec<u8> {
+    let t = equimap::engine::ingest::parquet::read_parquet("areas.parquet", bytes.to_vec()).unwrap().table;
+    let schema = t.batch.schema();
+    let cols: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| if f.name() == column { Arc::new(StringArray::from(values.clone())) as ArrayRef } else { t.batch.column(i).clone() })
+        .collect();
+    let fields: Vec<arrow_schema::Field> = schema
+        .fields()
+        .iter()
+        .map(|f| if f.name() == column { arrow_schema::Field::new(column, arrow_schema::DataType::Utf8, true) } else { f.as_ref().clone() })
+        .collect();
+    let batch = RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols).unwrap();
+    equimap::engine::ingest::parquet::write_parquet(&batch).unwrap()
+}
+
+fn boundaries(files: &HashMap<String, Vec<u8>>, path: &str) -> serde_json::Value {
+    serde_json::from_slice(&files[path]).unwrap()
+}
+
+#[test]
+fn broken_copies_fail_with_their_messages_all_at_once() {
+    let good = folder("chicago");
+    assert!(check(&good).passed());
+    let ca = "community_area/boundaries.geojson";
+
+    // Codes: one repeated, one blank.
+    let mut f = good.clone();
+    let t = equimap::engine::ingest::parquet::read_parquet("a", good["community_area/areas.parquet"].clone()).unwrap().table;
+    let code = t.column("code").unwrap();
+    let mut codes: Vec<String> = (0..t.num_rows()).map(|i| code.text(i).unwrap().into_owned()).collect();
+    codes[1] = codes[0].clone();
+    codes[2] = " ".into();
+    f.insert(
+        "community_area/areas.parquet".into(),
+        with_text_column(&good["community_area/areas.parquet"], "code", codes.iter().map(String::as_str).collect()),
+    );
+    let e = errors(&check(&f));
+    assert!(e.contains("area code 1 appears twice (rows 1 and 2)"), "{e}");
+    assert!(e.contains("row 3: blank area code"), "{e}");
+
+    // Boundaries: an area without a feature, a feature without an area, a projected feature and a
+    // bow-tie ring; and a manifest indicator with no column. One report lists them all.
+    let mut f = good.clone();
+    let mut b = boundaries(&good, ca);
+    let feats = b["features"].as_array_mut().unwrap();
+    let gone = feats.remove(5);
+    let gone_code = gone["properties"]["code"].as_str().unwrap().to_string();
+    let mut stranger = feats[0].clone();
+    stranger["properties"]["code"] = "999".into();
+    feats.push(stranger);
+    feats[1]["geometry"] = serde_json::json!({"type": "Polygon", "coordinates": [[[1150000.0, 1900000.0], [1160000.0, 1900000.0], [1160000.0, 1910000.0], [1150000.0, 1900000.0]]]});
+    feats[2]["geometry"] = serde_json::json!({"type": "Polygon", "coordinates": [[[-87.7, 41.8], [-87.6, 41.9], [-87.6, 41.8], [-87.7, 41.9], [-87.7, 41.8]]]});
+    let code2 = feats[2]["properties"]["code"].as_str().unwrap().to_string();
+    f.insert(ca.into(), serde_json::to_vec(&b).unwrap());
+    let mut m: serde_json::Value = serde_json::from_slice(&good["manifest.json"]).unwrap();
+    let mut extra = m["levels"][0]["indicators"][0].clone();
+    extra["id"] = "not_there".into();
+    m["levels"][0]["indicators"].as_array_mut().unwrap().push(extra);
+    f.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    let r = check(&f);
+    let e = errors(&r);
+    assert!(!r.passed());
+    for want in [
+        format!("area {gone_code} has no geometry"),
+        "feature 77 (code 999): no such area".to_string(),
+        "are not longitude/latitude (a projected system?)".to_string(),
+        format!("area {code2}, polygon 1: exterior ring has a self-intersection"),
+        "no column for indicator not_there".to_string(),
+    ] {
+        assert!(e.contains(&want), "missing \"{want}\" in:\n{e}");
+    }
+
+    // Parents that do not resolve; a preset for another region; a sample that is not there.
+    let mut f = good.clone();
+    let t = equimap::engine::ingest::parquet::read_parquet("a", good["tract/areas.parquet"].clone()).unwrap().table;
+    let parent = t.column("community_area_code").unwrap();
+    let mut parents: Vec<String> = (0..t.num_rows()).map(|i| parent.text(i).unwrap().into_owned()).collect();
+    parents[0] = "78".into();
+    f.insert(
+        "tract/areas.parquet".into(),
+        with_text_column(&good["tract/areas.parquet"], "community_area_code", parents.iter().map(String::as_str).collect()),
+    );
+    let mut m: serde_json::Value = serde_json::from_slice(&good["manifest.json"]).unwrap();
+    m["presets"][0]["query"] = "v=1&r=west-midlands&preset=chicago-youth".into();
+    m["samples"][0]["path"] = "samples/gone.csv".into();
+    f.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    let e = errors(&check(&f));
+    assert!(e.contains("1 area(s) name a parent that is not an area of level community_area: 17031"), "{e}");
+    assert!(e.contains("its query is for region \"west-midlands\", not \"chicago\""), "{e}");
+    assert!(e.contains("file samples/gone.csv is missing"), "{e}");
+}
+
+#[test]
+fn region_check_exits_1_on_a_broken_folder_and_0_on_ours() {
+    let tmp = std::env::temp_dir().join(format!("equimap-check-{}", std::process::id()));
+    for (rel, bytes) in folder("west-midlands") {
+        let p = tmp.join(&rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let run = |dir: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_equimap")).args(["region", "check"]).arg(dir).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, out) = run(&tmp);
+    assert_eq!(code, Some(0), "{out}");
+    std::fs::remove_file(tmp.join("msoa/boundaries.geojson")).unwrap();
+    std::fs::write(tmp.join("postcodes.parquet"), b"not parquet").unwrap();
+    let (code, out) = run(&tmp);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("error: msoa/boundaries.geojson: missing (boundaries of level msoa)"), "{out}");
+    assert!(out.contains("error: postcodes.parquet:"), "{out}");
+    std::fs::remove_dir_all(&tmp).ok();
+}
+
+/// A level's areas from the bytes of its files.
+fn load(files: &HashMap<String, Vec<u8>>, level: &str, areas_parquet: Vec<u8>) -> Areas {
+    let m = Manifest::from_json(&String::from_utf8(files["manifest.json"].clone()).unwrap()).unwrap();
+    let lv = m.level(level).unwrap();
+    Areas::load(lv, areas_parquet, Some(&String::from_utf8(files[&lv.boundaries].clone()).unwrap())).unwrap()
+}
+
+#[test]
+fn a_level_written_by_duckdb_passes_and_gives_the_same_figures() {
+    let ours = folder("chicago");
+    let duck = std::fs::read(common::repo().join("tests/duckdb/community_area.parquet")).unwrap();
+    let mut theirs = ours.clone();
+    theirs.insert("community_area/areas.parquet".into(), duck.clone());
+    let r = check(&theirs);
+    assert!(r.passed(), "{}", r.to_text());
+
+    let export = std::fs::read(common::shared().join("chicago/programs/mcmf_programs_2024.csv")).unwrap();
+    let ing = equimap::engine::read_csv("mcmf_programs_2024.csv", &export).unwrap();
+    let view = View::from_query("v=1&r=chicago&w=meeting_type~face_to_face&need=hardship_index").0;
+    let a = analyze(&load(&ours, "community_area", ours["community_area/areas.parquet"].clone()), &ing, &view).unwrap();
+    let b = analyze(&load(&theirs, "community_area", duck), &ing, &view).unwrap();
+    common::assert_identity(&b);
+    assert_eq!(a.rows, b.rows);
+    assert_eq!(a.areas.len(), 77);
+    for (x, y) in a.areas.iter().zip(&b.areas) {
+        assert_eq!(
+            (&x.code, &x.name, x.supply, x.denominator, x.rate_per_1000),
+            (&y.code, &y.name, y.supply, y.denominator, y.rate_per_1000)
+        );
+        assert_eq!((x.need, x.need_quintile, x.location_quotient), (y.need, y.need_quintile, y.location_quotient));
+    }
+    assert_eq!(a.summary.concentration_index, b.summary.concentration_index);
+    assert_eq!(a.summary.gini, b.summary.gini);
+}
+
+/// The Arts Council funding column.
+const FUNDING: &str = "2023-26 Annual Funding (Offered 4 Nov 2022)";
+
+#[test]
+fn england_arts_council_figures_equal_a_computation_from_the_raw_files() {
+    // Today's district of every district name there has been (the ONS lookup), read here.
+    let mut lookup = csv::Reader::from_path(common::shared().join("west-midlands/lookups/la_all_codes.csv")).unwrap();
+    let h = lookup.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (nm, active, country, current) = (col("LADNM"), col("LADCD_ACTIVE"), col("CTRYNM"), col("Current"));
+    let mut district_of: HashMap<String, String> = HashMap::new();
+    let mut wales: Vec<String> = Vec::new();
+    let mut current_english = 0;
+    for rec in lookup.records().map(Result::unwrap) {
+        let name = rec[nm].to_lowercase();
+        if &rec[country] == "England" {
+            district_of.insert(name, rec[active].to_string());
+            current_english += usize::from(&rec[current] == "TRUE");
+        } else {
+            wales.push(name);
+        }
+    }
+    assert_eq!(current_english, 296);
+
+    // Funding per district, every English organisation: "Somerset Council " is Somerset.
+    let path = common::shared().join("west-midlands/uploads/arts-council-investment-programme.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (la, fund) = (h.iter().position(|x| x == "Local authority").unwrap(), h.iter().position(|x| x == FUNDING).unwrap());
+    let mut expected: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    let (mut organisations, mut outside) = (0, 0);
+    for rec in r.records().map(Result::unwrap) {
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        organisations += 1;
+        let name = rec[la].trim().to_lowercase();
+        let name = name.strip_suffix(" council").unwrap_or(&name).to_string();
+        match district_of.get(&name) {
+            Some(code) => {
+                let e = expected.entry(code.clone()).or_default();
+                e.0 += rec[fund].parse::<f64>().unwrap();
+                e.1 += 1;
+            }
+            None => {
+                assert!(wales.contains(&name), "{name} is neither English nor elsewhere");
+                outside += 1;
+            }
+        }
+    }
+    assert_eq!((organisations, outside), (985, 5));
+
+    let areas = equimap::cli::load_areas(&common::data(), "england", "lad").unwrap();
+    assert_eq!(areas.len(), 296);
+    let ing = equimap::engine::read_csv("arts-council-investment-programme.csv", &std::fs::read(&path).unwrap()).unwrap();
+    let view = View::from_query(&format!("v=1&r=england&ac=Local+authority&sup=sum%3A{}&grp=region", FUNDING.replace(' ', "+"))).0;
+    let a = analyze(&areas, &ing, &view).unwrap();
+    common::assert_identity(&a);
+    assert_eq!((a.rows.rows_in, a.rows.matched, a.rows.unmatched), (985, 980, 5));
+    for row in &a.areas {
+        let (sum, n) = expected.get(&row.code).copied().unwrap_or_default();
+        assert_eq!((row.supply, row.rows), (sum, n), "{} {}", row.code, row.name);
+    }
+    // The merged districts' population is their predecessors' sum; their IMD score the
+    // population-weighted mean of the predecessors' (the ONS workbook and the IMD file, read here).
+    let pop = census_population();
+    let imd = imd_scores();
+    for (new, olds) in [
+        ("E06000066", &["E07000187", "E07000188", "E07000189", "E07000246"][..]),
+        ("E06000065", &["E07000163", "E07000164", "E07000165", "E07000166", "E07000167", "E07000168", "E07000169"][..]),
+        ("E06000063", &["E07000026", "E07000028", "E07000029"][..]),
+    ] {
+        let i = areas.by_code(new).unwrap();
+        let p: f64 = olds.iter().map(|o| pop[*o]).sum();
+        let s: f64 = olds.iter().map(|o| pop[*o] * imd[*o]).sum::<f64>() / p;
+        assert_eq!(areas.values["population"][i], Some(p), "{new}");
+        assert!((areas.values["imd_score"][i].unwrap() - s).abs() < 1e-9, "{new}");
+    }
+    // An unchanged district keeps its own figures.
+    let b = areas.by_code("E08000025").unwrap();
+    assert_eq!(areas.values["population"][b], Some(pop["E08000025"]));
+    assert_eq!(areas.values["imd_score"][b], Some(imd["E08000025"]));
+    // Group totals by region add up to the whole.
+    let total: f64 = a.groups.iter().map(|g| g.supply).sum();
+    assert!((total - a.summary.supply_total).abs() < 1e-6);
+    assert_eq!(a.groups.len(), 9);
+}
+
+/// LAD 2022 code → usual residents 2021, from the ONS workbook (sheet "Population change").
+fn census_population() -> HashMap<String, f64> {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(common::shared().join("west-midlands/census/datadownload.xlsx")).unwrap();
+    let range = wb.worksheet_range("Population change").unwrap();
+    let mut out = HashMap::new();
+    let mut col = None;
+    for row in range.rows() {
+        let cells: Vec<String> = row.iter().map(Data::to_string).collect();
+        match col {
+            None => col = cells.iter().position(|c| c == "All persons, 2021"),
+            Some(k) => {
+                if let Some(Data::Float(v)) = row.get(k) {
+                    out.insert(cells[0].clone(), *v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// LAD 2022 code → IMD 2019 average score.
+fn imd_scores() -> HashMap<String, f64> {
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/imd/imd2019_england_ltla22.csv")).unwrap();
+    r.records().map(Result::unwrap).map(|rec| (rec[0].to_string(), rec[1].parse().unwrap())).collect()
+}
