@@ -23,6 +23,12 @@ USAGE:
 
 ANALYZE OPTIONS:
   --level LEVEL               area level (default: the region's default)
+  --areas FILE                your own areas instead of a region: a GeoJSON or TopoJSON file in
+                              longitude/latitude (code and name properties detected)
+  --area-code-property P      the property of --areas holding the code (default: detected)
+  --area-name-property P      the property of --areas holding the name (default: detected)
+  --indicators FILE           a table of indicators with one row per area code (CSV, XLSX,
+                              Parquet), joined to the areas
   --data DIR                  region data directory (default: static/data)
   --area-column COL           column of area names or codes (default: detected)
   --lat-column COL --lon-column COL   place rows by point in polygon
@@ -46,7 +52,11 @@ ANALYZE OPTIONS:
   --assign NAME=CODE          count rows named NAME in area CODE (repeat)
   --denominator INDICATOR     denominator population (default: the level's)
   --need INDICATOR            need indicator (default: the level's)
+  --need-direction high|low   whether higher values of the need indicator mean more or less
+                              need (default: its catalogue entry; joined indicators: high)
   --group COLUMN              break areas down by a group column (e.g. wmca_group)
+  --within CODE               only the areas within this area of the level's parent level
+                              (the MSOAs of district E08000025); rows elsewhere are excluded
   --view SHARE_URL            start from a share link of the app (options above override it)
   --format json|csv           output (default: json)
 
@@ -209,6 +219,63 @@ pub fn load_areas(data: &Path, region: &str, level: &str) -> Result<Areas, Strin
     }
 }
 
+/// A level from a person's boundaries file (see [`crate::engine::region::own`]); what was left out
+/// is said on standard error.
+fn own_areas(file: &str, choice: &crate::engine::region::own::OwnChoice) -> Result<Areas, String> {
+    let size = std::fs::metadata(file).map_err(|e| format!("{file}: {e}"))?.len();
+    let name = file_name(file);
+    crate::engine::region::own::check_boundaries_size(&name, size).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+    let own = crate::engine::region::own::own_level(&name, &bytes, choice).map_err(|e| e.to_string())?;
+    eprintln!("equimap: {name}: {} areas, code from \"{}\", name from \"{}\"", own.areas.len(), own.used.code, own.used.name);
+    for p in &own.problems {
+        eprintln!("equimap: {name}: {p}");
+    }
+    Ok(own.areas)
+}
+
+/// `areas` with the indicators of the table in `file` (one row per area code) joined.
+fn with_indicators(areas: Areas, file: &str) -> Result<Areas, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+    let ing = crate::engine::ingest::read_file(&file_name(file), bytes, None).map_err(|e| e.to_string())?;
+    let (joined, extra) = areas.with_extra(&ing.table).ok_or_else(|| {
+        format!("{file}: not a table of indicators for these areas (expected a column of their codes or names, each area at most once, and numeric columns)")
+    })?;
+    if !extra.unknown_keys.is_empty() {
+        eprintln!(
+            "equimap: {file}: {} row(s) name no area: {}",
+            extra.unknown_keys.len(),
+            extra.unknown_keys.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(joined)
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
+}
+
+/// The areas of the view: the person's own (`--areas`, the view then on region and level `own`),
+/// else the region's level from `--data`.
+fn areas_for(
+    view: &mut View,
+    own: Option<&str>,
+    choice: &crate::engine::region::own::OwnChoice,
+    data: Option<String>,
+) -> Result<Areas, Failure> {
+    match own {
+        Some(file) => {
+            let own_id = crate::engine::region::own::OWN_ID;
+            (view.region, view.level) = (own_id.into(), own_id.into());
+            own_areas(file, choice).map_err(failed)
+        }
+        None if view.region.is_empty() => Err(Failure::Usage(
+            "analyze needs --region REGION (a folder of --data: chicago, west-midlands, england…) or --areas FILE".into(),
+        )),
+        None => load_areas(&data_dir(data), &view.region, &view.level).map_err(failed),
+    }
+}
+
 fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
     let opts = parse_opts(args, &[])?;
     // A share link first, then the explicit options on top of it.
@@ -224,6 +291,8 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
     };
     let (mut programs, mut data, mut format) = (None, None, "json".to_string());
     let mut sheet: Option<String> = None;
+    let (mut own, mut indicators) = (None::<String>, None::<String>);
+    let mut choice = crate::engine::region::own::OwnChoice::default();
     for (k, v) in opts {
         let kv = || {
             v.split_once('=')
@@ -235,6 +304,10 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
             "region" => view.region = v,
             "level" => view.level = v,
             "programs" => programs = Some(v),
+            "areas" => own = Some(v),
+            "area-code-property" => choice.code = v,
+            "area-name-property" => choice.name = v,
+            "indicators" => indicators = Some(v),
             "sheet" => sheet = Some(v),
             "data" => data = Some(v),
             "format" if v == "json" || v == "csv" => format = v,
@@ -288,15 +361,19 @@ fn analyze_cmd(args: &[String]) -> Result<(), Failure> {
             }
             "denominator" => view.denominator = v,
             "need" => view.need = v,
+            "need-direction" if v == "high" || v == "low" => view.need_direction = v,
+            "need-direction" => return Err(Failure::Usage(format!("--need-direction is high or low, not \"{v}\""))),
             "group" => view.group = v,
+            "within" => view.within = v,
             _ => return Err(Failure::Usage(format!("analyze has no option --{k}"))),
         }
     }
-    if view.region.is_empty() {
-        return Err(Failure::Usage("analyze needs --region (chicago, west-midlands)".into()));
-    }
     let programs = programs.ok_or_else(|| Failure::Usage("analyze needs --programs FILE".into()))?;
-    let areas = load_areas(&data_dir(data), &view.region, &view.level).map_err(failed)?;
+    let areas = areas_for(&mut view, own.as_deref(), &choice, data)?;
+    let areas = match &indicators {
+        Some(file) => with_indicators(areas, file).map_err(failed)?,
+        None => areas,
+    };
     let bytes = std::fs::read(&programs).map_err(|e| failed(format!("{programs}: {e}")))?;
     let name = Path::new(&programs).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or(programs.clone());
     let ing = crate::engine::ingest::read_file(&name, bytes, sheet.as_deref()).map_err(failed)?;

@@ -330,3 +330,46 @@ fn imd_scores() -> HashMap<String, f64> {
     let mut r = csv::Reader::from_path(common::shared().join("west-midlands/imd/imd2019_england_ltla22.csv")).unwrap();
     r.records().map(Result::unwrap).map(|rec| (rec[0].to_string(), rec[1].parse().unwrap())).collect()
 }
+
+#[test]
+fn tracts_within_one_community_area_exclude_the_rest_and_keep_their_figures() {
+    let export = std::fs::read(common::shared().join("chicago/programs/mcmf_programs_2024.csv")).unwrap();
+    let ing = equimap::engine::read_csv("mcmf_programs_2024.csv", &export).unwrap();
+    let tracts = equimap::cli::load_areas(&common::data(), "chicago", "tract").unwrap();
+    let community = equimap::cli::load_areas(&common::data(), "chicago", "community_area").unwrap();
+    let all = analyze(&tracts, &ing, &View::from_query("v=1&r=chicago&l=tract").0).unwrap();
+    let by_ca = analyze(&community, &ing, &View::from_query("v=1&r=chicago").0).unwrap();
+    let near_north = analyze(&tracts, &ing, &View::from_query("v=1&r=chicago&l=tract&in=8").0).unwrap();
+    common::assert_identity(&near_north);
+    // The tracts whose parent is community area 8, by the tract file's own `commarea_n`.
+    let raw: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::shared().join("chicago/tracts/tracts_2010.geojson")).unwrap()).unwrap();
+    let mut inside: Vec<String> = raw["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["commarea_n"].as_str().map(|c| c.trim_end_matches(".0")) == Some("8"))
+        .map(|f| f["properties"]["geoid10"].as_str().unwrap().to_string())
+        .collect();
+    inside.sort();
+    let mut got: Vec<String> = near_north.areas.iter().map(|r| r.code.clone()).collect();
+    got.sort();
+    assert_eq!(got, inside);
+    assert_eq!(near_north.resolved.within.as_deref(), Some("Near North Side (8)"));
+    // Rows elsewhere are excluded by the choice, not unmatched; the unmatched are the same rows.
+    assert_eq!(near_north.rows.unmatched, all.rows.unmatched);
+    assert_eq!(near_north.excluded_by.last().unwrap().rows, all.rows.matched - near_north.rows.matched);
+    // The tracts keep their counts and rates, and together hold the community area's rows.
+    for r in &near_north.areas {
+        let whole = all.areas.iter().find(|x| x.code == r.code).unwrap();
+        assert_eq!((r.rows, r.supply, r.rate_per_1000), (whole.rows, whole.supply, whole.rate_per_1000), "{}", r.code);
+    }
+    let ca8 = by_ca.areas.iter().find(|r| r.code == "8").unwrap();
+    let tract_rows: usize = near_north.areas.iter().map(|r| r.rows).sum();
+    assert!((tract_rows as f64 - ca8.rows as f64).abs() <= 0.02 * ca8.rows as f64, "{tract_rows} vs {}", ca8.rows);
+    // A parent that does not exist, or a level without parents, is refused with the reason.
+    let e = analyze(&tracts, &ing, &View::from_query("v=1&r=chicago&l=tract&in=99").0).unwrap_err().to_string();
+    assert!(e.contains("no area of census tracts (2010) lies in community_area \"99\""), "{e}");
+    let e = analyze(&community, &ing, &View::from_query("v=1&r=chicago&in=8").0).unwrap_err().to_string();
+    assert!(e.contains("have no parent level"), "{e}");
+}

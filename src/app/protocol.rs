@@ -26,6 +26,10 @@ pub enum Request {
         level: String,
         /// Indicators joined to the level from files, in order (see [`Response::Indicators`]).
         extras: Vec<AddedIndicators>,
+        /// The person's own areas: the properties to use; the data's second buffer is their
+        /// boundaries file (see [`crate::engine::region::own`]).
+        #[serde(default)]
+        own: Option<crate::engine::region::own::OwnChoice>,
         /// Warm the engine up first (only the first worker of the page: a worker restarted to
         /// cancel a read runs the module the first one has already compiled).
         warm_up: bool,

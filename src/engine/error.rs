@@ -67,6 +67,14 @@ pub enum EngineError {
         /// The reader's reason.
         reason: String,
     },
+    /// A boundaries file a user gave for their own areas cannot make a level.
+    #[error("{file}: {reason}")]
+    Boundaries {
+        /// The boundaries file.
+        file: String,
+        /// What is wrong, naming the feature or property, and what was expected.
+        reason: String,
+    },
     /// The input is larger than the engine will take.
     #[error("{file}: {reason}")]
     TooLarge {

@@ -157,6 +157,25 @@ pub struct View {
     pub denominator: String,
     /// Need indicator; empty = level default.
     pub need: String,
+    /// Which way the need indicator points, overriding its catalogue entry: `high` (higher values
+    /// mean more need), `low`, or empty (the catalogue's; URL key `nd`). For indicators a person
+    /// joined, whose direction Equimap cannot know.
+    #[serde(default)]
+    pub need_direction: String,
+    /// The boundaries file of the person's own areas, when the view is on them instead of a
+    /// region (its name only; URL key `ar`).
+    #[serde(default)]
+    pub areas_file: String,
+    /// The property of [`View::areas_file`] holding the area code; empty = detected (`arc`).
+    #[serde(default)]
+    pub areas_code: String,
+    /// The property holding the area name; empty = detected (`arn`).
+    #[serde(default)]
+    pub areas_name: String,
+    /// Only the areas within this area of the level's parent level (its code: the MSOAs of one
+    /// district); empty = every area (URL key `in`).
+    #[serde(default)]
+    pub within: String,
     /// Map layer column (`supply`, `rate`, `lq`, `disparity`, `bivariate` or an indicator); empty = default.
     pub map: String,
     /// Classing scheme.
@@ -284,8 +303,13 @@ impl View {
         if self.supply != Supply::Auto {
             put("sup", &self.supply.as_text());
         }
+        put("ar", &self.areas_file);
+        put("arc", &self.areas_code);
+        put("arn", &self.areas_name);
+        put("in", &self.within);
         put("den", &self.denominator);
         put("need", &self.need);
+        put("nd", &self.need_direction);
         put("map", &self.map);
         if self.classes != Classes::Quantile {
             put(
@@ -394,6 +418,12 @@ impl View {
                 },
                 "den" => v.denominator = val.clone(),
                 "need" => v.need = val.clone(),
+                "nd" if val == "high" || val == "low" => v.need_direction = val.clone(),
+                "nd" => bad("must be high or low"),
+                "ar" => v.areas_file = val.clone(),
+                "arc" => v.areas_code = val.clone(),
+                "arn" => v.areas_name = val.clone(),
+                "in" => v.within = val.clone(),
                 "map" => v.map = val.clone(),
                 "cls" => match val.as_str() {
                     "quantile" => v.classes = Classes::Quantile,
@@ -444,7 +474,12 @@ mod tests {
         v.k = 6;
         v.log = true;
         v.catchment_m = 2500;
+        v.areas_file = "wards 2022.geojson".into();
+        v.areas_code = "WD22CD".into();
+        v.need_direction = "low".into();
+        v.within = "E08000025".into();
         let q = v.to_query();
+        assert!(q.contains("ar=wards+2022.geojson") || q.contains("ar=wards%202022.geojson"), "{q}");
         assert!(q.contains("ck=2.5"), "{q}");
         assert!(q.starts_with("v=1&r=chicago"), "{q}");
         let (back, problems) = View::from_query(&format!("https://x.org/equimap/?{q}#top"));
@@ -454,7 +489,7 @@ mod tests {
 
     #[test]
     fn tampered_links_fall_back() {
-        let (v, p) = View::from_query("?v=9&k=99&top=-1&cls=pretty&sup=sum:&zzz=1&ages=a~b~30~5&since=c~notadate&r=chicago&ck=0");
+        let (v, p) = View::from_query("?v=9&k=99&top=-1&cls=pretty&sup=sum:&zzz=1&ages=a~b~30~5&since=c~notadate&r=chicago&ck=0&nd=up");
         assert_eq!(v.k, 0);
         assert_eq!(v.catchment_m, 0);
         assert_eq!(v.exclude_top, 0);
@@ -462,7 +497,8 @@ mod tests {
         assert_eq!(v.supply, Supply::Auto);
         assert!(v.filters.is_empty());
         assert_eq!(v.region, "chicago");
-        assert_eq!(p.len(), 8, "{p:?}");
+        assert_eq!(v.need_direction, "");
+        assert_eq!(p.len(), 9, "{p:?}");
         let long = "x".repeat(300);
         let (v, p) = View::from_query(&format!("ac={long}"));
         assert_eq!(v.area_column, "");

@@ -132,13 +132,23 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     }
     let postcodes = build_postcodes(&dir, out, &codes)?;
     districts_contain_msoas(&mut level, &msoa_level, &codes);
-    let manifest = Manifest {
+    let manifest = manifest(vec![level, msoa_level], postcodes);
+    write_manifest(&out.join("manifest.json"), &manifest)?;
+    let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
+    files.extend(msoa_files);
+    files.push(out.join("postcodes.parquet"));
+    Ok(files)
+}
+
+/// The region's manifest: its levels and postcode table, samples, preset and currency.
+fn manifest(levels: Vec<crate::engine::region::Level>, postcodes: crate::engine::region::PostcodeFile) -> Manifest {
+    Manifest {
         version: 1,
         region: "west-midlands".into(),
         name: "West Midlands".into(),
         attribution: "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right. English Indices of Deprivation 2019 (MHCLG), OGL v3.".into(),
         default_level: "lad".into(),
-        levels: vec![level, msoa_level],
+        levels,
         postcodes: Some(postcodes),
         distance_unit: None,
         currency: Some("£".into()),
@@ -152,12 +162,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             title: "Arts Council funding per head vs deprivation, West Midlands".into(),
             query: "v=1&r=west-midlands&preset=wm-arts&file=arts-council-investment-programme.csv&s=1&ac=Local+authority&w=ONS+region~West+Midlands&sup=sum%3A2023-26+Annual+Funding+%28Offered+4+Nov+2022%29&map=rate&grp=wmca_group".into(),
         }],
-    };
-    write_manifest(&out.join("manifest.json"), &manifest)?;
-    let mut files = vec![out.join("manifest.json"), level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
-    files.extend(msoa_files);
-    files.push(out.join("postcodes.parquet"));
-    Ok(files)
+    }
 }
 
 /// The MSOAs of each district as finer areas: full-resolution shape and Census 2021 households.

@@ -37,6 +37,9 @@ pub struct AreaSource {
     pub boundaries: Vec<u8>,
     /// Indicators joined to the level from files, in order.
     pub extras: Vec<AddedIndicators>,
+    /// For the person's own areas: the properties used (`boundaries` holds their file, `areas`
+    /// is empty).
+    pub own: Option<crate::engine::region::own::OwnChoice>,
 }
 
 type Handler = Rc<dyn Fn(Response, JsValue)>;
@@ -266,8 +269,8 @@ fn send_areas(src: &AreaSource) {
     data.push(&js_sys::Uint8Array::from(src.boundaries.as_slice()));
     let extras = src.extras.clone();
     let warm_up = !WARMED.replace(true);
-    let (manifest, folder, level) = (src.manifest.clone(), src.folder.clone(), src.level.clone());
-    send(&Request::SetAreas { manifest, folder, level, extras, warm_up }, &data);
+    let (manifest, folder, level, own) = (src.manifest.clone(), src.folder.clone(), src.level.clone(), src.own.clone());
+    send(&Request::SetAreas { manifest, folder, level, extras, warm_up, own }, &data);
 }
 
 /// Gives the worker a level's areas (and remembers them for a restart).

@@ -235,9 +235,11 @@ fn join_indicators(ctx: Ctx, name: String, extra: ExtraIndicators, added: AddedI
             extra.unknown_keys.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         )
     };
+    let n = extra.added.len();
+    let shown = extra.added.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    let listed = if n > 8 { format!("{n} area indicators ({shown}, …)") } else { format!("area indicators {shown}") };
     ctx.status.set(format!(
-        "{name}: added area indicators {} (joined on \"{}\"). Choose them as denominator, need or map layer.{unknown}",
-        extra.added.join(", "),
+        "{name}: added {listed} (joined on \"{}\"). Choose them as denominator, need or map layer.{unknown}",
         extra.key_column
     ));
     ctx.areas.set(Some(Arc::new(areas.with_added(&added))));

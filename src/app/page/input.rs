@@ -5,39 +5,25 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::actions::{cancel, load_sample};
-use super::markup::{escape_html, options_html};
+use super::fields::select_box;
+use super::markup::escape_html;
 use super::state::Ctx;
 use crate::app::error::AppError;
 use crate::engine::ingest::typing::infer::ColumnKind;
 use crate::engine::view::{Filter, Supply, View};
 
-/// A labelled `<select>`: `options` are (value, label); `on_pick` gets the chosen value.
-pub fn select_box(
-    label: &'static str,
-    testid: &'static str,
-    options: Signal<Vec<(String, String)>>,
-    current: Signal<String>,
-    on_pick: impl Fn(String) + 'static,
-) -> impl IntoView {
-    view! {
-        <label class="field">
-            <span>{label}</span>
-            // The options are written again only when they change (an open list stays open when
-            // only the choice moves); they mark the current choice as they are written.
-            <select data-testid=testid on:change=move |ev| on_pick(event_target_value(&ev))
-                inner_html=move || options.with(|o| current.with_untracked(|c| options_html(o, c)))
-                prop:value=move || current.get()>
-            </select>
-        </label>
-    }
-}
-
 /// Region and level picker.
 #[component]
 pub fn RegionPicker() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let regions =
-        Signal::derive(move || ctx.catalog.with(|c| c.iter().flat_map(|c| &c.regions).map(|r| (r.id.clone(), r.name.clone())).collect()));
+    let regions = Signal::derive(move || {
+        let mut list: Vec<(String, String)> =
+            ctx.catalog.with(|c| c.iter().flat_map(|c| &c.regions).map(|r| (r.id.clone(), r.name.clone())).collect());
+        if let Some(o) = ctx.own.get() {
+            list.push((crate::engine::region::own::OWN_ID.into(), format!("Your areas ({})", o.file)));
+        }
+        list
+    });
     let levels = Signal::derive(move || {
         ctx.manifest
             .get()
@@ -45,14 +31,32 @@ pub fn RegionPicker() -> impl IntoView {
             .unwrap_or_default()
     });
     let cur_level = Signal::derive(move || ctx.areas.get().map(|a| a.level.id.clone()).unwrap_or_default());
+    // A level with a parent level can show the areas within one parent.
+    let parents = Signal::derive(move || {
+        let Some(a) = ctx.areas.get() else { return vec![] };
+        let Some(p) = a.level.parent.clone() else { return vec![] };
+        let mut v = vec![(String::new(), format!("All {}", a.level.label.to_lowercase()))];
+        v.extend(a.parent_names().into_iter().map(|(c, n)| (c.clone(), if n == c { c } else { format!("{n} ({c}, {})", p.level) })));
+        v
+    });
     view! {
         <nav class="picker" aria-label="Region">
             {select_box("Region", "region", regions, Signal::derive(move || ctx.view.with(|v| v.region.clone())), move |r| {
+                if r == crate::engine::region::own::OWN_ID {
+                    return;
+                }
+                ctx.own.set(None);
                 ctx.file.set(None);
                 ctx.outcome.set(None);
                 ctx.edit(|v| *v = View { region: r, ..View::default() });
             })}
-            {select_box("Areas", "level", levels, cur_level, move |l| ctx.edit(|v| v.level = l))}
+            {select_box("Areas", "level", levels, cur_level, move |l| ctx.edit(|v| {
+                v.level = l;
+                v.within.clear();
+            }))}
+            <Show when=move || parents.with(|p| !p.is_empty())>
+                {select_box("Within", "within", parents, Signal::derive(move || ctx.view.with(|v| v.within.clone())), move |w| ctx.edit(|v| v.within = w))}
+            </Show>
         </nav>
     }
 }
@@ -72,6 +76,9 @@ pub fn DropZone() -> impl IntoView {
             return;
         }
         // The event's time stamp is on the page's clock in every current browser; if not, now.
+        if super::own_areas::is_boundaries_name(&file.name()) {
+            return super::own_areas::give_boundaries(ctx, file);
+        }
         let now = crate::app::browser::now();
         ctx.timing.t0.set_value(Some(if at > 0.0 && at <= now { at } else { now }));
         super::sheets::give_file(ctx, file.name(), file.into());
@@ -427,26 +434,48 @@ pub fn Measures() -> impl IntoView {
         }
         v
     });
-    // What is in force: the view's choice, else the level's default.
-    let in_force = move |pick: fn(&View) -> String, default: fn(&crate::engine::region::DefaultView) -> String| {
+    // What is in force: the view's choice, else what the analysis resolved, else the level's default.
+    let in_force = move |pick: fn(&View) -> String,
+                         resolved: fn(&crate::engine::analysis::Resolved) -> String,
+                         default: fn(&crate::engine::region::DefaultView) -> String| {
         Signal::derive(move || {
             let chosen = ctx.view.with(pick);
-            if chosen.is_empty() {
-                ctx.areas.get().map(|a| default(&a.level.default_view)).unwrap_or_default()
-            } else {
-                chosen
+            if !chosen.is_empty() {
+                return chosen;
             }
+            ctx.analysis()
+                .map(|a| resolved(&a.resolved))
+                .or_else(|| ctx.areas.get().map(|a| default(&a.level.default_view)))
+                .unwrap_or_default()
         })
     };
-    let cur_den = in_force(|v| v.denominator.clone(), |d| d.denominator.clone());
-    let cur_need = in_force(|v| v.need.clone(), |d| d.need.clone());
+    let cur_den = in_force(|v| v.denominator.clone(), |r| r.denominator.clone(), |d| d.denominator.clone());
+    let cur_need = in_force(|v| v.need.clone(), |r| r.need.clone(), |d| d.need.clone());
+    let directions = Signal::derive(|| {
+        vec![
+            ("high".to_string(), "Higher values mean more need".to_string()),
+            ("low".to_string(), "Lower values mean more need".to_string()),
+        ]
+    });
+    let cur_direction = Signal::derive(move || {
+        let chosen = ctx.view.with(|v| v.need_direction.clone());
+        if !chosen.is_empty() {
+            return chosen;
+        }
+        let high = ctx.analysis().map(|a| a.resolved.higher_is_more_need).unwrap_or(true);
+        (if high { "high" } else { "low" }).to_string()
+    });
     view! {
         <details class="panel" open>
             <summary>"What to count, per whom, against which need"</summary>
             <div class="fields">
                 {select_box("Supply", "supply", supply_opts, Signal::derive(move || ctx.view.with(|v| v.supply.as_text())), move |s| ctx.edit(|v| v.supply = Supply::parse(&s).unwrap_or_default()))}
                 {select_box("Per", "denominator", ind_opts(true), cur_den, move |s| ctx.edit(|v| v.denominator = s))}
-                {select_box("Need", "need", ind_opts(false), cur_need, move |s| ctx.edit(|v| v.need = s))}
+                {select_box("Need", "need", ind_opts(false), cur_need, move |s| ctx.edit(|v| {
+                    v.need = s;
+                    v.need_direction.clear();
+                }))}
+                {select_box("Direction", "need-direction", directions, cur_direction, move |s| ctx.edit(|v| v.need_direction = s))}
                 <Show when=move || group_opts.with(|g| g.len() > 1)>
                     {select_box("Group areas by", "group", group_opts, Signal::derive(move || ctx.view.with(|v| v.group.clone())), move |s| ctx.edit(|v| v.group = s))}
                 </Show>

@@ -46,7 +46,7 @@ fn pick(pal: &[&'static str; 7], k: usize, i: usize) -> &'static str {
 
 /// Computes fills for `layer`.
 fn style(ctx: Ctx, layer: &str) -> Option<Styled> {
-    let areas = ctx.areas.get()?;
+    let areas = ctx.shown.get()?;
     let view = ctx.view.get();
     let analysis = ctx.analysis();
     let k = if view.k == 0 { 5 } else { view.k as usize };
@@ -154,7 +154,7 @@ fn path_index(ev: &web_sys::Event) -> Option<usize> {
 pub fn MapPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let shapes =
-        Memo::new(move |_| ctx.areas.get().and_then(|a| a.boundaries.as_ref().map(|b| Arc::new(SvgShapes::new(&b.shapes, 600.0)))));
+        Memo::new(move |_| ctx.shown.get().and_then(|a| a.boundaries.as_ref().map(|b| Arc::new(SvgShapes::new(&b.shapes, 600.0)))));
     let layer = Signal::derive(move || {
         let v = ctx.view.with(|v| v.map.clone());
         let has = ctx.outcome.with(|o| o.as_ref().is_some_and(|o| o.result.is_ok()));
@@ -163,7 +163,7 @@ pub fn MapPanel() -> impl IntoView {
         } else if has {
             "rate".into()
         } else {
-            ctx.areas.get().map(|a| a.level.default_view.map.clone()).unwrap_or_default()
+            ctx.shown.get().map(|a| a.level.default_view.map.clone()).unwrap_or_default()
         }
     });
     let styled = Memo::new(move |_| style(ctx, &layer.get()));
@@ -186,7 +186,7 @@ pub fn MapPanel() -> impl IntoView {
             v.push(("nearest".into(), "Distance to nearest program".into()));
             v.push(("access".into(), "Access (2SFCA)".into()));
         }
-        if let Some(a) = ctx.areas.get() {
+        if let Some(a) = ctx.shown.get() {
             v.extend(a.level.indicators.iter().map(|i| (i.id.clone(), i.label.clone())));
         }
         v
@@ -230,11 +230,11 @@ pub fn MapPanel() -> impl IntoView {
     view! {
         <section class="panel map-panel" aria-label="Map">
             <div class="fields map-controls">
-                {super::input::select_box("Map", "map-layer", layers, layer, move |m| ctx.edit(|v| v.map = m))}
-                {super::input::select_box("Classes", "classes", classes, Signal::derive(move || ctx.view.with(|v| match v.classes { Classes::Quantile => "quantile", Classes::Equal => "equal", Classes::Jenks => "jenks" }.to_string())),
+                {super::fields::select_box("Map", "map-layer", layers, layer, move |m| ctx.edit(|v| v.map = m))}
+                {super::fields::select_box("Classes", "classes", classes, Signal::derive(move || ctx.view.with(|v| match v.classes { Classes::Quantile => "quantile", Classes::Equal => "equal", Classes::Jenks => "jenks" }.to_string())),
                     move |c| ctx.edit(|v| v.classes = match c.as_str() { "equal" => Classes::Equal, "jenks" => Classes::Jenks, _ => Classes::Quantile }))}
-                {super::input::select_box("Number", "k", ks, Signal::derive(move || ctx.view.with(|v| if v.k == 0 { 5 } else { v.k }).to_string()), move |k| ctx.edit(|v| v.k = k.parse().unwrap_or(5)))}
-                {super::input::select_box("Palette", "palette", palettes, Signal::derive(move || ctx.view.with(|v| if v.palette.is_empty() { "YlGnBu".into() } else { v.palette.clone() })), move |p| ctx.edit(|v| v.palette = p))}
+                {super::fields::select_box("Number", "k", ks, Signal::derive(move || ctx.view.with(|v| if v.k == 0 { 5 } else { v.k }).to_string()), move |k| ctx.edit(|v| v.k = k.parse().unwrap_or(5)))}
+                {super::fields::select_box("Palette", "palette", palettes, Signal::derive(move || ctx.view.with(|v| if v.palette.is_empty() { "YlGnBu".into() } else { v.palette.clone() })), move |p| ctx.edit(|v| v.palette = p))}
                 <label class="field check"><input type="checkbox" prop:checked=move || ctx.view.with(|v| v.log) on:change=move |ev| { let on = event_target_checked(&ev); ctx.edit(|v| v.log = on); }/><span>"Log scale"</span></label>
             </div>
             <h2>{move || styled.get().map(|s| s.title).unwrap_or_else(|| "Loading the map…".into())}</h2>
@@ -244,7 +244,7 @@ pub fn MapPanel() -> impl IntoView {
                 // their fills and titles. Hover and clicks are read by listeners on the `<svg>`
                 // from the path under the pointer (`data-i`).
                 {move || shapes.get().map(|s| {
-                    let names = ctx.areas.get().map(|a| (a.names.clone(), a.codes.clone())).unwrap_or_default();
+                    let names = ctx.shown.get().map(|a| (a.names.clone(), a.codes.clone())).unwrap_or_default();
                     let fill = move |i: usize| styled.with(|st| st.as_ref().and_then(|x| x.fills.get(i).cloned()).unwrap_or(NO_DATA.into()));
                     let value = move |i: usize| styled.with(|st| st.as_ref().and_then(|x| x.values.get(i).copied().flatten()));
                     let codes = names.1.clone();
@@ -273,7 +273,7 @@ pub fn MapPanel() -> impl IntoView {
                     }
                 })}
                 <div class="tooltip" aria-hidden="true">{move || hover.get().and_then(|i| {
-                    let a = ctx.areas.get()?;
+                    let a = ctx.shown.get()?;
                     let v = styled.get().and_then(|s| s.values.get(i).copied().flatten());
                     Some(format!("{}: {}", a.names[i], v.map(|v| fmt(v, 2)).unwrap_or("no data".into())))
                 })}</div>

@@ -7,9 +7,11 @@ pub mod actions;
 pub mod backend;
 pub mod controller;
 pub mod error_note;
+pub mod fields;
 pub mod input;
 pub mod map;
 pub mod markup;
+pub mod own_areas;
 pub mod rehearsal;
 pub mod report;
 pub mod share;
@@ -43,6 +45,11 @@ pub fn mount() {
 /// The view a link asks for, settled against the regions the site serves: an unknown region is
 /// reported and the default shown; `?preset=ID` alone opens the preset's whole view.
 pub fn settle_view(mut v: View, catalog: &Catalog, problems: &mut Vec<String>) -> View {
+    if !v.areas_file.is_empty() {
+        // A view on the person's own areas: nothing to settle until they drop the file.
+        v.region = crate::engine::region::own::OWN_ID.into();
+        return v;
+    }
     if !v.region.is_empty() && catalog.region(&v.region).is_none() {
         let default = catalog.region(&catalog.default_region).map(|r| r.name.clone()).unwrap_or_default();
         problems.push(format!("unknown region \"{}\"; showing {default}", v.region.chars().take(40).collect::<String>()));
@@ -88,6 +95,7 @@ async fn load_region(folder: &str, level: &str) -> Result<(Manifest, Areas, Opti
         areas: areas_bytes,
         boundaries: bounds.into_bytes(),
         extras: vec![],
+        own: None,
     };
     Ok((manifest, areas, problem, source))
 }
@@ -117,6 +125,10 @@ pub fn App() -> impl IntoView {
 
     // Region/level data: reload when either changes.
     let region_key = Memo::new(move |_| {
+        // The person's own areas are loaded from their file, not the site.
+        if ctx.view.with(|v| !v.areas_file.is_empty()) {
+            return None;
+        }
         let folder = ctx.catalog.with(|c| c.as_ref().and_then(|c| ctx.view.with(|v| c.region(&v.region)).map(|r| r.folder().to_string())));
         folder.map(|f| (f, ctx.view.with(|v| v.level.clone())))
     });
@@ -206,6 +218,7 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <section class="controls" aria-label="Data and choices">
                 <input::DropZone/>
+                <own_areas::OwnAreas/>
                 <input::Presets/>
                 <input::Mapping/>
                 <input::Filters/>

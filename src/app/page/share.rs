@@ -25,8 +25,22 @@ pub fn LinkNotice() -> impl IntoView {
         let bundled = sample && ctx.is_sample(&f);
         (!(f.is_empty() || loaded || bundled)).then_some(f)
     };
+    let areas_wanted = move || {
+        let ar = ctx.view.with(|v| v.areas_file.clone());
+        let loaded = ctx.own.with(|o| o.as_ref().is_some_and(|o| o.file == ar));
+        (!ar.is_empty() && !loaded).then_some(ar)
+    };
     view! {
-        {move || wanted().map(|f| view! {
+        {move || areas_wanted().map(|ar| {
+            let f = ctx.view.with(|v| v.file.clone());
+            let then = if f.is_empty() { String::new() } else { format!(", then {f}") };
+            view! {
+                <div class="notice" data-testid="need-areas" role="note">
+                    {format!("This link shows a view on your own areas. Drop {ar} (the boundaries){then} to see it: files are never in the link.")}
+                </div>
+            }
+        })}
+        {move || wanted().filter(|_| areas_wanted().is_none()).map(|f| view! {
             <div class="notice" data-testid="need-file" role="note">
                 {format!("This link shows a view of {f}. Drop {f} (or pick it below) to see it: the file itself is never in the link.")}
             </div>

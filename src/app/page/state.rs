@@ -26,6 +26,23 @@ pub struct Workbook {
     pub header_row: usize,
 }
 
+/// What the page shows of the person's own areas.
+#[derive(Clone, Debug)]
+pub struct OwnInfo {
+    /// The boundaries file's name.
+    pub file: String,
+    /// The properties in use.
+    pub used: crate::engine::region::own::OwnChoice,
+    /// Properties that can be the code.
+    pub code_candidates: Vec<String>,
+    /// Properties that can be the name.
+    pub name_candidates: Vec<String>,
+    /// What was left out or is doubtful.
+    pub problems: Vec<String>,
+    /// Number of areas.
+    pub count: usize,
+}
+
 /// The analysis result, or the message of why there is none.
 #[derive(Clone)]
 pub struct Results {
@@ -40,10 +57,15 @@ pub struct Ctx {
     pub view: RwSignal<View>,
     /// The regions the site serves (`data/catalog.json`), once fetched.
     pub catalog: RwSignal<Option<Arc<Catalog>>>,
+    /// The person's own areas, when the view is on them.
+    pub own: RwSignal<Option<Arc<OwnInfo>>>,
     /// The current region's manifest.
     pub manifest: RwSignal<Option<Arc<Manifest>>>,
     /// The current level's areas (with boundaries).
     pub areas: RwSignal<Option<Arc<Areas>>>,
+    /// The areas the analysis and the map show: the level's, or those within the view's parent
+    /// area ([`View::within`]), in the analysis' order.
+    pub shown: Memo<Option<Arc<Areas>>>,
     /// Region data loading error.
     pub load_error: RwSignal<Option<AppError>>,
     /// The user's file, as the engine worker summarised it (the rows stay in the worker).
@@ -105,11 +127,32 @@ pub struct Timing {
 impl Ctx {
     /// Fresh state with the view from the link.
     pub fn new(view: View, problems: Vec<String>) -> Self {
+        let view = RwSignal::new(view);
+        let areas: RwSignal<Option<Arc<Areas>>> = RwSignal::new(None);
+        let within = Memo::new(move |_| view.with(|v| v.within.clone()));
+        let shown = Memo::new_with_compare(
+            move |_| {
+                let a = areas.get()?;
+                let within = within.get();
+                if within.is_empty() {
+                    return Some(a);
+                }
+                Some(a.in_parent(&within).map(|(sub, _, _)| Arc::new(sub)).unwrap_or(a))
+            },
+            // The same areas when the same `Arc` (a level is never changed in place).
+            |a, b| match (a, b) {
+                (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
+                (Some(None), Some(None)) => false,
+                _ => true,
+            },
+        );
         Ctx {
-            view: RwSignal::new(view),
+            view,
+            shown,
             catalog: RwSignal::new(None),
+            own: RwSignal::new(None),
             manifest: RwSignal::new(None),
-            areas: RwSignal::new(None),
+            areas,
             load_error: RwSignal::new(None),
             file: RwSignal::new(None),
             reading: RwSignal::new(None),

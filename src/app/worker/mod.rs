@@ -46,8 +46,8 @@ fn dispatch(msg: JsValue) {
     };
     let t0 = now();
     let streaming = STATE.with_borrow_mut(|st| match req {
-        Request::SetAreas { manifest, folder, level, extras, warm_up } => {
-            requests::set_areas(st, (&manifest, &folder), &level, &extras, warm_up, &data);
+        Request::SetAreas { manifest, folder, level, extras, warm_up, own } => {
+            requests::set_areas(st, (&manifest, &folder, own.as_ref()), &level, &extras, warm_up, &data);
             None
         }
         Request::Read { name, then, split } => requests::read_request(st, name, then, split, &data, t0),

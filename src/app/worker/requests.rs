@@ -34,8 +34,8 @@ pub(super) type Streaming = Pin<Box<dyn Future<Output = ()>>>;
 const PIECE_BYTES: u64 = 8 << 20;
 
 /// [`Request::SetAreas`]: use the level (then, the first time, warm up: see [`warm_up`]).
-/// `region`: the manifest's text and the region's folder.
-pub(super) fn set_areas(st: &mut WorkerState, region: (&str, &str), level: &str, extras: &[AddedIndicators], warm: bool, data: &JsValue) {
+/// `region`: the manifest's text, the region's folder, and for one's own areas the properties.
+pub(super) fn set_areas(st: &mut WorkerState, region: Region, level: &str, extras: &[AddedIndicators], warm: bool, data: &JsValue) {
     match load_areas(st, region, level, extras, data) {
         Ok(()) => {
             let s = &mut st.session;
@@ -286,9 +286,13 @@ fn bytes_at(data: &JsValue, i: u32) -> Vec<u8> {
     js_sys::Reflect::get_u32(data, i).map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default()
 }
 
+/// What [`Request::SetAreas`] names: the manifest's text, the region's folder, and for one's own
+/// areas the properties to use.
+pub(super) type Region<'a> = (&'a str, &'a str, Option<&'a crate::engine::region::own::OwnChoice>);
+
 fn load_areas(
     st: &mut WorkerState,
-    (manifest, folder): (&str, &str),
+    (manifest, folder, own): Region,
     level: &str,
     extras: &[AddedIndicators],
     data: &JsValue,
@@ -296,8 +300,14 @@ fn load_areas(
     let s = &mut st.session;
     let manifest = Manifest::from_json(manifest)?;
     let lv = manifest.level(level)?;
-    let bounds = String::from_utf8_lossy(&bytes_at(data, 1)).into_owned();
-    let mut areas = Areas::load(lv, bytes_at(data, 0), Some(&bounds))?;
+    let mut areas = match own {
+        // The same bytes and properties as the page's: the same level.
+        Some(choice) => crate::engine::region::own::own_level(&lv.boundaries, &bytes_at(data, 1), choice)?.areas,
+        None => {
+            let bounds = String::from_utf8_lossy(&bytes_at(data, 1)).into_owned();
+            Areas::load(lv, bytes_at(data, 0), Some(&bounds))?
+        }
+    };
     for added in extras {
         areas = areas.with_added(added);
     }

@@ -29,8 +29,14 @@ pub struct Choices<'a> {
     pub need_values: Vec<Option<f64>>,
 }
 
+/// The first of `choices` that is not empty.
+fn first_of<const N: usize>(choices: [&String; N]) -> Option<String> {
+    choices.into_iter().find(|c| !c.is_empty()).cloned()
+}
+
 /// Resolves `view`'s choices for `table` in `areas`: `auto` supply counts programs when the file
-/// has an id column, rows otherwise; an empty denominator or need is the level's default. Fails
+/// has an id column, rows otherwise; an empty denominator or need is the level's default (else its
+/// first population indicator, and its first need measure other than the denominator). Fails
 /// when the need indicator does not say which way is more need, or an indicator is not the level's.
 pub fn resolve<'a>(areas: &'a Areas, table: &Table, view: &View) -> Result<Choices<'a>> {
     let level = &areas.level;
@@ -41,10 +47,29 @@ pub fn resolve<'a>(areas: &'a Areas, table: &Table, view: &View) -> Result<Choic
         Supply::Auto => Supply::Rows,
         s => s.clone(),
     };
-    let denominator = if view.denominator.is_empty() { level.default_view.denominator.clone() } else { view.denominator.clone() };
-    let need = if view.need.is_empty() { level.default_view.need.clone() } else { view.need.clone() };
+    let denominator = first_of([&view.denominator, &level.default_view.denominator])
+        .or_else(|| level.indicators.iter().find(|i| i.population).map(|i| i.id.clone()))
+        .ok_or_else(|| {
+            EngineError::BadOption(format!(
+                "{} have no population figures to divide by: drop a table of indicators with one row per area code (a population column and a need measure)",
+                level.label
+            ))
+        })?;
+    let need = first_of([&view.need, &level.default_view.need])
+        .or_else(|| {
+            let need_capable = || level.indicators.iter().filter(|i| i.higher_is_more_need.is_some());
+            need_capable().find(|i| i.id != denominator).or_else(|| need_capable().next()).map(|i| i.id.clone())
+        })
+        .ok_or_else(|| {
+            EngineError::BadOption(format!("{} have no need measure: drop a table of indicators keyed by area code", level.label))
+        })?;
     let need_indicator = level.indicator(&need)?;
-    let higher_is_more_need = need_indicator.higher_is_more_need.ok_or_else(|| {
+    let chosen = match view.need_direction.as_str() {
+        "high" => Some(true),
+        "low" => Some(false),
+        _ => None,
+    };
+    let higher_is_more_need = chosen.or(need_indicator.higher_is_more_need).ok_or_else(|| {
         EngineError::BadOption(format!(
             "indicator \"{need}\" is not a need measure (its catalogue entry does not say which way is more need)"
         ))

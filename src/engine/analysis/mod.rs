@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod export;
 pub mod figures;
 pub mod filter;
+pub mod in_parent;
 pub mod intervals;
 pub mod measures;
 pub mod place;
@@ -87,8 +88,16 @@ pub fn uncertainty_of(a: &Analysis) -> Option<bootstrap::Uncertainty> {
 /// Analyses with rows already placed (see [`prepare`]).
 pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &Prepared) -> Result<Analysis> {
     let table = &ing.table;
+    let restricted = in_parent::restrict(areas, prepared, &view.within)?;
+    let (areas, prepared) = match &restricted {
+        Some(r) => (&r.areas, &r.prepared),
+        None => (areas, prepared),
+    };
     let choices = choices::resolve(areas, table, view)?;
     let (mut excluded, mut excluded_by) = filter::apply_filters(table, &view.filters)?;
+    if let Some(r) = &restricted {
+        excluded_by.push(r.exclude(&mut excluded));
+    }
     let supply = tally::SupplyColumns::of(table, &choices)?;
     if view.exclude_top > 0 {
         excluded_by.push(tally::exclude_largest(&mut excluded, prepared, &supply, view.exclude_top, &choices.supply));
@@ -128,6 +137,7 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
             need,
             higher_is_more_need,
             placement: prepared.chosen.clone(),
+            within: restricted.as_ref().map(|r| r.label.clone()),
         },
         cross_check: None,
         region: view.region.clone(),

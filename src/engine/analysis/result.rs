@@ -220,6 +220,9 @@ pub struct Resolved {
     /// The way rows were placed and the other ways the file offered, with the rows each places
     /// (`null` until weighed: see `analysis::with_evidence`).
     pub placement: Option<Placement>,
+    /// The parent area the analysis is within (`Birmingham (E08000025)`), when the view chose one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
 }
 
 /// The analysis of a view.

@@ -74,7 +74,7 @@ impl Areas {
             values.insert(ind.id.clone(), (0..t.num_rows()).map(|i| c.number(i)).collect());
         }
         let mut labels = HashMap::new();
-        for g in &level.groups {
+        for g in level.groups.iter().chain(level.parent.as_ref().map(|p| &p.column)) {
             labels.insert(g.clone(), col_text(g)?.into_iter().map(|s| (!s.is_empty()).then_some(s)).collect());
         }
         let boundaries = match boundaries_geojson {
@@ -84,6 +84,30 @@ impl Areas {
             ),
             None => None,
         };
+        let more: Vec<Vec<String>> = match t.column(ALIASES_COLUMN) {
+            Ok(more) => (0..t.num_rows())
+                .map(|i| more.text(i).unwrap_or_default().split('|').filter(|a| !a.trim().is_empty()).map(str::to_string).collect())
+                .collect(),
+            Err(_) => vec![],
+        };
+        let mut areas = Areas::from_parts(level.clone(), codes, names, values, labels, boundaries, &more)?;
+        areas.access_points = access_points(t, areas.boundaries.as_ref(), areas.codes.len());
+        Ok(areas)
+    }
+
+    /// A level from its parts: codes, names, indicator values and group labels in area order,
+    /// polygons (same order), and more names of each area (`more[i]`, may be empty). Builds the
+    /// name index (codes, names, the level's aliases); each area's access point is a point inside
+    /// its polygon.
+    pub fn from_parts(
+        level: Level,
+        codes: Vec<String>,
+        names: Vec<String>,
+        values: HashMap<String, Vec<Option<f64>>>,
+        labels: HashMap<String, Vec<Option<String>>>,
+        boundaries: Option<Boundaries>,
+        more: &[Vec<String>],
+    ) -> Result<Self> {
         let mut index = HashMap::new();
         for (i, (code, name)) in codes.iter().zip(&names).enumerate() {
             index.insert(code.to_lowercase(), i);
@@ -93,11 +117,9 @@ impl Areas {
                 index.insert(n, i);
             }
         }
-        if let Ok(more) = t.column(ALIASES_COLUMN) {
-            for i in 0..t.num_rows() {
-                for alias in more.text(i).unwrap_or_default().split('|').filter(|a| !a.trim().is_empty()) {
-                    index.entry(normalize(alias)).or_insert(i);
-                }
+        for (i, aliases) in more.iter().enumerate() {
+            for alias in aliases {
+                index.entry(normalize(alias)).or_insert(i);
             }
         }
         let by_code: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
@@ -108,8 +130,85 @@ impl Areas {
             })?;
             index.entry(normalize(alias)).or_insert(i);
         }
-        let access_points = access_points(t, boundaries.as_ref(), codes.len());
-        Ok(Areas { level: level.clone(), codes, names, values, labels, boundaries, postcodes: None, access_points, index })
+        let inside = |i: usize| crate::engine::geo::geometry::point_inside(boundaries.as_ref()?.shapes.get(i)?).map(|(x, y)| (y, x));
+        let access_points = (0..codes.len()).map(inside).collect();
+        Ok(Areas { level, codes, names, values, labels, boundaries, postcodes: None, access_points, index })
+    }
+
+    /// The areas lying in area `parent` of the level's parent level (see [`Level::parent`]), and
+    /// their positions in this level; a label naming the parent (its code, and its name where a
+    /// group column names it). Fails when the level has no parent or no area lies in `parent`.
+    pub fn in_parent(&self, parent: &str) -> Result<(Areas, Vec<usize>, String)> {
+        let p = self
+            .level
+            .parent
+            .as_ref()
+            .ok_or_else(|| EngineError::BadOption(format!("{} have no parent level to choose from", self.level.label)))?;
+        let of = self.labels.get(&p.column).ok_or_else(|| EngineError::Internal(format!("parent column {} not loaded", p.column)))?;
+        let keep: Vec<usize> = (0..self.len()).filter(|&i| of[i].as_deref() == Some(parent)).collect();
+        if keep.is_empty() {
+            let mut some: Vec<&str> = of.iter().flatten().map(String::as_str).collect();
+            some.sort_unstable();
+            some.dedup();
+            return Err(EngineError::BadOption(format!(
+                "no area of {} lies in {} \"{parent}\" (codes: {})",
+                self.level.label.to_lowercase(),
+                p.level,
+                some.iter().take(8).copied().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let label = self.parent_names().into_iter().find(|(c, _)| c == parent).map_or(parent.to_string(), |(c, n)| format!("{n} ({c})"));
+        Ok((self.subset(&keep), keep, label))
+    }
+
+    /// The parent areas of this level's areas: code and name (from a group column whose value is
+    /// the same for every area of a parent, else the code), in code order.
+    pub fn parent_names(&self) -> Vec<(String, String)> {
+        let Some(of) = self.level.parent.as_ref().and_then(|p| self.labels.get(&p.column)) else { return vec![] };
+        let mut codes: Vec<&str> = of.iter().flatten().map(String::as_str).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let naming = self.level.groups.iter().find(|g| {
+            let col = &self.labels[*g];
+            let mut seen: HashMap<&str, &Option<String>> = HashMap::new();
+            of.iter().zip(col).all(|(p, n)| p.as_deref().is_none_or(|p| **seen.entry(p).or_insert(n) == *n))
+        });
+        codes
+            .into_iter()
+            .map(|c| {
+                let name = naming.and_then(|g| of.iter().position(|p| p.as_deref() == Some(c)).and_then(|i| self.labels[g][i].clone()));
+                (c.to_string(), name.unwrap_or_else(|| c.to_string()))
+            })
+            .collect()
+    }
+
+    /// The areas at positions `keep` (in that order) as a level of their own: values, labels,
+    /// polygons, points and names follow; the bounding box is theirs.
+    fn subset(&self, keep: &[usize]) -> Areas {
+        let pick = |v: &Vec<Option<f64>>| keep.iter().map(|&i| v[i]).collect::<Vec<_>>();
+        let pos: HashMap<usize, usize> = keep.iter().enumerate().map(|(j, &i)| (i, j)).collect();
+        let boundaries = self.boundaries.as_ref().map(|b| Boundaries::new(keep.iter().map(|&i| b.shapes[i].clone()).collect()));
+        let mut level = self.level.clone();
+        level.count = keep.len();
+        if let Some(bb) = boundaries.as_ref().and_then(|b| {
+            use geo::BoundingRect;
+            b.shapes.iter().filter_map(|s| s.bounding_rect()).reduce(|a, r| {
+                geo::Rect::new((a.min().x.min(r.min().x), a.min().y.min(r.min().y)), (a.max().x.max(r.max().x), a.max().y.max(r.max().y)))
+            })
+        }) {
+            level.bbox = [bb.min().x, bb.min().y, bb.max().x, bb.max().y];
+        }
+        Areas {
+            level,
+            codes: keep.iter().map(|&i| self.codes[i].clone()).collect(),
+            names: keep.iter().map(|&i| self.names[i].clone()).collect(),
+            values: self.values.iter().map(|(k, v)| (k.clone(), pick(v))).collect(),
+            labels: self.labels.iter().map(|(k, v)| (k.clone(), keep.iter().map(|&i| v[i].clone()).collect())).collect(),
+            boundaries,
+            postcodes: None,
+            access_points: keep.iter().map(|&i| self.access_points[i]).collect(),
+            index: self.index.iter().filter_map(|(k, i)| pos.get(i).map(|&j| (k.clone(), j))).collect(),
+        }
     }
 
     /// Number of areas.

@@ -6,6 +6,7 @@
 mod areas;
 pub mod catalog;
 pub mod check;
+pub mod own;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,375 @@
+//! "Your own areas": a level made from a boundaries file a person drops — GeoJSON (a
+//! FeatureCollection or one Feature) or TopoJSON, in longitude/latitude — its code and name
+//! properties detected (or chosen), its numeric properties offered as indicators. Indicators from a
+//! table keyed by the same codes join it as for any level ([`Areas::with_extra`]).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use geo::{BoundingRect, MultiPolygon};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Areas, DefaultView, Indicator, Level, Manifest, MANIFEST_VERSION};
+use crate::engine::error::{EngineError, Result};
+use crate::engine::geo::geometry::{parse_geometry, Boundaries};
+
+/// The id of the level (and region) made from a person's own boundaries.
+pub const OWN_ID: &str = "own";
+
+/// Largest boundaries file taken (refused before it is read).
+pub const BOUNDARIES_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Which properties hold the code and the name (empty: detected).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnChoice {
+    /// The code property.
+    pub code: String,
+    /// The name property.
+    pub name: String,
+}
+
+/// A level made from a boundaries file, and what was found on the way.
+#[derive(Debug, Clone)]
+pub struct OwnLevel {
+    /// The region it makes (one level; its name says which file).
+    pub manifest: Manifest,
+    /// The level's areas, with boundaries.
+    pub areas: Areas,
+    /// The properties used: code and name.
+    pub used: OwnChoice,
+    /// Properties whose values are unique and non-blank (candidates for the code).
+    pub code_candidates: Vec<String>,
+    /// Text properties (candidates for the name).
+    pub name_candidates: Vec<String>,
+    /// What was left out or is doubtful, one line each (features without a polygon, …).
+    pub problems: Vec<String>,
+}
+
+/// Refuses a boundaries file larger than [`BOUNDARIES_LIMIT_BYTES`] before it is read.
+pub fn check_boundaries_size(file: &str, size: u64) -> Result<()> {
+    if size > BOUNDARIES_LIMIT_BYTES {
+        return Err(EngineError::TooLarge {
+            file: file.into(),
+            reason: format!(
+                "the boundaries file is {:.0} MB; Equimap takes boundaries up to {} MB. Simplify it first (mapshaper -simplify 10%, or ogr2ogr -simplify)",
+                size as f64 / 1e6,
+                BOUNDARIES_LIMIT_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Whether a file looks like boundaries (GeoJSON or TopoJSON) rather than an export: by its name
+/// (`.geojson`, `.topojson`) or, for `.json`, by its first bytes.
+pub fn looks_like_boundaries(file: &str, head: &[u8]) -> bool {
+    let lower = file.to_lowercase();
+    if lower.ends_with(".geojson") || lower.ends_with(".topojson") {
+        return true;
+    }
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    lower.ends_with(".json") && (text.contains("FeatureCollection") || text.contains("\"Topology\"") || text.contains("\"Feature\""))
+}
+
+/// A level from the boundaries file `file` (its bytes), with the code and name properties of
+/// `choice` (empty: detected). Fails, naming the file and feature or property, when the file is
+/// not GeoJSON/TopoJSON, is in a projected system, has no property that can be a code, or a chosen
+/// code is blank or repeated.
+pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLevel> {
+    let fail = |reason: String| EngineError::Boundaries { file: file.into(), reason };
+    check_boundaries_size(file, bytes.len() as u64)?;
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| fail(format!("not GeoJSON or TopoJSON (not valid JSON: {e})")))?;
+    let (features, mut problems) = features_of(&v).map_err(fail)?;
+    if features.is_empty() {
+        return Err(fail("no polygon features (a boundaries file has Polygon or MultiPolygon geometries)".into()));
+    }
+    refuse_projected(&v, &features).map_err(fail)?;
+    let keys = property_keys(&features);
+    let text_of = |key: &str| -> Vec<String> { features.iter().map(|(p, _)| property_text(p, key)).collect() };
+    let code_candidates: Vec<String> = keys.iter().filter(|k| unique_non_blank(&text_of(k))).cloned().collect();
+    let name_candidates: Vec<String> =
+        keys.iter().filter(|k| text_of(k).iter().any(|v| v.chars().any(char::is_alphabetic))).cloned().collect();
+    let code = if choice.code.is_empty() {
+        best_code(&code_candidates, &text_of).ok_or_else(|| {
+            fail(format!(
+                "no property has a different, non-blank value for every feature, so none can be the area code (properties: {})",
+                keys.join(", ")
+            ))
+        })?
+    } else {
+        check_code_property(&choice.code, &keys, &text_of(&choice.code)).map_err(fail)?;
+        choice.code.clone()
+    };
+    let name = if choice.name.is_empty() {
+        best_name(&name_candidates, &code).unwrap_or_else(|| code.clone())
+    } else if keys.contains(&choice.name) {
+        choice.name.clone()
+    } else {
+        return Err(fail(format!("no property \"{}\" (properties: {})", choice.name, keys.join(", "))));
+    };
+    let codes = text_of(&code);
+    let names: Vec<String> = text_of(&name).into_iter().zip(&codes).map(|(n, c)| if n.is_empty() { c.clone() } else { n }).collect();
+    let (indicators, values) = numeric_properties(&features, &keys, &code, file);
+    let shapes: Vec<MultiPolygon<f64>> = features.into_iter().map(|(_, s)| s).collect();
+    let bbox = bbox_of(&shapes);
+    let denominator = indicators.iter().find(|i| looks_like_population(&i.id)).map(|i| i.id.clone()).unwrap_or_default();
+    let level = Level {
+        id: OWN_ID.into(),
+        label: format!("Your areas ({file})"),
+        count: codes.len(),
+        key_column: "code".into(),
+        name_column: "name".into(),
+        areas: file.into(),
+        boundaries: file.into(),
+        bbox,
+        indicators,
+        aliases: BTreeMap::new(),
+        ambiguous: ambiguous_names(&names, &codes),
+        outside: BTreeMap::new(),
+        spans: BTreeMap::new(),
+        within: BTreeMap::new(),
+        groups: vec![],
+        missing: vec![],
+        default_view: DefaultView { denominator: denominator.clone(), need: String::new(), map: denominator },
+        access_point: None,
+        catchment_km: None,
+        parent: None,
+    };
+    if !level.ambiguous.is_empty() {
+        problems.push(format!("{} name(s) belong to more than one area and match none (use the codes)", level.ambiguous.len()));
+    }
+    let manifest = Manifest {
+        version: MANIFEST_VERSION,
+        region: OWN_ID.into(),
+        name: format!("Your areas ({file})"),
+        attribution: format!("Boundaries: {file}, given in this page."),
+        default_level: OWN_ID.into(),
+        levels: vec![level.clone()],
+        postcodes: None,
+        distance_unit: None,
+        currency: None,
+        samples: vec![],
+        presets: vec![],
+    };
+    let areas = Areas::from_parts(level, codes, names, values, HashMap::new(), Some(Boundaries::new(shapes)), &[])?;
+    Ok(OwnLevel { manifest, areas, used: OwnChoice { code, name }, code_candidates, name_candidates, problems })
+}
+
+type Feature = (serde_json::Map<String, Value>, MultiPolygon<f64>);
+
+/// The polygon features of a GeoJSON or TopoJSON document, and a line for each one left out.
+fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), String> {
+    let mut problems = Vec::new();
+    let props = |p: Option<&Value>| p.and_then(Value::as_object).cloned().unwrap_or_default();
+    if crate::engine::geo::topojson::is_topology(v) {
+        let feats = crate::engine::geo::topojson::features(v, None)?;
+        return Ok((feats.into_iter().map(|(p, s)| (props(Some(&p)), s)).collect(), problems));
+    }
+    let list: Vec<&Value> = match v.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {
+            v.get("features").and_then(Value::as_array).ok_or("a FeatureCollection without \"features\"")?.iter().collect()
+        }
+        Some("Feature") => vec![v],
+        other => return Err(format!("not GeoJSON or TopoJSON (type {other:?}; expected FeatureCollection, Feature or Topology)")),
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for (k, f) in list.into_iter().enumerate() {
+        match f.get("geometry").filter(|g| !g.is_null()).map(parse_geometry) {
+            Some(Ok(shape)) if !shape.0.is_empty() => out.push((props(f.get("properties")), shape)),
+            Some(Ok(_)) | None => problems.push(format!("feature {}: no geometry, left out", k + 1)),
+            Some(Err(e)) => problems.push(format!("feature {}: {e}, left out", k + 1)),
+        }
+    }
+    Ok((out, problems))
+}
+
+/// Refuses coordinates that are not longitude/latitude, with the reason.
+fn refuse_projected(v: &Value, features: &[Feature]) -> std::result::Result<(), String> {
+    let shapes: Vec<MultiPolygon<f64>> = features.iter().map(|f| f.1.clone()).collect();
+    let [w, s, e, n] = bbox_of(&shapes);
+    if w >= -180.0 && e <= 180.0 && s >= -90.0 && n <= 90.0 {
+        return Ok(());
+    }
+    let crs = v.pointer("/crs/properties/name").and_then(Value::as_str).map(|c| format!(" (its crs says {c})")).unwrap_or_default();
+    Err(format!(
+        "coordinates run from ({w:.0}, {s:.0}) to ({e:.0}, {n:.0}): a projected system such as eastings/northings or US feet{crs}, not longitude/latitude. Reproject it to WGS 84 first (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson, or mapshaper -proj wgs84)"
+    ))
+}
+
+fn property_keys(features: &[Feature]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut keys = Vec::new();
+    for (p, _) in features {
+        for k in p.keys() {
+            if seen.insert(k.clone()) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    keys
+}
+
+/// A property as text: strings trimmed, numbers as written (`17` not `17.0`), else empty.
+fn property_text(p: &serde_json::Map<String, Value>, key: &str) -> String {
+    match p.get(key) {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        _ => String::new(),
+    }
+}
+
+fn unique_non_blank(values: &[String]) -> bool {
+    let mut seen = HashSet::new();
+    values.iter().all(|v| !v.is_empty() && seen.insert(v.as_str()))
+}
+
+fn check_code_property(key: &str, keys: &[String], values: &[String]) -> std::result::Result<(), String> {
+    if !keys.iter().any(|k| k == key) {
+        return Err(format!("no property \"{key}\" (properties: {})", keys.join(", ")));
+    }
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, v) in values.iter().enumerate() {
+        if v.is_empty() {
+            return Err(format!("feature {}: blank {key}; every area needs a code", i + 1));
+        }
+        if let Some(j) = first.insert(v.as_str(), i) {
+            return Err(format!("features {} and {} share {key} \"{v}\"; codes must be unique", j + 1, i + 1));
+        }
+    }
+    Ok(())
+}
+
+/// The code property: among the unique ones, a name saying code/id first, then values without
+/// spaces that hold digits, then the shortest values.
+fn best_code(candidates: &[String], text_of: &dyn Fn(&str) -> Vec<String>) -> Option<String> {
+    let score = |k: &String| {
+        let l = k.to_lowercase();
+        let named =
+            ["code", "cd", "geoid", "id", "fips", "gss", "number", "num"].iter().any(|w| l == *w || l.ends_with(w) || l.starts_with(w));
+        let vals = text_of(k);
+        let codelike = vals.iter().all(|v| !v.contains(' ') && v.chars().any(|c| c.is_ascii_digit()));
+        let internal = ["objectid", "fid", "ogc_fid", "gid", "shape_area", "shape_leng", "shape_length"].contains(&l.as_str());
+        let avg = vals.iter().map(|v| v.len()).sum::<usize>() / vals.len().max(1);
+        (internal, !named, !codelike, avg)
+    };
+    candidates.iter().min_by_key(|k| score(k)).cloned()
+}
+
+/// The name property: a name saying name/label first, then the one with the longest values.
+fn best_name(candidates: &[String], code: &str) -> Option<String> {
+    let named = |k: &str| {
+        let l = k.to_lowercase();
+        l.contains("name") || l.ends_with("nm") || l == "label" || l == "title"
+    };
+    candidates.iter().filter(|k| *k != code).max_by_key(|k| (named(k), usize::MAX - k.len())).cloned()
+}
+
+/// Numeric properties as indicators (JSON numbers in at least half the features), labelled by
+/// the file, usable as denominator or need (higher = more need), as joined tables are.
+fn numeric_properties(
+    features: &[Feature],
+    keys: &[String],
+    code: &str,
+    file: &str,
+) -> (Vec<Indicator>, HashMap<String, Vec<Option<f64>>>) {
+    let mut indicators = Vec::new();
+    let mut values = HashMap::new();
+    for k in keys.iter().filter(|k| *k != code) {
+        let vals: Vec<Option<f64>> = features.iter().map(|(p, _)| p.get(k).and_then(Value::as_f64)).collect();
+        if vals.iter().filter(|v| v.is_some()).count() * 2 < features.len() {
+            continue;
+        }
+        indicators.push(Indicator {
+            id: k.clone(),
+            label: format!("{k} (from {file})"),
+            unit: String::new(),
+            source: file.into(),
+            vintage: String::new(),
+            higher_is_more_need: Some(true),
+            population: true,
+            group_share: false,
+            moe: None,
+        });
+        values.insert(k.clone(), vals);
+    }
+    (indicators, values)
+}
+
+fn looks_like_population(id: &str) -> bool {
+    let l = id.to_lowercase();
+    ["pop", "resident", "people", "persons", "households"].iter().any(|w| l.contains(w))
+}
+
+/// Names two or more areas share: normalised name → their codes (never matched by name).
+fn ambiguous_names(names: &[String], codes: &[String]) -> BTreeMap<String, Vec<String>> {
+    let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (n, c) in names.iter().zip(codes) {
+        by.entry(crate::engine::placement::names::normalize(n)).or_default().push(c.clone());
+    }
+    by.retain(|_, v| v.len() > 1);
+    by
+}
+
+fn bbox_of(shapes: &[MultiPolygon<f64>]) -> [f64; 4] {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for r in shapes.iter().filter_map(|s| s.bounding_rect()) {
+        b = [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)];
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64) -> String {
+        format!(
+            "{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}",
+            x + 1.0,
+            x + 1.0,
+            y + 1.0,
+            y + 1.0
+        )
+    }
+
+    fn collection(features: &[(&str, String)]) -> Vec<u8> {
+        let f: Vec<String> =
+            features.iter().map(|(p, g)| format!("{{\"type\":\"Feature\",\"properties\":{p},\"geometry\":{g}}}")).collect();
+        format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", f.join(",")).into_bytes()
+    }
+
+    #[test]
+    fn code_and_name_are_detected_and_numbers_become_indicators() {
+        let bytes = collection(&[
+            (r#"{"OBJECTID":1,"ward_code":"W01","ward_name":"North","pop":1200}"#, square(0.0, 50.0)),
+            (r#"{"OBJECTID":2,"ward_code":"W02","ward_name":"South","pop":800}"#, square(1.0, 50.0)),
+            (r#"{"OBJECTID":3,"ward_code":"W03","ward_name":"East","pop":null}"#, square(2.0, 50.0)),
+        ]);
+        let own = own_level("wards.geojson", &bytes, &OwnChoice::default()).unwrap();
+        assert_eq!(own.used, OwnChoice { code: "ward_code".into(), name: "ward_name".into() });
+        assert_eq!(own.areas.codes, ["W01", "W02", "W03"]);
+        assert_eq!(own.areas.lookup("south"), Some(1));
+        assert_eq!(own.areas.values["pop"], [Some(1200.0), Some(800.0), None]);
+        assert_eq!(own.areas.level.default_view.denominator, "pop");
+        assert_eq!(own.areas.level.bbox, [0.0, 50.0, 3.0, 51.0]);
+        assert!(own.code_candidates.contains(&"OBJECTID".to_string()));
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_the_reason() {
+        let msg = |b: &[u8], c: &OwnChoice| own_level("x.geojson", b, c).unwrap_err().to_string();
+        let projected = collection(&[(r#"{"c":"A"}"#, square(450000.0, 280000.0))]);
+        assert!(msg(&projected, &OwnChoice::default()).contains("projected system"), "{}", msg(&projected, &OwnChoice::default()));
+        let twice = collection(&[(r#"{"c":"A","n":"x"}"#, square(0.0, 0.0)), (r#"{"c":"A","n":"x"}"#, square(1.0, 0.0))]);
+        assert!(msg(&twice, &OwnChoice::default()).contains("no property has a different, non-blank value"));
+        let chosen = OwnChoice { code: "c".into(), name: String::new() };
+        assert!(msg(&twice, &chosen).contains("features 1 and 2 share c \"A\""));
+        assert!(msg(b"name,lat\n", &OwnChoice::default()).contains("not valid JSON"));
+        assert!(check_boundaries_size("big.geojson", 100_000_000).unwrap_err().to_string().contains("up to 64 MB"));
+        let empty = collection(&[(r#"{"c":"A"}"#, "null".into())]);
+        assert!(msg(&empty, &OwnChoice::default()).contains("no polygon features"));
+    }
+}

@@ -1,0 +1,128 @@
+// End-to-end: regions are data — the page lists the regions and presets of data/catalog.json, opens
+// England (296 districts) from its preset and gives the command line's figures; and a person's
+// own areas: a boundaries file dropped on the page becomes the level (code and name detected),
+// an export and a table of indicators keyed by the same codes give the command line's figures for
+// `--areas … --indicators …`, the table and map show them, the link names the boundaries file,
+// and a projected file is refused with the reason.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import fs from 'node:fs';
+import { serve, launch, openPage, offsite, waitState, pickFile, shared, cli, analysis } from './helpers.mjs';
+
+const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
+const CA = path.join(shared, 'chicago/boundaries/community_areas.geojson');
+const CMAP = path.join(shared, 'chicago/indicators/cmap_cds_2016_2020.csv');
+const AC = path.join(shared, 'west-midlands/uploads/arts-council-investment-programme.csv');
+const shots = process.env.SCREENSHOTS || '/tmp/equimap-screenshots';
+fs.mkdirSync(shots, { recursive: true });
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const pickAreas = (page, file, name) =>
+  page.setInputFiles('[data-testid=areas-input]', { name: name || path.basename(file), mimeType: 'application/geo+json', buffer: fs.readFileSync(file) });
+
+test('the catalog lists every region and preset; England opens from its preset', async () => {
+  const page = await openPage(browser, server.base + 'index.html?preset=england-arts');
+  await waitState(page, ['done'], 90000);
+  assert.ok(page.requests.some((u) => u.endsWith('data/catalog.json')), 'catalog fetched');
+  const regions = await page.locator('[data-testid=region] option').allTextContents();
+  assert.deepEqual(regions, ['Chicago', 'England', 'West Midlands']);
+  const presets = await page.locator('.presets li').allTextContents();
+  assert.ok(presets.some((p) => /England, by region/.test(p)) && presets.some((p) => /West Midlands/.test(p)), presets.join('|'));
+  const want = cli('--view', 'v=1&r=england&ac=Local+authority&sup=sum%3A2023-26+Annual+Funding+%28Offered+4+Nov+2022%29&grp=region', '--programs', AC);
+  const got = await analysis(page);
+  assert.equal(got.region, 'england');
+  assert.equal(got.areas.length, 296);
+  assert.deepEqual(got.rows, want.rows);
+  close(got.summary.concentration_index, want.summary.concentration_index, 'C');
+  assert.equal(await page.textContent('[data-testid=total-supply]'), '£439,359,135');
+  assert.equal(await page.locator('svg path[data-code]').count(), 296);
+  // The West Midlands preset opens the West Midlands' own copy of the same export.
+  await page.goto(server.base + 'index.html?preset=wm-arts');
+  await waitState(page, ['done'], 90000);
+  assert.equal((await analysis(page)).region, 'west-midlands');
+  assert.deepEqual(offsite(page), []);
+});
+
+test('the tracts within one community area: the rest excluded, 20 tracts drawn', async () => {
+  const page = await openPage(browser, server.base + 'index.html?v=1&r=chicago&l=tract&file=mcmf_programs_2024.csv&s=1');
+  await waitState(page, ['done'], 90000);
+  const within = await page.locator('[data-testid=within] option').allTextContents();
+  assert.ok(within.includes('Near North Side (8, community_area)'), within.slice(0, 5).join('|'));
+  await page.selectOption('[data-testid=within]', '8');
+  await page.waitForFunction(() => window.__equimap?.analysis?.resolved?.within === 'Near North Side (8)');
+  await waitState(page, ['done']);
+  const want = cli('--region', 'chicago', '--level', 'tract', '--within', '8', '--programs', MCMF);
+  const got = await analysis(page);
+  assert.deepEqual(got.rows, want.rows);
+  assert.equal(got.areas.length, 20);
+  assert.equal(await page.locator('[data-testid=equity-table] tbody tr').count(), 20);
+  assert.equal(await page.locator('svg path[data-code]').count(), 20);
+  assert.match(await page.textContent('body'), /in areas outside Near North Side \(8\)/);
+  await page.waitForFunction(() => location.search.includes('in=8'));
+  await page.screenshot({ path: path.join(shots, 'tracts-within.png'), fullPage: false });
+});
+
+test('your own areas: boundaries, an export and indicators give the command line\'s figures', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await pickAreas(page, CA);
+  await page.waitForSelector('[data-testid=own-areas]');
+  assert.match(await page.textContent('[data-testid=own-areas]'), /community_areas\.geojson: 77 areas/);
+  assert.equal(await page.inputValue('[data-testid=areas-code]'), 'area_num_1');
+  assert.equal(await page.inputValue('[data-testid=areas-name]'), 'community');
+  await pickFile(page, MCMF);
+  await waitState(page, ['done', 'error']);
+  // No population yet: the page says what to drop.
+  assert.match(await page.textContent('body'), /no population figures to divide by: drop a table of indicators/);
+  await pickFile(page, CMAP);
+  await page.waitForFunction(() => document.querySelector('[data-testid=denominator]')?.textContent.includes('A5_19'));
+  await page.selectOption('[data-testid=denominator]', 'A5_19');
+  await page.selectOption('[data-testid=need]', 'MEDINC');
+  await page.selectOption('[data-testid=need-direction]', 'low');
+  await page.waitForFunction(() => {
+    const a = window.__equimap?.analysis;
+    return a?.resolved?.need === 'MEDINC' && a.resolved.denominator === 'A5_19' && a.resolved.higher_is_more_need === false;
+  }, null, { timeout: 60000 });
+  await waitState(page, ['done']);
+  const got = await analysis(page);
+  const want = cli('--areas', CA, '--indicators', CMAP, '--programs', MCMF, '--denominator', 'A5_19', '--need', 'MEDINC', '--need-direction', 'low');
+  assert.equal(got.region, 'own');
+  assert.deepEqual(got.rows, want.rows);
+  got.areas.forEach((r, i) => {
+    assert.equal(r.code, want.areas[i].code);
+    assert.equal(r.supply, want.areas[i].supply, r.name);
+    close(r.rate_per_1000, want.areas[i].rate_per_1000, `${r.name} rate`);
+  });
+  close(got.summary.concentration_index, want.summary.concentration_index, 'C');
+  // The same figures as Chicago's bundled community areas give for the same choices.
+  const bundled = cli('--region', 'chicago', '--programs', MCMF, '--denominator', 'youth_5_19', '--need', 'median_household_income');
+  close(got.summary.concentration_index, bundled.summary.concentration_index, 'C vs the bundled level');
+  assert.equal(await page.locator('[data-testid=equity-table] tbody tr').count(), 77);
+  assert.equal(await page.locator('svg path[data-code]').count(), 77);
+  await page.screenshot({ path: path.join(shots, 'own-areas.png'), fullPage: true });
+  // The link names the boundaries; opened afresh, it says which files to drop.
+  await page.waitForFunction(() => location.search.includes('ar=community_areas.geojson'));
+  const link = page.url();
+  assert.match(link, /arc=area_num_1/);
+  const again = await openPage(browser, link);
+  await again.waitForSelector('[data-testid=need-areas]');
+  assert.match(await again.textContent('[data-testid=need-areas]'), /Drop community_areas\.geojson \(the boundaries\), then mcmf_programs_2024\.csv/);
+  assert.deepEqual(offsite(page), []);
+  await again.close();
+});
+
+test('a boundaries file in a projected system is refused with the reason', async () => {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  const projected = {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: { code: 'A', name: 'Ward A' }, geometry: { type: 'Polygon', coordinates: [[[406000, 286000], [407000, 286000], [407000, 287000], [406000, 286000]]] } }],
+  };
+  await page.setInputFiles('[data-testid=areas-input]', { name: 'wards_bng.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(projected)) });
+  await waitState(page, ['error']);
+  assert.match(await page.textContent('[role=status]'), /wards_bng\.geojson: coordinates run from \(406000, 286000\).*projected system.*Reproject it to WGS 84/);
+});
