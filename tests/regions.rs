@@ -373,3 +373,110 @@ fn tracts_within_one_community_area_exclude_the_rest_and_keep_their_figures() {
     let e = analyze(&community, &ing, &View::from_query("v=1&r=chicago&in=8").0).unwrap_err().to_string();
     assert!(e.contains("have no parent level"), "{e}");
 }
+
+/// A tiny region's raw files: three current areas (one, `C`, merged from two older ones, `X` and
+/// `Y`), a lookup with the old codes, boundaries, and indicators published for the older areas.
+fn tiny_raw(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("areas.csv"), "code,name,now,current,group\nA,Alpha,A,true,North\nB,Beta,B,true,North\nC,Gamma,C,true,South\nX,Old X,C,false,South\nY,Old Y,C,false,South\n").unwrap();
+    let sq = |code: &str, x: f64| {
+        format!("{{\"type\":\"Feature\",\"properties\":{{\"id\":\"{code}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x},50],[{},50],[{},51],[{x},51],[{x},50]]]}}}}", x + 1.0, x + 1.0)
+    };
+    std::fs::write(
+        dir.join("bounds.geojson"),
+        format!("{{\"type\":\"FeatureCollection\",\"features\":[{},{},{}]}}", sq("A", 0.0), sq("B", 1.0), sq("C", 2.0)),
+    )
+    .unwrap();
+    // Title rows above the header, a footnote below: as statistics publishers write them.
+    std::fs::write(dir.join("people.csv"), "Population by area\nSource: a census\n\nArea code [note 1],People,Score\nA,100,10\nB,300,20\nX,200,30\nY,600,50\n\nNote 1: codes of the time\n").unwrap();
+}
+
+fn tiny_spec(dir: &std::path::Path, people: &str) -> std::path::PathBuf {
+    let spec = format!(
+        r#"format = 1
+region = "tiny"
+name = "Tiny"
+attribution = "made up"
+default_level = "area"
+[[levels]]
+id = "area"
+label = "Areas"
+default_view = {{ denominator = "people", need = "score", map = "score" }}
+name_patterns = ["{{name}} Council"]
+[levels.areas]
+file = "areas.csv"
+code = "code"
+name = "name"
+where = [{{ column = "current", equals = "true" }}]
+groups = [{{ column = "group", as = "side" }}]
+[levels.boundaries]
+file = "bounds.geojson"
+code = "id"
+[levels.predecessors]
+file = "areas.csv"
+code = "code"
+name = "name"
+successor = "now"
+[[levels.indicators]]
+id = "people"
+label = "People"
+unit = "people"
+source = "a census"
+vintage = "2021"
+role = "population"
+table = {{ file = "{people}" }}
+key = "Area code"
+column = "People"
+aggregate = "sum"
+[[levels.indicators]]
+id = "score"
+label = "Score"
+unit = "score"
+source = "an index"
+vintage = "2019"
+role = "need"
+table = {{ file = "{people}" }}
+key = "Area code"
+column = "Score"
+aggregate = "weighted_mean"
+weight = "people"
+"#
+    );
+    let p = dir.join("tiny.toml");
+    std::fs::write(&p, spec).unwrap();
+    p
+}
+
+#[test]
+fn a_region_built_from_a_spec_combines_predecessors_by_the_stated_rule() {
+    let tmp = std::env::temp_dir().join(format!("equimap-spec-{}", std::process::id()));
+    let (raw, out) = (tmp.join("raw"), tmp.join("out"));
+    tiny_raw(&raw);
+    let spec = tiny_spec(&raw, "people.csv");
+    equimap::prep::build::build(&spec, &raw, &out).unwrap();
+    let read = |p: &str| std::fs::read(out.join(p)).ok();
+    let report = check_site(&read);
+    assert!(report.passed(), "{}", report.to_text());
+    let areas = equimap::cli::load_areas(&out, "tiny", "area").unwrap();
+    assert_eq!(areas.codes, ["A", "B", "C"]);
+    // Gamma = Old X + Old Y: people 200 + 600; score (200·30 + 600·50) / 800 = 45.
+    assert_eq!(areas.values["people"], [Some(100.0), Some(300.0), Some(800.0)]);
+    assert_eq!(areas.values["score"], [Some(10.0), Some(20.0), Some(45.0)]);
+    // Old names and codes, and the name pattern, find today's area; the rule is stated.
+    assert_eq!(areas.lookup("Old X"), Some(2));
+    assert_eq!(areas.lookup("y"), Some(2));
+    assert_eq!(areas.lookup("Beta Council"), Some(1));
+    assert!(areas.level.missing.iter().any(|m| m.contains("C = weighted mean of X + Y")), "{:?}", areas.level.missing);
+    assert_eq!(areas.labels["side"], [Some("North".to_string()), Some("North".to_string()), Some("South".to_string())]);
+
+    // A spec naming a missing file, a missing column, or a table whose codes are no area's.
+    let e = equimap::prep::build::build(&tiny_spec(&raw, "nope.csv"), &raw, &out).unwrap_err().to_string();
+    assert!(e.contains("nope.csv") && e.contains("the spec names it"), "{e}");
+    std::fs::write(raw.join("other.csv"), "Area code,People,Score\nQ1,5,1\nQ2,6,2\n").unwrap();
+    let e = equimap::prep::build::build(&tiny_spec(&raw, "other.csv"), &raw, &out).unwrap_err().to_string();
+    assert!(e.contains("other.csv") && e.contains("no Area code of the table is a code of the level's areas"), "{e}");
+    std::fs::write(raw.join("cols.csv"), "Area code,Persons,Score\nA,5,1\n").unwrap();
+    let e = equimap::prep::build::build(&tiny_spec(&raw, "cols.csv"), &raw, &out).unwrap_err().to_string();
+    assert!(e.contains("no column People (columns: Area code, Persons, Score)"), "{e}");
+    std::fs::remove_dir_all(&tmp).ok();
+}

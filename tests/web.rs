@@ -189,7 +189,7 @@ async fn a_select_keeps_its_values_exactly_and_follows_the_choice() {
     let options = RwSignal::new(odd.iter().map(|v| (v.to_string(), format!("label {v}"))).collect::<Vec<_>>());
     let current = RwSignal::new("a\r\nb".to_string());
     leptos::mount::mount_to(host.clone(), move || {
-        equimap::app::page::input::select_box("Pick", "pick", options.into(), current.into(), move |v| current.set(v))
+        equimap::app::page::fields::select_box("Pick", "pick", options.into(), current.into(), move |v| current.set(v))
     })
     .forget();
     settled().await;
