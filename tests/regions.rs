@@ -480,3 +480,80 @@ fn a_region_built_from_a_spec_combines_predecessors_by_the_stated_rule() {
     assert!(e.contains("no column People (columns: Area code, Persons, Score)"), "{e}");
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn own_areas_from_the_raw_boundaries_give_the_bundled_levels_figures() {
+    use equimap::engine::region::own::{own_level, OwnChoice};
+    let bytes = std::fs::read(common::shared().join("chicago/boundaries/community_areas.geojson")).unwrap();
+    let own = own_level("community_areas.geojson", &bytes, &OwnChoice::default()).unwrap();
+    assert_eq!((own.used.code.as_str(), own.used.name.as_str(), own.areas.len()), ("area_num_1", "community", 77));
+    let export = std::fs::read(common::shared().join("chicago/programs/mcmf_programs_2024.csv")).unwrap();
+    let ing = equimap::engine::read_csv("mcmf_programs_2024.csv", &export).unwrap();
+    let bundled = common::chicago();
+    let ours = analyze(&bundled, &ing, &View::from_query("v=1&r=chicago").0).unwrap();
+
+    // Boundaries alone: supply per area, no rates, and a note of what to drop.
+    let bare = analyze(&own.areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&bare);
+    assert_eq!(bare.rows, ours.rows);
+    assert!(bare.areas.iter().all(|r| r.rate_per_1000.is_none()));
+    assert!(bare.notes.iter().any(|n| n.contains("have no population figures and no need measure")), "{:?}", bare.notes);
+
+    // With the CMAP table joined by its community numbers: the bundled level's figures.
+    let cmap =
+        equimap::engine::read_csv("cmap.csv", &std::fs::read(common::shared().join("chicago/indicators/cmap_cds_2016_2020.csv")).unwrap())
+            .unwrap();
+    let (joined, extra) = own.areas.with_extra(&cmap.table).unwrap();
+    assert_eq!(extra.key_column, "community_id");
+    let with = analyze(&joined, &ing, &View::from_query("den=A5_19&need=MEDINC&nd=low").0).unwrap();
+    assert!(!with.resolved.higher_is_more_need);
+    for r in &with.areas {
+        let b = ours.areas.iter().find(|x| x.code == r.code).unwrap();
+        assert_eq!(
+            (r.supply, r.denominator, r.rate_per_1000, r.need_quintile),
+            (b.supply, b.denominator, b.rate_per_1000, b.need_quintile),
+            "{}",
+            r.name
+        );
+    }
+    let (c1, c2) = (with.summary.concentration_index.unwrap(), ours.summary.concentration_index.unwrap());
+    assert!((c1 - c2).abs() < 1e-12, "{c1} vs {c2}");
+}
+
+#[test]
+fn rows_naming_msoas_are_summed_up_to_their_districts_when_the_person_chooses() {
+    // Every West Midlands MSOA (2021) by code, and its district, from the ONS lookup read here.
+    let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/msoa_la.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (code, lad, rgn) = (col("MSOA21CD"), col("LADCD_ACTIVE"), col("RGNCD"));
+    let mut district_of: BTreeMap<String, String> = BTreeMap::new();
+    for rec in r.records().map(Result::unwrap) {
+        if &rec[rgn] == "E12000005" && !rec[code].is_empty() {
+            district_of.insert(rec[code].to_string(), rec[lad].to_string());
+        }
+    }
+    assert_eq!(district_of.len(), 736);
+    // A file of one row per MSOA, and one row per district.
+    let mut csv_text = String::from("area,amount\n");
+    for c in district_of.keys() {
+        csv_text.push_str(&format!("{c},1\n"));
+    }
+    csv_text.push_str("Birmingham,1\n");
+    let ing = equimap::engine::read_csv("msoas.csv", csv_text.as_bytes()).unwrap();
+    let areas = common::west_midlands();
+    let plain = analyze(&areas, &ing, &View::from_query("v=1&r=west-midlands&ac=area").0).unwrap();
+    assert_eq!((plain.rows.matched, plain.rows.unmatched), (1, 736));
+    let up = analyze(&areas, &ing, &View::from_query("v=1&r=west-midlands&ac=area&as=*~within").0).unwrap();
+    common::assert_identity(&up);
+    assert_eq!((up.rows.matched, up.rows.unmatched), (737, 0));
+    let mut expected: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in district_of.values() {
+        *expected.entry(d.as_str()).or_default() += 1;
+    }
+    *expected.get_mut("E08000025").unwrap() += 1;
+    for row in &up.areas {
+        assert_eq!(row.rows, expected[row.code.as_str()], "{}", row.name);
+    }
+    assert!(up.notes.iter().any(|n| n.contains("counted in the area containing it (local authority districts")), "{:?}", up.notes);
+}

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { serve, launch, openPage, offsite, waitState, pickFile, shared, cli, analysis } from './helpers.mjs';
+import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo, cli, analysis } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
 const CA = path.join(shared, 'chicago/boundaries/community_areas.geojson');
@@ -75,9 +75,15 @@ test('your own areas: boundaries, an export and indicators give the command line
   assert.equal(await page.inputValue('[data-testid=areas-code]'), 'area_num_1');
   assert.equal(await page.inputValue('[data-testid=areas-name]'), 'community');
   await pickFile(page, MCMF);
-  await waitState(page, ['done', 'error']);
-  // No population yet: the page says what to drop.
-  assert.match(await page.textContent('body'), /no population figures to divide by: drop a table of indicators/);
+  await waitState(page, ['done']);
+  // No indicators yet: supply per area is counted and mapped; the page says what to drop for rates.
+  const counts = cli('--areas', CA, '--programs', MCMF);
+  const first = await analysis(page);
+  assert.deepEqual(first.rows, counts.rows);
+  assert.deepEqual(first.areas.map((r) => r.supply), counts.areas.map((r) => r.supply));
+  assert.ok(first.areas.every((r) => r.rate_per_1000 === null));
+  assert.match(await page.textContent('body'), /have no population figures and no need measure: rates, location quotients, quintiles and the indices are empty/);
+  assert.equal(await page.locator('svg path[data-code]').count(), 77);
   await pickFile(page, CMAP);
   await page.waitForFunction(() => document.querySelector('[data-testid=denominator]')?.textContent.includes('A5_19'));
   await page.selectOption('[data-testid=denominator]', 'A5_19');
@@ -125,4 +131,27 @@ test('a boundaries file in a projected system is refused with the reason', async
   await page.setInputFiles('[data-testid=areas-input]', { name: 'wards_bng.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(projected)) });
   await waitState(page, ['error']);
   assert.match(await page.textContent('[role=status]'), /wards_bng\.geojson: coordinates run from \(406000, 286000\).*projected system.*Reproject it to WGS 84/);
+});
+
+test('rows naming MSOAs at district level are counted in their districts when the person says so', async () => {
+  const page = await openPage(browser, server.base + 'index.html?v=1&r=west-midlands');
+  await waitState(page, ['ready']);
+  // Every MSOA code of the region (the served MSOA level's boundaries; the districts they lie in
+  // are checked against the ONS lookup natively, tests/regions.rs).
+  const bounds = JSON.parse(fs.readFileSync(path.join(repo, 'static/data/west-midlands/msoa/boundaries.geojson'), 'utf8'));
+  const msoas = bounds.features.map((f) => f.properties.code);
+  assert.equal(msoas.length, 736);
+  const file = path.join(shots, 'msoa_grants.csv');
+  fs.writeFileSync(file, 'area,amount\n' + msoas.map((m) => `${m},1`).join('\n') + '\n');
+  await pickFile(page, file);
+  await waitState(page, ['done']);
+  assert.equal((await analysis(page)).rows.unmatched, 736);
+  await page.click('[data-testid=sum-up]');
+  await page.waitForFunction(() => window.__equimap?.analysis?.rows?.matched === 736);
+  const want = cli('--region', 'west-midlands', '--assign', '*=within', '--programs', file);
+  const got = await analysis(page);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas.map((r) => [r.code, r.rows]), want.areas.map((r) => [r.code, r.rows]));
+  await page.waitForFunction(() => location.search.includes('as=*~within') || location.search.includes('as=%2A~within'));
+  assert.ok(await page.isVisible('[data-testid=sum-up-undo]'));
 });

@@ -161,7 +161,9 @@ pub fn MapPanel() -> impl IntoView {
         if !v.is_empty() && (has || !matches!(v.as_str(), "supply" | "rate" | "lq" | "disparity" | "bivariate" | "nearest" | "access")) {
             v
         } else if has {
-            "rate".into()
+            // Without population figures there are no rates: the supply itself.
+            let rates = ctx.analysis().is_some_and(|a| !a.resolved.denominator.is_empty());
+            (if rates { "rate" } else { "supply" }).into()
         } else {
             ctx.shown.get().map(|a| a.level.default_view.map.clone()).unwrap_or_default()
         }

@@ -84,6 +84,7 @@ pub fn MatchReport() -> impl IntoView {
                         <ul class="small">
                             {a.excluded_by.iter().map(|e| view! { <li>{format!("{}: {} rows excluded", e.filter, e.rows)}</li> }).collect::<Vec<_>>()}
                         </ul>
+                        {sum_up_button(ctx, &a)}
                         <Show when=move || { total_values > 0 }>
                             <h3>"Unmatched values"</h3>
                         </Show>
@@ -166,4 +167,24 @@ pub fn MatchReport() -> impl IntoView {
             }
         })}
     }
+}
+
+/// When rows name smaller areas of another level (MSOAs at district level): a button that counts
+/// them all in the areas containing them, a choice the link keeps; once chosen, a button to undo.
+fn sum_up_button(ctx: Ctx, a: &crate::engine::Analysis) -> Option<impl IntoView> {
+    use crate::engine::placement::matching::SUM_UP;
+    let chosen = ctx.view.with_untracked(|v| v.assignments.get(SUM_UP.0).is_some_and(|x| x == SUM_UP.1));
+    let smaller: usize = a.unmatched_values.iter().filter(|u| u.reason == Unmatched::OtherLevel).map(|u| u.rows).sum();
+    if chosen {
+        return Some(view! {
+            <p class="small">"Rows naming smaller areas are counted in the areas containing them. "
+                <button type="button" class="secondary" data-testid="sum-up-undo" on:click=move |_| ctx.edit(|v| { v.assignments.remove(SUM_UP.0); })>"Leave them unmatched"</button>
+            </p>
+        }.into_any());
+    }
+    (smaller > 0).then(|| view! {
+        <p class="small">{format!("{smaller} rows name smaller areas of another level. ")}
+            <button type="button" class="secondary" data-testid="sum-up" on:click=move |_| ctx.edit(|v| { v.assignments.insert(SUM_UP.0.into(), SUM_UP.1.into()); })>"Count them in the areas containing them"</button>
+        </p>
+    }.into_any())
 }

@@ -3,12 +3,12 @@
 
 use crate::engine::error::{EngineError, Result};
 use crate::engine::placement::detect;
-use crate::engine::region::{Areas, Indicator};
+use crate::engine::region::Areas;
 use crate::engine::table::Table;
 use crate::engine::view::{Supply, View};
 
 /// Every choice of a view, resolved: nothing left `auto` or empty.
-pub struct Choices<'a> {
+pub struct Choices {
     /// Id column for distinct programs.
     pub id_column: Option<String>,
     /// Capacity column.
@@ -19,8 +19,8 @@ pub struct Choices<'a> {
     pub denominator: String,
     /// Need indicator id.
     pub need: String,
-    /// The need indicator's catalogue entry.
-    pub need_indicator: &'a Indicator,
+    /// The need indicator's label (empty: the level has none).
+    pub need_label: String,
     /// Whether higher need values mean more need.
     pub higher_is_more_need: bool,
     /// The denominator's value per area.
@@ -36,9 +36,10 @@ fn first_of<const N: usize>(choices: [&String; N]) -> Option<String> {
 
 /// Resolves `view`'s choices for `table` in `areas`: `auto` supply counts programs when the file
 /// has an id column, rows otherwise; an empty denominator or need is the level's default (else its
-/// first population indicator, and its first need measure other than the denominator). Fails
+/// first population indicator, and its first need measure other than the denominator; empty when
+/// it has none, the measures that need them then empty). Fails
 /// when the need indicator does not say which way is more need, or an indicator is not the level's.
-pub fn resolve<'a>(areas: &'a Areas, table: &Table, view: &View) -> Result<Choices<'a>> {
+pub fn resolve(areas: &Areas, table: &Table, view: &View) -> Result<Choices> {
     let level = &areas.level;
     let id_column = if view.id_column.is_empty() { detect::id_column(table) } else { Some(view.id_column.clone()) };
     let capacity_column = if view.capacity_column.is_empty() { detect::capacity_column(table) } else { Some(view.capacity_column.clone()) };
@@ -47,34 +48,33 @@ pub fn resolve<'a>(areas: &'a Areas, table: &Table, view: &View) -> Result<Choic
         Supply::Auto => Supply::Rows,
         s => s.clone(),
     };
+    // A level without population figures or need measure (a person's own areas before a table of
+    // indicators joins them) still counts supply per area: the measures that need them are empty.
     let denominator = first_of([&view.denominator, &level.default_view.denominator])
         .or_else(|| level.indicators.iter().find(|i| i.population).map(|i| i.id.clone()))
-        .ok_or_else(|| {
-            EngineError::BadOption(format!(
-                "{} have no population figures to divide by: drop a table of indicators with one row per area code (a population column and a need measure)",
-                level.label
-            ))
-        })?;
+        .unwrap_or_default();
     let need = first_of([&view.need, &level.default_view.need])
         .or_else(|| {
             let need_capable = || level.indicators.iter().filter(|i| i.higher_is_more_need.is_some());
             need_capable().find(|i| i.id != denominator).or_else(|| need_capable().next()).map(|i| i.id.clone())
         })
-        .ok_or_else(|| {
-            EngineError::BadOption(format!("{} have no need measure: drop a table of indicators keyed by area code", level.label))
-        })?;
-    let need_indicator = level.indicator(&need)?;
+        .unwrap_or_default();
     let chosen = match view.need_direction.as_str() {
         "high" => Some(true),
         "low" => Some(false),
         _ => None,
     };
-    let higher_is_more_need = chosen.or(need_indicator.higher_is_more_need).ok_or_else(|| {
-        EngineError::BadOption(format!(
-            "indicator \"{need}\" is not a need measure (its catalogue entry does not say which way is more need)"
-        ))
-    })?;
-    let p_values = areas.indicator(&denominator)?.clone();
-    let need_values = areas.indicator(&need)?.clone();
-    Ok(Choices { id_column, capacity_column, supply, denominator, need, need_indicator, higher_is_more_need, p_values, need_values })
+    let (need_label, higher_is_more_need, need_values) = if need.is_empty() {
+        (String::new(), chosen.unwrap_or(true), vec![None; areas.len()])
+    } else {
+        let need_indicator = level.indicator(&need)?;
+        let higher = chosen.or(need_indicator.higher_is_more_need).ok_or_else(|| {
+            EngineError::BadOption(format!(
+                "indicator \"{need}\" is not a need measure (its catalogue entry does not say which way is more need)"
+            ))
+        })?;
+        (need_indicator.label.clone(), higher, areas.indicator(&need)?.clone())
+    };
+    let p_values = if denominator.is_empty() { vec![None; areas.len()] } else { areas.indicator(&denominator)?.clone() };
+    Ok(Choices { id_column, capacity_column, supply, denominator, need, need_label, higher_is_more_need, p_values, need_values })
 }

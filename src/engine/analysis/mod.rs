@@ -29,6 +29,7 @@ pub use result::*;
 
 use crate::engine::error::Result;
 use crate::engine::ingest::ingested::Ingested;
+use crate::engine::placement::matching::SUM_UP;
 use crate::engine::region::Areas;
 use crate::engine::view::View;
 
@@ -113,7 +114,14 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     let unmatched_values = report::unmatched_values(areas, unmatched_groups);
     let groups = report::group_rows(&rows);
     let flags = report::flag_columns(table, &matched_rows, &areas.codes, &prepared.method);
-    let mut notes = report::notes(areas, &flags, &rows, &choices.supply, &summary, &choices.need_indicator.label);
+    let mut notes = report::notes(areas, &flags, &rows, &choices.supply, &summary, &choices.need_label);
+    notes.extend(report::missing_indicators_note(areas, &choices.denominator, &choices.need));
+    if view.assignments.get(SUM_UP.0).is_some_and(|v| v == SUM_UP.1) {
+        notes.push(format!(
+            "Rows naming a smaller area of another level are counted in the area containing it ({}; your choice, which the match report undoes).",
+            areas.level.label.to_lowercase()
+        ));
+    }
     notes.extend(report::larger_areas_note(areas, &unmatched_values, counts.matched));
     notes.extend(report::uncovered_postcodes_note(areas, &unmatched_values));
     let choices::Choices { id_column, capacity_column, supply, denominator, need, higher_is_more_need, .. } = choices;

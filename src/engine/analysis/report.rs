@@ -123,6 +123,21 @@ fn postcode_areas(areas: &Areas, postcodes: &[String]) -> Vec<String> {
     out
 }
 
+/// What is missing when the level has no population figures or no need measure (a person's own
+/// areas before indicators join them): which measures are empty and what to drop.
+pub(super) fn missing_indicators_note(areas: &Areas, denominator: &str, need: &str) -> Option<String> {
+    let missing = match (denominator.is_empty(), need.is_empty()) {
+        (false, false) => return None,
+        (true, true) => "no population figures and no need measure: rates, location quotients, quintiles and the indices are empty",
+        (true, false) => "no population figures: rates, location quotients and the indices are empty",
+        (false, true) => "no need measure: need quintiles and the concentration index are empty",
+    };
+    Some(format!(
+        "{} have {missing}. Supply per area is counted; drop a table of indicators with one row per area code (a population column and a need measure) to get them.",
+        areas.level.label
+    ))
+}
+
 /// When most rows that name a place name larger areas that span several of this level's (a file
 /// of districts opened at MSOA level), a note that says so and what to do.
 pub(super) fn larger_areas_note(areas: &Areas, unmatched: &[UnmatchedValue], placed: usize) -> Option<String> {

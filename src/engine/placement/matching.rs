@@ -352,9 +352,29 @@ fn place_location(c: &Column, i: usize, areas: &Areas) -> std::result::Result<u3
     }
 }
 
-/// The user's assignments as normalised name → area index (codes that are not areas dropped).
+/// The assignment that counts every row naming a smaller area of another level (an MSOA at
+/// district level, see [`crate::engine::region::Level::within`]) in the area containing it: the
+/// person's choice, made once for all of them (link `as=*~within`).
+pub const SUM_UP: (&str, &str) = ("*", "within");
+
+/// The user's assignments as normalised name → area index (codes that are not areas dropped),
+/// with every smaller area's container when they chose [`SUM_UP`].
 fn assigned_areas(areas: &Areas, assignments: &BTreeMap<String, String>) -> BTreeMap<String, usize> {
-    assignments.iter().filter_map(|(k, v)| areas.by_code(v).map(|i| (crate::engine::placement::names::normalize(k), i))).collect()
+    let mut out: BTreeMap<String, usize> =
+        assignments.iter().filter_map(|(k, v)| areas.by_code(v).map(|i| (crate::engine::placement::names::normalize(k), i))).collect();
+    if assignments.get(SUM_UP.0).is_some_and(|v| v == SUM_UP.1) {
+        let index: std::collections::HashMap<&str, usize> = areas.codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+        for (name, code) in &areas.level.within {
+            // A name this level has itself keeps its own area.
+            if areas.lookup(name).is_some() {
+                continue;
+            }
+            if let Some(&i) = index.get(code.as_str()) {
+                out.entry(name.clone()).or_insert(i);
+            }
+        }
+    }
+    out
 }
 
 fn place_name(v: &str, areas: &Areas, assigned: &BTreeMap<String, usize>) -> std::result::Result<u32, Unmatched> {
