@@ -557,3 +557,43 @@ fn rows_naming_msoas_are_summed_up_to_their_districts_when_the_person_chooses() 
     }
     assert!(up.notes.iter().any(|n| n.contains("counted in the area containing it (local authority districts")), "{:?}", up.notes);
 }
+
+#[test]
+fn englands_regions_are_their_districts_combined_and_its_west_midlands_is_the_regions_own() {
+    let path = common::shared().join("west-midlands/uploads/arts-council-investment-programme.csv");
+    let ing = equimap::engine::read_csv("arts-council-investment-programme.csv", &std::fs::read(&path).unwrap()).unwrap();
+    let sup = format!("sup=sum%3A{}", FUNDING.replace(' ', "+"));
+    let lad = equimap::cli::load_areas(&common::data(), "england", "lad").unwrap();
+    let rgn = equimap::cli::load_areas(&common::data(), "england", "rgn").unwrap();
+    assert_eq!(rgn.len(), 9);
+    // Each region's population is the sum of its districts', its IMD score their
+    // population-weighted mean (the districts' parent codes, read from the level).
+    let parent = &lad.labels["rgn_code"];
+    for (j, code) in rgn.codes.iter().enumerate() {
+        let kids: Vec<usize> = (0..lad.len()).filter(|&i| parent[i].as_deref() == Some(code.as_str())).collect();
+        let pop: f64 = kids.iter().map(|&i| lad.values["population"][i].unwrap()).sum();
+        let score: f64 =
+            kids.iter().map(|&i| lad.values["population"][i].unwrap() * lad.values["imd_score"][i].unwrap()).sum::<f64>() / pop;
+        assert_eq!(rgn.values["population"][j], Some(pop), "{code}");
+        assert!((rgn.values["imd_score"][j].unwrap() - score).abs() < 1e-9, "{code}");
+    }
+    // Funding by the file's own region column equals the sum of its districts' funding.
+    let by_region = analyze(&rgn, &ing, &View::from_query(&format!("v=1&r=england&l=rgn&ac=ONS+region&{sup}")).0).unwrap();
+    let by_district = analyze(&lad, &ing, &View::from_query(&format!("v=1&r=england&ac=Local+authority&{sup}")).0).unwrap();
+    for (j, r) in by_region.areas.iter().enumerate() {
+        let sum: f64 =
+            (0..lad.len()).filter(|&i| parent[i].as_deref() == Some(rgn.codes[j].as_str())).map(|i| by_district.areas[i].supply).sum();
+        assert_eq!(r.supply, sum, "{}", r.name);
+    }
+    // England's districts within the West Midlands give the West Midlands region's figures.
+    let within = analyze(&lad, &ing, &View::from_query(&format!("v=1&r=england&in=E12000005&ac=Local+authority&{sup}")).0).unwrap();
+    let wm =
+        analyze(&common::west_midlands(), &ing, &View::from_query(&format!("v=1&r=west-midlands&ac=Local+authority&{sup}")).0).unwrap();
+    common::assert_identity(&within);
+    assert_eq!(within.areas.len(), 30);
+    for r in &within.areas {
+        let w = wm.areas.iter().find(|x| x.code == r.code).unwrap();
+        assert_eq!((r.supply, r.rows, r.denominator), (w.supply, w.rows, w.denominator), "{}", r.name);
+    }
+    assert_eq!(within.summary.supply_total, 56_112_217.0);
+}

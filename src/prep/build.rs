@@ -18,10 +18,12 @@ pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> 
     let mut tables = Tables { from: from.to_path_buf(), cache: HashMap::new() };
     let mut files = Vec::new();
     let mut levels = Vec::new();
+    let mut built: HashMap<String, Built> = HashMap::new();
     for ls in &spec.levels {
-        let (level, written) = build_level(ls, &mut tables, &dir)?;
+        let (level, written, this) = build_level(ls, &mut tables, &dir, &built)?;
         levels.push(level);
         files.extend(written);
+        built.insert(ls.id.clone(), this);
     }
     let mut samples = Vec::new();
     for s in &spec.samples {
@@ -146,34 +148,23 @@ struct AreaRows {
     rows: Vec<usize>,
 }
 
-fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path) -> Result<(Level, Vec<PathBuf>)> {
+/// What a built level gives the levels after it: each area's parent code and its indicators.
+struct Built {
+    codes: Vec<String>,
+    names: Vec<String>,
+    parent_level: Option<String>,
+    parents: Vec<String>,
+    values: HashMap<String, Vec<Option<f64>>>,
+}
+
+fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path, built: &HashMap<String, Built>) -> Result<(Level, Vec<PathBuf>, Built)> {
     let a = &ls.areas;
     let at = tables.get(&a.table, &a.code)?.clone();
     let areas = select_areas(ls, &at)?;
     let n = areas.codes.len();
     let index: HashMap<&str, usize> = areas.codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
 
-    // Predecessors: old code → current area, with the old names.
-    let mut successor: BTreeMap<String, usize> = BTreeMap::new();
-    let mut former_names: Vec<(String, usize)> = Vec::new();
-    if let Some(p) = &ls.predecessors {
-        let pt = tables.get(&p.table, &p.code)?.clone();
-        let (c, nm, s) = (
-            column_index(&pt, &p.code, &p.table.file)?,
-            column_index(&pt, &p.name, &p.table.file)?,
-            column_index(&pt, &p.successor, &p.table.file)?,
-        );
-        for i in 0..pt.num_rows() {
-            let (Some(old), Some(now)) = (text_of(&pt, c, i), text_of(&pt, s, i)) else { continue };
-            let Some(&k) = index.get(now.as_str()) else { continue };
-            if old != now {
-                successor.insert(old, k);
-                if let Some(name) = text_of(&pt, nm, i) {
-                    former_names.push((name, k));
-                }
-            }
-        }
-    }
+    let (successor, former_names) = predecessors(ls, tables, &index)?;
 
     // Indicators, in spec order (a weight or rank refers to an earlier one).
     let mut cols: Vec<IndicatorColumn> = Vec::new();
@@ -186,6 +177,10 @@ fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path) -> Result<(Level
                 .find(|c| &c.meta.id == of)
                 .ok_or_else(|| input_err(Path::new(&ls.id), format!("indicator {}: rank_of {of} is not an earlier indicator", is.id)))?;
             rank_desc(&base.values)
+        } else if let Some(child) = &is.from_level {
+            let (values, note) = from_children(is, &ls.id, child, built, &areas.codes)?;
+            notes.push(note);
+            values
         } else {
             let (values, raw, note) = indicator_values(is, tables, &areas, &successor, &raw_by_key)?;
             raw_by_key.insert(is.id.clone(), raw);
@@ -248,7 +243,124 @@ fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path) -> Result<(Level
     }
     level.catchment_km = ls.catchment_km;
     level.default_view = ls.default_view.clone();
-    Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")]))
+    let parents = match &a.parent {
+        Some(p) => {
+            let c = column_index(&at, &p.column, &a.table.file)?;
+            areas.rows.iter().map(|&i| text_of(&at, c, i).unwrap_or_default()).collect()
+        }
+        None => vec![],
+    };
+    children_within(&mut level, built, &ls.id, &index, &taken);
+    let this = Built {
+        codes: areas.codes.clone(),
+        names: areas.names.clone(),
+        parent_level: a.parent.as_ref().map(|p| p.level.clone()),
+        parents,
+        values: cols.into_iter().map(|c| (c.meta.id, c.values)).collect(),
+    };
+    Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")], this))
+}
+
+/// An indicator of level `level` from the same indicator of its child level `child`: each area's
+/// children's values summed, or their mean weighted by `weight` (children without a value left
+/// out, and counted in the note).
+fn from_children(
+    is: &IndicatorSpec,
+    level: &str,
+    child: &str,
+    built: &HashMap<String, Built>,
+    codes: &[String],
+) -> Result<(Vec<Option<f64>>, String)> {
+    let what = |m: String| input_err(Path::new(&format!("indicator {}", is.id)), m);
+    let c = built.get(child).ok_or_else(|| what(format!("from_level {child} is not an earlier level")))?;
+    if c.parent_level.as_deref() != Some(level) {
+        return Err(what(format!("level {child} does not name {level} as its parent (areas.parent)")));
+    }
+    let v = c.values.get(&is.id).ok_or_else(|| what(format!("level {child} has no indicator {}", is.id)))?;
+    let rule = is.aggregate.as_deref().unwrap_or("sum");
+    let w = match (rule, &is.weight) {
+        ("weighted_mean", Some(w)) => Some(c.values.get(w).ok_or_else(|| what(format!("level {child} has no indicator {w}")))?),
+        ("weighted_mean", None) => return Err(what("aggregate = \"weighted_mean\" needs weight".into())),
+        ("sum", _) => None,
+        (other, _) => return Err(what(format!("aggregate \"{other}\" (expected sum or weighted_mean)"))),
+    };
+    let mut blanks = 0;
+    let values = codes
+        .iter()
+        .map(|code| {
+            let kids: Vec<usize> = (0..c.parents.len()).filter(|&i| c.parents[i] == *code).collect();
+            let with: Vec<usize> = kids.iter().copied().filter(|&i| v[i].is_some() && w.is_none_or(|w| w[i].is_some())).collect();
+            blanks += kids.len() - with.len();
+            if with.is_empty() {
+                return None;
+            }
+            Some(match w {
+                None => with.iter().map(|&i| v[i].unwrap_or(0.0)).sum(),
+                Some(w) => {
+                    let total: f64 = with.iter().map(|&i| w[i].unwrap_or(0.0)).sum();
+                    with.iter().map(|&i| v[i].unwrap_or(0.0) * w[i].unwrap_or(0.0)).sum::<f64>() / total
+                }
+            })
+        })
+        .collect();
+    let how = match &is.weight {
+        Some(wt) if w.is_some() => format!("mean of its {child} areas' values weighted by {wt}"),
+        _ => format!("sum of its {child} areas' values"),
+    };
+    let left = if blanks > 0 { format!(" ({blanks} {child} area(s) without a value left out)") } else { String::new() };
+    Ok((values, format!("{}: {how}{left}", is.id)))
+}
+
+/// Old code → current area, and the old names with their current area.
+type Predecessors = (BTreeMap<String, usize>, Vec<(String, usize)>);
+
+/// Predecessors of the level's areas: old code → current area, and the old names.
+fn predecessors(ls: &LevelSpec, tables: &mut Tables, index: &HashMap<&str, usize>) -> Result<Predecessors> {
+    let mut successor: BTreeMap<String, usize> = BTreeMap::new();
+    let mut former_names: Vec<(String, usize)> = Vec::new();
+    if let Some(p) = &ls.predecessors {
+        let pt = tables.get(&p.table, &p.code)?.clone();
+        let (c, nm, s) = (
+            column_index(&pt, &p.code, &p.table.file)?,
+            column_index(&pt, &p.name, &p.table.file)?,
+            column_index(&pt, &p.successor, &p.table.file)?,
+        );
+        for i in 0..pt.num_rows() {
+            let (Some(old), Some(now)) = (text_of(&pt, c, i), text_of(&pt, s, i)) else { continue };
+            let Some(&k) = index.get(now.as_str()) else { continue };
+            if old != now {
+                successor.insert(old, k);
+                if let Some(name) = text_of(&pt, nm, i) {
+                    former_names.push((name, k));
+                }
+            }
+        }
+    }
+
+    Ok((successor, former_names))
+}
+
+/// The areas of a child level (built earlier) lie within this level's: a row naming one is
+/// reported with its container (see `Level::within`).
+fn children_within(
+    level: &mut Level,
+    built: &HashMap<String, Built>,
+    id: &str,
+    index: &HashMap<&str, usize>,
+    taken: &HashMap<String, usize>,
+) {
+    for child in built.values().filter(|b| b.parent_level.as_deref() == Some(id)) {
+        for (i, parent) in child.parents.iter().enumerate() {
+            if index.contains_key(parent.as_str()) {
+                for name in [&child.codes[i], &child.names[i]] {
+                    let nn = normalize(name);
+                    if !taken.contains_key(&nn) && !level.aliases.contains_key(&nn) {
+                        level.within.insert(nn, parent.clone());
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The rows of the areas table the level keeps (every condition holds), one per code, by code.

@@ -219,6 +219,10 @@ pub struct IndicatorSpec {
     /// Instead of a table: the rank of another indicator (`rank_of = "imd_score"`, 1 = highest).
     #[serde(default)]
     pub rank_of: Option<String>,
+    /// Instead of a table: the indicator of the same id of an earlier level whose parent is this
+    /// level, combined over each area's children by `aggregate` (`from_level = "lad"`).
+    #[serde(default)]
+    pub from_level: Option<String>,
 }
 
 /// Predecessors of the level's areas, from a table of old code → current code.

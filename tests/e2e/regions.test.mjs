@@ -3,7 +3,8 @@
 // own areas: a boundaries file dropped on the page becomes the level (code and name detected),
 // an export and a table of indicators keyed by the same codes give the command line's figures for
 // `--areas … --indicators …`, the table and map show them, the link names the boundaries file,
-// and a projected file is refused with the reason.
+// and a projected file is refused with the reason; a level within one parent; rows naming smaller
+// areas counted in their containers by the person's choice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -40,6 +41,8 @@ test('the catalog lists every region and preset; England opens from its preset',
   close(got.summary.concentration_index, want.summary.concentration_index, 'C');
   assert.equal(await page.textContent('[data-testid=total-supply]'), '£439,359,135');
   assert.equal(await page.locator('svg path[data-code]').count(), 296);
+  const levels = await page.locator('[data-testid=level] option').allTextContents();
+  assert.deepEqual(levels, ['Local authority districts (current) (296)', 'Regions (9)']);
   // The West Midlands preset opens the West Midlands' own copy of the same export.
   await page.goto(server.base + 'index.html?preset=wm-arts');
   await waitState(page, ['done'], 90000);
