@@ -172,6 +172,10 @@ pub struct View {
     /// The property holding the area name; empty = detected (`arn`).
     #[serde(default)]
     pub areas_name: String,
+    /// The table of indicators the person joined to the areas (its name only; URL key `ind`), so
+    /// a shared view says to drop it again.
+    #[serde(default)]
+    pub indicators_file: String,
     /// Only the areas within this area of the level's parent level (its code: the MSOAs of one
     /// district); empty = every area (URL key `in`).
     #[serde(default)]
@@ -306,6 +310,7 @@ impl View {
         put("ar", &self.areas_file);
         put("arc", &self.areas_code);
         put("arn", &self.areas_name);
+        put("ind", &self.indicators_file);
         put("in", &self.within);
         put("den", &self.denominator);
         put("need", &self.need);
@@ -423,6 +428,7 @@ impl View {
                 "ar" => v.areas_file = val.clone(),
                 "arc" => v.areas_code = val.clone(),
                 "arn" => v.areas_name = val.clone(),
+                "ind" => v.indicators_file = val.clone(),
                 "in" => v.within = val.clone(),
                 "map" => v.map = val.clone(),
                 "cls" => match val.as_str() {
@@ -478,6 +484,7 @@ mod tests {
         v.areas_code = "WD22CD".into();
         v.need_direction = "low".into();
         v.within = "E08000025".into();
+        v.indicators_file = "ward indicators.csv".into();
         let q = v.to_query();
         assert!(q.contains("ar=wards+2022.geojson") || q.contains("ar=wards%202022.geojson"), "{q}");
         assert!(q.contains("ck=2.5"), "{q}");

@@ -119,7 +119,7 @@ test('your own areas: boundaries, an export and indicators give the command line
   assert.match(link, /arc=area_num_1/);
   const again = await openPage(browser, link);
   await again.waitForSelector('[data-testid=need-areas]');
-  assert.match(await again.textContent('[data-testid=need-areas]'), /Drop community_areas\.geojson \(the boundaries\), then mcmf_programs_2024\.csv/);
+  assert.match(await again.textContent('[data-testid=need-areas]'), /Drop community_areas\.geojson \(the boundaries\), then mcmf_programs_2024\.csv and cmap_cds_2016_2020\.csv \(the indicators\)/);
   assert.deepEqual(offsite(page), []);
   await again.close();
 });

@@ -244,6 +244,7 @@ fn join_indicators(ctx: Ctx, name: String, extra: ExtraIndicators, added: AddedI
     ));
     ctx.areas.set(Some(Arc::new(areas.with_added(&added))));
     backend::add_extra(added);
+    ctx.edit(|v| v.indicators_file = name.clone());
     ctx.timing.t0.set_value(None);
     browser::set_state("done");
 }

@@ -135,6 +135,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         // Nothing to load until the catalog says where the region is.
         let Some((folder, level)) = region_key.get() else { return };
+        // A region of the site replaces the person's own areas.
+        ctx.own.set(None);
         ctx.areas.set(None);
         ctx.load_error.set(None);
         leptos::task::spawn_local(async move {

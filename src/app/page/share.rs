@@ -25,6 +25,12 @@ pub fn LinkNotice() -> impl IntoView {
         let bundled = sample && ctx.is_sample(&f);
         (!(f.is_empty() || loaded || bundled)).then_some(f)
     };
+    // A table of indicators the view joined, not joined to the areas shown.
+    let indicators_wanted = move || {
+        let f = ctx.view.with(|v| v.indicators_file.clone());
+        let joined = ctx.areas.with(|a| a.as_ref().is_some_and(|a| a.level.indicators.iter().any(|i| i.source == f)));
+        (!f.is_empty() && !joined).then_some(f)
+    };
     let areas_wanted = move || {
         let ar = ctx.view.with(|v| v.areas_file.clone());
         let loaded = ctx.own.with(|o| o.as_ref().is_some_and(|o| o.file == ar));
@@ -34,11 +40,20 @@ pub fn LinkNotice() -> impl IntoView {
         {move || areas_wanted().map(|ar| {
             let f = ctx.view.with(|v| v.file.clone());
             let then = if f.is_empty() { String::new() } else { format!(", then {f}") };
+            let then = match indicators_wanted() {
+                Some(i) => format!("{then} and {i} (the indicators)"),
+                None => then,
+            };
             view! {
                 <div class="notice" data-testid="need-areas" role="note">
                     {format!("This link shows a view on your own areas. Drop {ar} (the boundaries){then} to see it: files are never in the link.")}
                 </div>
             }
+        })}
+        {move || indicators_wanted().filter(|_| areas_wanted().is_none()).map(|i| view! {
+            <div class="notice" data-testid="need-indicators" role="note">
+                {format!("This link's view uses indicators from {i}. Drop {i} to join them again: files are never in the link.")}
+            </div>
         })}
         {move || wanted().filter(|_| areas_wanted().is_none()).map(|f| view! {
             <div class="notice" data-testid="need-file" role="note">

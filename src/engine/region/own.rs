@@ -109,6 +109,7 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
     };
     let codes = text_of(&code);
     let names: Vec<String> = text_of(&name).into_iter().zip(&codes).map(|(n, c)| if n.is_empty() { c.clone() } else { n }).collect();
+    problems.extend(ring_problems(&features, &codes));
     let (indicators, values) = numeric_properties(&features, &keys, &code, file);
     let shapes: Vec<MultiPolygon<f64>> = features.into_iter().map(|(_, s)| s).collect();
     let bbox = bbox_of(&shapes);
@@ -194,6 +195,25 @@ fn refuse_projected(v: &Value, features: &[Feature]) -> std::result::Result<(), 
     Err(format!(
         "coordinates run from ({w:.0}, {s:.0}) to ({e:.0}, {n:.0}): a projected system such as eastings/northings or US feet{crs}, not longitude/latitude. Reproject it to WGS 84 first (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson, or mapshaper -proj wgs84)"
     ))
+}
+
+/// Rings that cannot bound an area (fewer than 4 points, or not closed), by area: reported, the
+/// area kept (point in polygon closes rings itself). Crossing rings are `region check`'s to find.
+fn ring_problems(features: &[Feature], codes: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((_, shape), code) in features.iter().zip(codes) {
+        for (k, poly) in shape.0.iter().enumerate() {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                let pts = &ring.0;
+                if pts.len() < 4 {
+                    out.push(format!("area {code}, polygon {}: a ring of {} points (at least 4 are needed)", k + 1, pts.len()));
+                } else if pts.first() != pts.last() {
+                    out.push(format!("area {code}, polygon {}: a ring that is not closed", k + 1));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn property_keys(features: &[Feature]) -> Vec<String> {
@@ -369,6 +389,9 @@ mod tests {
         assert!(msg(&twice, &chosen).contains("features 1 and 2 share c \"A\""));
         assert!(msg(b"name,lat\n", &OwnChoice::default()).contains("not valid JSON"));
         assert!(check_boundaries_size("big.geojson", 100_000_000).unwrap_err().to_string().contains("up to 64 MB"));
+        let open = collection(&[(r#"{"c":"A"}"#, r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}"#.into())]);
+        let own = own_level("x.geojson", &open, &OwnChoice::default()).unwrap();
+        assert_eq!(own.problems, ["area A, polygon 1: a ring that is not closed"]);
         let empty = collection(&[(r#"{"c":"A"}"#, "null".into())]);
         assert!(msg(&empty, &OwnChoice::default()).contains("no polygon features"));
     }
