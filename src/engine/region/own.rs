@@ -85,7 +85,7 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
     }
     refuse_projected(&v, &features).map_err(fail)?;
     let keys = property_keys(&features);
-    let text_of = |key: &str| -> Vec<String> { features.iter().map(|(p, _)| property_text(p, key)).collect() };
+    let text_of = |key: &str| -> Vec<String> { features.iter().map(|(p, _, _)| property_text(p, key)).collect() };
     let code_candidates: Vec<String> = keys.iter().filter(|k| unique_non_blank(&text_of(k))).cloned().collect();
     let name_candidates: Vec<String> =
         keys.iter().filter(|k| text_of(k).iter().any(|v| v.chars().any(char::is_alphabetic))).cloned().collect();
@@ -111,7 +111,7 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
     let names: Vec<String> = text_of(&name).into_iter().zip(&codes).map(|(n, c)| if n.is_empty() { c.clone() } else { n }).collect();
     problems.extend(ring_problems(&features, &codes));
     let (indicators, values) = numeric_properties(&features, &keys, &code, file);
-    let shapes: Vec<MultiPolygon<f64>> = features.into_iter().map(|(_, s)| s).collect();
+    let shapes: Vec<MultiPolygon<f64>> = features.into_iter().map(|(_, s, _)| s).collect();
     let bbox = bbox_of(&shapes);
     let denominator = indicators.iter().find(|i| looks_like_population(&i.id)).map(|i| i.id.clone()).unwrap_or_default();
     let level = Level {
@@ -156,7 +156,8 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
     Ok(OwnLevel { manifest, areas, used: OwnChoice { code, name }, code_candidates, name_candidates, problems })
 }
 
-type Feature = (serde_json::Map<String, Value>, MultiPolygon<f64>);
+/// A feature's properties, its polygons, and what is wrong with its rings as the file wrote them.
+type Feature = (serde_json::Map<String, Value>, MultiPolygon<f64>, Vec<String>);
 
 /// The polygon features of a GeoJSON or TopoJSON document, and a line for each one left out.
 fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), String> {
@@ -164,7 +165,22 @@ fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), St
     let props = |p: Option<&Value>| p.and_then(Value::as_object).cloned().unwrap_or_default();
     if crate::engine::geo::topojson::is_topology(v) {
         let feats = crate::engine::geo::topojson::features(v, None)?;
-        return Ok((feats.into_iter().map(|(p, s)| (props(Some(&p)), s)).collect(), problems));
+        let faults = |s: &MultiPolygon<f64>| {
+            ring_faults(
+                s.0.iter()
+                    .map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(|r| (r.0.len(), r.0.first() == r.0.last())).collect()),
+            )
+        };
+        return Ok((
+            feats
+                .into_iter()
+                .map(|(p, s)| {
+                    let f = faults(&s);
+                    (props(Some(&p)), s, f)
+                })
+                .collect(),
+            problems,
+        ));
     }
     let list: Vec<&Value> = match v.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => {
@@ -176,7 +192,7 @@ fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), St
     let mut out = Vec::with_capacity(list.len());
     for (k, f) in list.into_iter().enumerate() {
         match f.get("geometry").filter(|g| !g.is_null()).map(parse_geometry) {
-            Some(Ok(shape)) if !shape.0.is_empty() => out.push((props(f.get("properties")), shape)),
+            Some(Ok(shape)) if !shape.0.is_empty() => out.push((props(f.get("properties")), shape, raw_ring_faults(&f["geometry"]))),
             Some(Ok(_)) | None => problems.push(format!("feature {}: no geometry, left out", k + 1)),
             Some(Err(e)) => problems.push(format!("feature {}: {e}, left out", k + 1)),
         }
@@ -200,16 +216,41 @@ fn refuse_projected(v: &Value, features: &[Feature]) -> std::result::Result<(), 
 /// Rings that cannot bound an area (fewer than 4 points, or not closed), by area: reported, the
 /// area kept (point in polygon closes rings itself). Crossing rings are `region check`'s to find.
 fn ring_problems(features: &[Feature], codes: &[String]) -> Vec<String> {
+    features.iter().zip(codes).flat_map(|((_, _, faults), code)| faults.iter().map(move |f| format!("area {code}, {f}"))).collect()
+}
+
+/// The faults of a GeoJSON geometry's rings as written (geo closes rings when it builds them, so
+/// an open ring is only visible here): "polygon K: …" for each.
+fn raw_ring_faults(geom: &Value) -> Vec<String> {
+    let ring_facts = |rings: &Value| -> Vec<(usize, bool)> {
+        rings
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let pts = r.as_array().map(Vec::as_slice).unwrap_or_default();
+                (pts.len(), pts.first() == pts.last())
+            })
+            .collect()
+    };
+    let coords = &geom["coordinates"];
+    let polys: Vec<Vec<(usize, bool)>> = match geom.get("type").and_then(Value::as_str) {
+        Some("Polygon") => vec![ring_facts(coords)],
+        Some("MultiPolygon") => coords.as_array().into_iter().flatten().map(ring_facts).collect(),
+        _ => Vec::new(),
+    };
+    ring_faults(polys)
+}
+
+/// One line per faulty ring, given each polygon's rings as (points, first == last).
+fn ring_faults(polys: impl IntoIterator<Item = Vec<(usize, bool)>>) -> Vec<String> {
     let mut out = Vec::new();
-    for ((_, shape), code) in features.iter().zip(codes) {
-        for (k, poly) in shape.0.iter().enumerate() {
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                let pts = &ring.0;
-                if pts.len() < 4 {
-                    out.push(format!("area {code}, polygon {}: a ring of {} points (at least 4 are needed)", k + 1, pts.len()));
-                } else if pts.first() != pts.last() {
-                    out.push(format!("area {code}, polygon {}: a ring that is not closed", k + 1));
-                }
+    for (k, rings) in polys.into_iter().enumerate() {
+        for (len, closed) in rings {
+            if len < 4 {
+                out.push(format!("polygon {}: a ring of {len} points (at least 4 are needed)", k + 1));
+            } else if !closed {
+                out.push(format!("polygon {}: a ring that is not closed", k + 1));
             }
         }
     }
@@ -219,7 +260,7 @@ fn ring_problems(features: &[Feature], codes: &[String]) -> Vec<String> {
 fn property_keys(features: &[Feature]) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut keys = Vec::new();
-    for (p, _) in features {
+    for (p, _, _) in features {
         for k in p.keys() {
             if seen.insert(k.clone()) {
                 keys.push(k.clone());
@@ -298,7 +339,7 @@ fn numeric_properties(
     let mut indicators = Vec::new();
     let mut values = HashMap::new();
     for k in keys.iter().filter(|k| *k != code) {
-        let vals: Vec<Option<f64>> = features.iter().map(|(p, _)| p.get(k).and_then(Value::as_f64)).collect();
+        let vals: Vec<Option<f64>> = features.iter().map(|(p, _, _)| p.get(k).and_then(Value::as_f64)).collect();
         if vals.iter().filter(|v| v.is_some()).count() * 2 < features.len() {
             continue;
         }
