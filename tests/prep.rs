@@ -32,7 +32,8 @@ fn read_dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The regions prep builds (two by their Rust modules, England from `regions/england.toml`).
+/// The regions prep builds (the West Midlands by its Rust module, Chicago and England from their
+/// specs in `regions/`).
 const REGIONS: [&str; 3] = ["chicago", "west-midlands", "england"];
 
 #[test]

@@ -597,3 +597,138 @@ fn englands_regions_are_their_districts_combined_and_its_west_midlands_is_the_re
     }
     assert_eq!(within.summary.supply_total, 56_112_217.0);
 }
+
+/// Raw files of a two-level place: parents `1`, `2`, `10` (a CSV) and their children (a GeoJSON
+/// whose properties are the areas table), with child figures keyed by a state + county code split
+/// over two number columns, as the US Census API writes them.
+fn nested_raw(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("parents.csv"), "num,title\n2,Two\n10,Ten\n1,One\n").unwrap();
+    let sq = |props: String, x: f64| {
+        format!("{{\"type\":\"Feature\",\"properties\":{{{props}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x},50],[{},50],[{},51],[{x},51],[{x},50]]]}}}}", x + 1.0, x + 1.0)
+    };
+    let fc = |f: Vec<String>| format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", f.join(","));
+    let parent = |n: &str, upper: &str, x: f64| sq(format!("\"num\":\"{n}\",\"upper\":\"{upper}\""), x);
+    std::fs::write(dir.join("parents.geojson"), fc(vec![parent("1", "UNO", 0.0), parent("2", "TWO", 4.0), parent("10", "TEN", 8.0)]))
+        .unwrap();
+    let kid = |id: &str, p: &str, short: &str, x: f64| {
+        sq(format!("\"geoid\":\"{id}\",\"label\":\"Kid {short}\",\"short\":\"{short}\",\"in\":\"{p}\""), x)
+    };
+    std::fs::write(
+        dir.join("kids.geojson"),
+        fc(vec![kid("01001", "1", "k1", 0.0), kid("01002", "1", "k2", 2.0), kid("01003", "2", "k3", 4.0)]),
+    )
+    .unwrap();
+    std::fs::write(dir.join("kids.csv"), "st,cty,n_a,n_b,m_a,m_b,total\n1,1,1,2,3,4,4\n1,2,1,0,0.3,0.4,0\n1,3,5,5,1,1,20\n").unwrap();
+}
+
+fn nested_spec(dir: &std::path::Path) -> std::path::PathBuf {
+    let ind = |id: &str, role: &str, rest: &str| {
+        format!("[[levels.indicators]]\nid = \"{id}\"\nlabel = \"{id}\"\nunit = \"people\"\nsource = \"s\"\nvintage = \"v\"\nrole = \"{role}\"\n{rest}\n")
+    };
+    let kids_table = "table = { file = \"kids.csv\" }\nkey = \"{st:02}{cty:03}\"";
+    let spec = format!(
+        r#"format = 1
+region = "nested"
+name = "Nested"
+attribution = "made up"
+default_level = "parent"
+[[levels]]
+id = "parent"
+label = "Parents"
+default_view = {{ denominator = "people", need = "people", map = "people" }}
+access_point = {{ level = "kid", weight = "people", how = "people-weighted kids" }}
+[levels.areas]
+file = "parents.csv"
+code = "num"
+name = "title"
+[levels.boundaries]
+file = "parents.geojson"
+code = "num"
+[[levels.names]]
+file = "parents.geojson"
+key = "num"
+name = "upper"
+[[levels.aliases]]
+name = "Uno"
+area = "One"
+[[levels.ambiguous]]
+name = "Both"
+areas = ["One", "2"]
+{}
+[[levels]]
+id = "kid"
+label = "Kids"
+default_view = {{ denominator = "people", need = "people", map = "people" }}
+name_patterns = ["{{short}}", "Area {{short}}"]
+[levels.areas]
+file = "kids.geojson"
+code = "geoid"
+name = "label"
+groups = [{{ parent_name = true, as = "parent_name" }}]
+parent = {{ level = "parent", column = "in", names_within = false }}
+[levels.boundaries]
+file = "kids.geojson"
+code = "geoid"
+{}{}{}"#,
+        ind("people", "population", "from_level = \"kid\"\naggregate = \"sum\""),
+        ind("people", "population", &format!("moe = \"people_moe\"\n{kids_table}\ncolumns = [\"n_a\", \"n_b\"]")),
+        ind("people_moe", "context", &format!("{kids_table}\ncolumns = [\"m_a\", \"m_b\"]\ncombine = \"root_sum_square\"\ndigits = 1")),
+        ind("a_share", "group_share", &format!("{kids_table}\ncolumn = \"n_a\"\nper = \"total\"")),
+    );
+    let p = dir.join("nested.toml");
+    std::fs::write(&p, spec).unwrap();
+    p
+}
+
+#[test]
+fn a_spec_reads_keys_made_of_columns_combined_columns_and_access_points_from_a_child_level() {
+    let tmp = std::env::temp_dir().join(format!("equimap-nested-{}", std::process::id()));
+    let (raw, out) = (tmp.join("raw"), tmp.join("out"));
+    nested_raw(&raw);
+    equimap::prep::build::build(&nested_spec(&raw), &raw, &out).unwrap();
+    let read = |p: &str| std::fs::read(out.join(p)).ok();
+    let report = check_site(&read);
+    assert!(report.passed(), "{}", report.to_text());
+    let manifest =
+        equimap::engine::region::Manifest::from_json(&String::from_utf8(read("nested/manifest.json").unwrap()).unwrap()).unwrap();
+    // The spec's order, though the kids are built first.
+    assert_eq!(manifest.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["parent", "kid"]);
+
+    let kids = equimap::cli::load_areas(&out, "nested", "kid").unwrap();
+    assert_eq!(kids.codes, ["01001", "01002", "01003"]);
+    // "{st:02}{cty:03}" of (1, 1) is "01001"; n_a + n_b; √(3² + 4²) = 5, √(0.3² + 0.4²) = 0.5,
+    // √2 = 1.414… → 1.4; n_a / total, none where the total is 0.
+    assert_eq!(kids.values["people"], [Some(3.0), Some(1.0), Some(10.0)]);
+    assert_eq!(kids.values["people_moe"], [Some(5.0), Some(0.5), Some(1.4)]);
+    assert_eq!(kids.values["a_share"], [Some(0.25), None, Some(0.25)]);
+    assert_eq!(kids.level.indicators.iter().find(|i| i.id == "people").unwrap().moe.as_deref(), Some("people_moe"));
+    assert_eq!(kids.labels["parent_name"], [Some("One".to_string()), Some("One".to_string()), Some("Two".to_string())]);
+    assert_eq!((kids.lookup("k2"), kids.lookup("Area k3")), (Some(1), Some(2)));
+
+    let parents = equimap::cli::load_areas(&out, "nested", "parent").unwrap();
+    // Plain whole-number codes in number order; sums of the kids (10 has none).
+    assert_eq!(parents.codes, ["1", "2", "10"]);
+    assert_eq!(parents.values["people"], [Some(4.0), Some(10.0), None]);
+    // Parent 1: kids' interior points (0.5, 50.5) weight 3 and (2.5, 50.5) weight 1 → lon 1.0.
+    assert_eq!(parents.access_points[0], Some((50.5, 1.0)));
+    assert_eq!(parents.level.access_point.as_deref(), Some("people-weighted kids"));
+    assert_eq!((parents.lookup("UNO"), parents.lookup("uno"), parents.lookup("ten")), (Some(0), Some(0), Some(2)));
+    assert_eq!(parents.level.ambiguous.get("both"), Some(&vec!["1".to_string(), "2".to_string()]));
+    assert!(parents.level.within.is_empty(), "names_within = false: {:?}", parents.level.within);
+
+    // A name of no area, and levels drawing on each other, are refused with the reason.
+    let text = std::fs::read_to_string(nested_spec(&raw)).unwrap();
+    let bad = raw.join("bad.toml");
+    std::fs::write(&bad, text.replace("area = \"One\"", "area = \"Eleven\"")).unwrap();
+    let e = equimap::prep::build::build(&bad, &raw, &out).unwrap_err().to_string();
+    assert!(e.contains("alias \"Uno\" names \"Eleven\", which is neither a code nor a name"), "{e}");
+    std::fs::write(
+        &bad,
+        text.replace("name_patterns", "access_point = { level = \"parent\", weight = \"people\", how = \"x\" }\nname_patterns"),
+    )
+    .unwrap();
+    let e = equimap::prep::build::build(&bad, &raw, &out).unwrap_err().to_string();
+    assert!(e.contains("draw on each other in a circle"), "{e}");
+    std::fs::remove_dir_all(&tmp).ok();
+}

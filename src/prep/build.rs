@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use geo::MultiPolygon;
+
 use super::spec::{IndicatorSpec, LevelSpec, RegionSpec, TableRef};
 use super::{input_err, level_entry, write, write_areas, write_boundaries, write_manifest, IndicatorColumn, Result};
 use crate::engine::placement::names::normalize;
@@ -17,14 +19,20 @@ pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> 
     let dir = out.join(&spec.region);
     let mut tables = Tables { from: from.to_path_buf(), cache: HashMap::new() };
     let mut files = Vec::new();
-    let mut levels = Vec::new();
-    let mut built: HashMap<String, Built> = HashMap::new();
+    let mut selected: HashMap<String, AreaRows> = HashMap::new();
     for ls in &spec.levels {
-        let (level, written, this) = build_level(ls, &mut tables, &dir, &built)?;
-        levels.push(level);
+        let at = tables.get(&ls.areas.table, &ls.areas.code)?.clone();
+        selected.insert(ls.id.clone(), select_areas(ls, &at)?);
+    }
+    let mut built: HashMap<String, Built> = HashMap::new();
+    let mut made: HashMap<String, Level> = HashMap::new();
+    for ls in build_order(&spec.levels)? {
+        let (level, written, this) = build_level(ls, &mut tables, &dir, &built, &selected)?;
+        made.insert(ls.id.clone(), level);
         files.extend(written);
         built.insert(ls.id.clone(), this);
     }
+    let levels: Vec<Level> = spec.levels.iter().filter_map(|ls| made.remove(&ls.id)).collect();
     let mut samples = Vec::new();
     for s in &spec.samples {
         let src = from.join(&s.from);
@@ -54,6 +62,32 @@ pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> 
     Ok(files)
 }
 
+/// The levels in an order that builds every level after those it draws on (`from_level`,
+/// `access_point.level`); the manifest keeps the spec's order.
+fn build_order(levels: &[LevelSpec]) -> Result<Vec<&LevelSpec>> {
+    let needs = |ls: &LevelSpec| -> Vec<String> {
+        ls.indicators.iter().filter_map(|i| i.from_level.clone()).chain(ls.access_point.as_ref().map(|a| a.level.clone())).collect()
+    };
+    let mut order: Vec<&LevelSpec> = Vec::new();
+    while order.len() < levels.len() {
+        let next = levels.iter().find(|ls| {
+            !order.iter().any(|o| o.id == ls.id)
+                && needs(ls).iter().all(|n| order.iter().any(|o| &o.id == n) || !levels.iter().any(|l| &l.id == n))
+        });
+        match next {
+            Some(ls) => order.push(ls),
+            None => {
+                let left: Vec<&str> = levels.iter().filter(|l| !order.iter().any(|o| o.id == l.id)).map(|l| l.id.as_str()).collect();
+                return Err(input_err(
+                    Path::new("levels"),
+                    format!("levels {left:?} draw on each other in a circle (from_level, access_point)"),
+                ));
+            }
+        }
+    }
+    Ok(order)
+}
+
 /// The raw tables, each read once.
 struct Tables {
     from: PathBuf,
@@ -64,9 +98,10 @@ impl Tables {
     /// The table `t`, its header the first line with a cell equal to `key` (title rows above it are
     /// skipped; rows below whose key is not a code are simply never looked up).
     fn get(&mut self, t: &TableRef, key: &str) -> Result<&Table> {
-        let k = (t.clone(), key.to_string());
+        let key = template_fields(key).first().map_or(key.to_string(), |f| f.0.clone());
+        let k = (t.clone(), key.clone());
         if !self.cache.contains_key(&k) {
-            let table = read_table(&self.from.join(&t.file), t.sheet.as_deref(), key)?;
+            let table = read_table(&self.from.join(&t.file), t.sheet.as_deref(), &key)?;
             self.cache.insert(k.clone(), table);
         }
         Ok(&self.cache[&k])
@@ -76,6 +111,9 @@ impl Tables {
 fn read_table(path: &Path, sheet: Option<&str>, key: &str) -> Result<Table> {
     let bytes = std::fs::read(path).map_err(|e| input_err(path, format!("{e} (the spec names it)")))?;
     let name = path.display().to_string();
+    if crate::engine::region::own::looks_like_boundaries(&name, &bytes) {
+        return feature_properties(path, &bytes);
+    }
     let first = crate::engine::ingest::read_file(&name, bytes.clone(), sheet).map_err(|e| input_err(path, e))?;
     if find_column(&first.table, key).is_some() {
         return Ok(first.table);
@@ -101,6 +139,84 @@ fn read_table(path: &Path, sheet: Option<&str>, key: &str) -> Result<Table> {
     }
     let csv_bytes = out.into_inner().map_err(|e| input_err(path, e))?;
     Ok(crate::engine::read_csv(&name, &csv_bytes).map_err(|e| input_err(path, e))?.table)
+}
+
+/// A GeoJSON FeatureCollection's properties as a table of text columns, a row per feature (line =
+/// feature number), columns in order of first appearance.
+fn feature_properties(path: &Path, bytes: &[u8]) -> Result<Table> {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| input_err(path, e))?;
+    let feats = v["features"].as_array().ok_or_else(|| input_err(path, "not a GeoJSON FeatureCollection (no \"features\")"))?;
+    let mut keys: Vec<String> = Vec::new();
+    for f in feats {
+        for k in f["properties"].as_object().into_iter().flat_map(|o| o.keys()) {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    let cell = |f: &serde_json::Value, k: &str| match &f["properties"][k] {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    };
+    let fields: Vec<Field> = keys.iter().map(|k| Field::new(k, DataType::Utf8, true)).collect();
+    let arrays: Vec<ArrayRef> = keys
+        .iter()
+        .map(|k| std::sync::Arc::new(StringArray::from(feats.iter().map(|f| cell(f, k)).collect::<Vec<_>>())) as ArrayRef)
+        .collect();
+    let batch = RecordBatch::try_new(std::sync::Arc::new(Schema::new(fields)), arrays).map_err(|e| input_err(path, e))?;
+    Ok(Table::new(path.display().to_string(), batch, (1..=feats.len() as u64).collect::<Vec<u64>>()))
+}
+
+/// The fields of a key template (`{state:02}{county:03}`): each column and its zero-padded width
+/// (0: as written); none when `key` is a plain column name.
+fn template_fields(key: &str) -> Vec<(String, usize)> {
+    if !key.contains('{') {
+        return Vec::new();
+    }
+    key.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(f, _)| f))
+        .map(|f| match f.split_once(':') {
+            Some((col, width)) => (col.to_string(), width.trim_start_matches('0').parse().unwrap_or(0)),
+            None => (f.to_string(), 0),
+        })
+        .collect()
+}
+
+/// A row's key: the column's text, or the template filled in (a number padded with zeros to the
+/// field's width, a text left-padded with `0`). None when a cell is blank.
+fn key_of(t: &Table, key: &str, cols: &[usize], i: usize) -> Option<String> {
+    let fields = template_fields(key);
+    if fields.is_empty() {
+        return text_of(t, cols[0], i);
+    }
+    let mut out = String::new();
+    let mut rest = key;
+    for ((_, width), &c) in fields.iter().zip(cols) {
+        let (before, after) = rest.split_once('{')?;
+        out.push_str(before);
+        rest = after.split_once('}')?.1;
+        let col = crate::engine::table::Column::of(t.batch.column(c))?;
+        let cell = match col.number(i) {
+            Some(n) if n.fract() == 0.0 && n >= 0.0 => format!("{:0width$}", n as u64),
+            _ => text_of(t, c, i)?,
+        };
+        out.push_str(&format!("{cell:0>width$}"));
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The key columns of `key` (a column or a template) in `t`.
+fn key_columns(t: &Table, key: &str, path: &str) -> Result<Vec<usize>> {
+    let fields = template_fields(key);
+    if fields.is_empty() {
+        return Ok(vec![column_index(t, key, path)?]);
+    }
+    fields.iter().map(|(c, _)| column_index(t, c, path)).collect()
 }
 
 /// A header without its bracketed notes (`Area code [note 2]` → `Area code`), as statistics
@@ -148,19 +264,30 @@ struct AreaRows {
     rows: Vec<usize>,
 }
 
-/// What a built level gives the levels after it: each area's parent code and its indicators.
+/// What a built level gives the levels after it: each area's parent code, its indicators and
+/// its full-resolution shape.
 struct Built {
     codes: Vec<String>,
     names: Vec<String>,
     parent_level: Option<String>,
+    names_within: bool,
     parents: Vec<String>,
     values: HashMap<String, Vec<Option<f64>>>,
+    shapes: Vec<MultiPolygon<f64>>,
 }
 
-fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path, built: &HashMap<String, Built>) -> Result<(Level, Vec<PathBuf>, Built)> {
+/// The level of `ls` written under `dir`: its manifest entry, the files written, and what later
+/// levels draw on. `built`: the levels built so far; `selected`: every level's areas.
+fn build_level(
+    ls: &LevelSpec,
+    tables: &mut Tables,
+    dir: &Path,
+    built: &HashMap<String, Built>,
+    selected: &HashMap<String, AreaRows>,
+) -> Result<(Level, Vec<PathBuf>, Built)> {
     let a = &ls.areas;
     let at = tables.get(&a.table, &a.code)?.clone();
-    let areas = select_areas(ls, &at)?;
+    let areas = &selected[&ls.id];
     let n = areas.codes.len();
     let index: HashMap<&str, usize> = areas.codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
 
@@ -182,33 +309,61 @@ fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path, built: &HashMap<
             notes.push(note);
             values
         } else {
-            let (values, raw, note) = indicator_values(is, tables, &areas, &successor, &raw_by_key)?;
+            let (values, raw, note) = indicator_values(is, tables, areas, &successor, &raw_by_key)?;
             raw_by_key.insert(is.id.clone(), raw);
             notes.extend(note);
             values
         };
         cols.push(IndicatorColumn { meta: indicator_entry(is, &ls.id)?, values });
     }
+    for c in &cols {
+        if let Some(m) = c.meta.moe.as_ref().filter(|m| !cols.iter().any(|o| &o.meta.id == *m)) {
+            return Err(input_err(Path::new(&ls.id), format!("indicator {}: moe {m} is not an indicator of the level", c.meta.id)));
+        }
+    }
+    let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();
+    let access = access_points(ls, built, &areas.codes)?;
 
     // Boundaries.
     let bpath = tables.from.join(&ls.boundaries.file);
-    let shapes_by = match &ls.boundaries.object {
-        Some(object) => super::shapes::topojson_shapes(&bpath, object, &ls.boundaries.code)?,
-        None => super::shapes::geojson_shapes(&bpath, &ls.boundaries.code)?,
+    let polygons = match &ls.boundaries.object {
+        Some(object) => super::shapes::topojson_polygons(&bpath, object, &ls.boundaries.code)?,
+        None => super::shapes::geojson_polygons(&bpath, &ls.boundaries.code)?,
     };
-    let shapes = super::shapes_in_order(&shapes_by, &areas.codes, &bpath, "area ")?;
+    let full: Vec<MultiPolygon<f64>> = areas
+        .codes
+        .iter()
+        .map(|c| polygons.get(c).cloned().ok_or_else(|| input_err(&bpath, format!("no boundary for area {c}"))))
+        .collect::<Result<_>>()?;
+    let shapes: Vec<_> = full.iter().map(super::shapes::grid_shape).collect();
     let level_dir = dir.join(&ls.id);
     let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &areas.codes, &areas.names, &shapes, ls.tolerance.unwrap_or(10.0))?;
 
-    // Names: aliases of the spec, predecessors' codes and names, and the name patterns.
-    let mut level = level_entry(&ls.id, &ls.label, n, bbox, cols.iter().map(|c| c.meta.clone()).collect());
-    for al in &ls.aliases {
-        if !index.contains_key(al.code.as_str()) {
-            return Err(input_err(Path::new(&ls.id), format!("alias \"{}\" names unknown area {}", al.name, al.code)));
-        }
-        level.aliases.insert(normalize(&al.name), al.code.clone());
-    }
+    // Names: aliases of the spec, other spellings, predecessors' codes and names, the name
+    // patterns and the names spanning several areas.
+    let mut level = level_entry(&ls.id, &ls.label, n, bbox, meta);
     let taken: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, nm)| (normalize(nm), i)).collect();
+    let area_code = |what: &str, name_or_code: &str| -> Result<String> {
+        index.get(name_or_code).or_else(|| taken.get(&normalize(name_or_code))).map(|&k| areas.codes[k].clone()).ok_or_else(|| {
+            input_err(
+                Path::new(&ls.id),
+                format!("{what} names \"{name_or_code}\", which is neither a code nor a name of the level's areas"),
+            )
+        })
+    };
+    for (variant, k) in other_spellings(ls, tables, &index)? {
+        if normalize(&variant) != normalize(&areas.names[k]) {
+            level.aliases.insert(normalize(&variant), areas.codes[k].clone());
+        }
+    }
+    for al in &ls.aliases {
+        let target = al.code.as_deref().or(al.area.as_deref()).unwrap_or_default();
+        level.aliases.insert(normalize(&al.name), area_code(&format!("alias \"{}\"", al.name), target)?);
+    }
+    for am in &ls.ambiguous {
+        let codes = am.areas.iter().map(|x| area_code(&format!("ambiguous name \"{}\"", am.name), x)).collect::<Result<Vec<_>>>()?;
+        level.ambiguous.insert(normalize(&am.name), codes);
+    }
     for (old, &k) in &successor {
         level.aliases.entry(normalize(old)).or_insert_with(|| areas.codes[k].clone());
     }
@@ -218,21 +373,28 @@ fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path, built: &HashMap<
             level.aliases.entry(nn).or_insert_with(|| areas.codes[*k].clone());
         }
     }
-    let patterned = name_pattern_aliases(&ls.name_patterns, &areas.names, &taken);
-    let groups = group_columns(ls, &at, &areas)?;
+    let patterned = name_pattern_aliases(&ls.name_patterns, &at, areas, &taken)?;
+    let groups = group_columns(ls, &at, areas, selected)?;
     let mut text_cols: Vec<(String, Vec<String>)> = groups.clone();
+    let parents = match &a.parent {
+        Some(p) => {
+            let c = column_index(&at, &p.column, &a.table.file)?;
+            areas.rows.iter().map(|&i| text_of(&at, c, i).unwrap_or_default()).collect()
+        }
+        None => vec![],
+    };
     if let Some(p) = &a.parent {
-        let c = column_index(&at, &p.column, &a.table.file)?;
-        text_cols.push((format!("{}_code", p.level), areas.rows.iter().map(|&i| text_of(&at, c, i).unwrap_or_default()).collect()));
+        text_cols.push((format!("{}_code", p.level), parents.clone()));
         level.parent = Some(Parent { level: p.level.clone(), column: format!("{}_code", p.level) });
     }
     if patterned.iter().any(|p| !p.is_empty()) {
         text_cols.push((ALIASES_COLUMN.into(), patterned));
     }
-    write_areas(&level_dir.join("areas.parquet"), &areas.codes, &areas.names, &text_cols, &cols)?;
+    let all: Vec<IndicatorColumn> = cols.iter().cloned().chain(access.clone().into_iter().flat_map(|(c, _)| c)).collect();
+    write_areas(&level_dir.join("areas.parquet"), &areas.codes, &areas.names, &text_cols, &all)?;
 
     level.groups = groups.iter().map(|g| g.0.clone()).collect();
-    level.outside = outside_places(ls, &at, &areas, &successor)?;
+    level.outside = outside_places(ls, &at, areas, &successor)?;
     level.spans = spans(ls, &at, (&index, &taken), &successor)?;
     level.missing = notes;
     for c in &cols {
@@ -241,24 +403,53 @@ fn build_level(ls: &LevelSpec, tables: &mut Tables, dir: &Path, built: &HashMap<
             level.missing.push(format!("{}: no value for {} area(s): {}", c.meta.id, blank.len(), blank.join(", ")));
         }
     }
+    level.access_point = access.map(|(_, how)| how);
     level.catchment_km = ls.catchment_km;
     level.default_view = ls.default_view.clone();
-    let parents = match &a.parent {
-        Some(p) => {
-            let c = column_index(&at, &p.column, &a.table.file)?;
-            areas.rows.iter().map(|&i| text_of(&at, c, i).unwrap_or_default()).collect()
-        }
-        None => vec![],
-    };
     children_within(&mut level, built, &ls.id, &index, &taken);
     let this = Built {
         codes: areas.codes.clone(),
         names: areas.names.clone(),
         parent_level: a.parent.as_ref().map(|p| p.level.clone()),
+        names_within: a.parent.as_ref().is_none_or(|p| p.names_within),
         parents,
         values: cols.into_iter().map(|c| (c.meta.id, c.values)).collect(),
+        shapes: full,
     };
     Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")], this))
+}
+
+/// The `access_lat`/`access_lon` columns from the child level of `ls.access_point` (weighted mean
+/// of its areas' interior points), and what was weighed; none without `access_point`.
+fn access_points(ls: &LevelSpec, built: &HashMap<String, Built>, codes: &[String]) -> Result<Option<(Vec<IndicatorColumn>, String)>> {
+    let Some(ap) = &ls.access_point else { return Ok(None) };
+    let what = |m: String| input_err(Path::new(&format!("level {} access_point", ls.id)), m);
+    let c = built.get(&ap.level).ok_or_else(|| what(format!("{} is not a level of the spec", ap.level)))?;
+    if c.parent_level.as_deref() != Some(ls.id.as_str()) {
+        return Err(what(format!("level {} does not name {} as its parent (areas.parent)", ap.level, ls.id)));
+    }
+    let w = c.values.get(&ap.weight).ok_or_else(|| what(format!("level {} has no indicator {}", ap.level, ap.weight)))?;
+    let children: Vec<super::access_points::Child> = (0..c.codes.len())
+        .map(|i| super::access_points::Child { parent: c.parents[i].clone(), shape: c.shapes[i].clone(), weight: w[i].unwrap_or(0.0) })
+        .collect();
+    Ok(Some((super::access_points::weighted_points(codes, &children, &ap.how), ap.how.clone())))
+}
+
+/// Other spellings of the areas' names (`names` of the spec): each with its area.
+fn other_spellings(ls: &LevelSpec, tables: &mut Tables, index: &HashMap<&str, usize>) -> Result<Vec<(String, usize)>> {
+    let mut out = Vec::new();
+    for ns in &ls.names {
+        let t = tables.get(&ns.table, &ns.key)?;
+        let (kc, nc) = (key_columns(t, &ns.key, &ns.table.file)?, column_index(t, &ns.name, &ns.table.file)?);
+        for i in 0..t.num_rows() {
+            if let (Some(k), Some(name)) = (key_of(t, &ns.key, &kc, i), text_of(t, nc, i)) {
+                if let Some(&a) = index.get(k.as_str()) {
+                    out.push((name, a));
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// An indicator of level `level` from the same indicator of its child level `child`: each area's
@@ -349,7 +540,7 @@ fn children_within(
     index: &HashMap<&str, usize>,
     taken: &HashMap<String, usize>,
 ) {
-    for child in built.values().filter(|b| b.parent_level.as_deref() == Some(id)) {
+    for child in built.values().filter(|b| b.parent_level.as_deref() == Some(id) && b.names_within) {
         for (i, parent) in child.parents.iter().enumerate() {
             if index.contains_key(parent.as_str()) {
                 for name in [&child.codes[i], &child.names[i]] {
@@ -363,7 +554,13 @@ fn children_within(
     }
 }
 
-/// The rows of the areas table the level keeps (every condition holds), one per code, by code.
+/// Whether a code is a whole number written without leading zeros (`7`, `42`; not `007`).
+fn is_plain_number(code: &str) -> bool {
+    !code.is_empty() && code.len() < 20 && code.bytes().all(|b| b.is_ascii_digit()) && (code == "0" || !code.starts_with('0'))
+}
+
+/// The rows of the areas table the level keeps (every condition holds), one per code, in code
+/// order (as numbers when every code is a plain whole number, so area 2 comes before area 10).
 fn select_areas(ls: &LevelSpec, t: &Table) -> Result<AreaRows> {
     let a = &ls.areas;
     let (c, nm) = (column_index(t, &a.code, &a.table.file)?, column_index(t, &a.name, &a.table.file)?);
@@ -389,6 +586,10 @@ fn select_areas(ls: &LevelSpec, t: &Table) -> Result<AreaRows> {
     if rows.is_empty() {
         return Err(input_err(Path::new(&a.table.file), format!("no row meets the conditions of level {}", ls.id)));
     }
+    let mut rows: Vec<(String, (String, usize))> = rows.into_iter().collect();
+    if rows.iter().all(|(c, _)| is_plain_number(c)) {
+        rows.sort_by_key(|(c, _)| c.parse::<u64>().unwrap_or(u64::MAX));
+    }
     let (codes, rest): (Vec<String>, Vec<(String, usize)>) = rows.into_iter().unzip();
     let (names, rows) = rest.into_iter().unzip();
     Ok(AreaRows { codes, names, rows })
@@ -409,17 +610,44 @@ fn indicator_values(
     raw_by_key: &HashMap<String, HashMap<String, f64>>,
 ) -> Result<IndicatorRead> {
     let what = |m: &str| input_err(Path::new(&format!("indicator {}", is.id)), m);
-    let (Some(tref), Some(key), Some(column)) = (&is.table, &is.key, &is.column) else {
-        return Err(what("needs table, key and column (or rank_of)"));
+    let (Some(tref), Some(key)) = (&is.table, &is.key) else {
+        return Err(what("needs table, key and column (or rank_of, or from_level)"));
+    };
+    let names: Vec<&String> = match (&is.column, is.columns.is_empty()) {
+        (Some(c), true) => vec![c],
+        (None, false) => is.columns.iter().collect(),
+        (Some(_), false) => return Err(what("give column or columns, not both")),
+        (None, true) => return Err(what("needs column (or columns)")),
     };
     let t = tables.get(tref, key)?;
-    let (kc, vc) = (column_index(t, key, &tref.file)?, column_index(t, column, &tref.file)?);
-    let vcol = crate::engine::table::Column::of(t.batch.column(vc)).ok_or_else(|| what("unreadable column"))?;
+    let kc = key_columns(t, key, &tref.file)?;
+    let column = |name: &str| -> Result<crate::engine::table::Column<'_>> {
+        let c = column_index(t, name, &tref.file)?;
+        crate::engine::table::Column::of(t.batch.column(c)).ok_or_else(|| what(&format!("column {name} cannot be read")))
+    };
+    let vcols: Vec<_> = names.iter().map(|n| column(n)).collect::<Result<_>>()?;
+    let per = is.per.as_deref().map(column).transpose()?;
+    let combine: fn(&[f64]) -> f64 = match is.combine.as_deref().unwrap_or("sum") {
+        "sum" => |xs: &[f64]| xs.iter().sum::<f64>(),
+        "root_sum_square" => |xs: &[f64]| xs.iter().map(|x| x * x).sum::<f64>().sqrt(),
+        other => return Err(what(&format!("combine \"{other}\" (expected sum or root_sum_square)"))),
+    };
     let mut raw: HashMap<String, f64> = HashMap::new();
     for i in 0..t.num_rows() {
-        if let (Some(k), Some(v)) = (text_of(t, kc, i), vcol.number(i)) {
-            raw.entry(k).or_insert(v);
+        let Some(k) = key_of(t, key, &kc, i) else { continue };
+        let Some(xs) = vcols.iter().map(|c| c.number(i)).collect::<Option<Vec<f64>>>() else { continue };
+        let mut v = if xs.len() == 1 { xs[0] } else { combine(&xs) };
+        if let Some(p) = &per {
+            match p.number(i) {
+                Some(d) if d > 0.0 => v /= d,
+                _ => continue,
+            }
         }
+        if let Some(d) = is.digits {
+            let f = 10f64.powi(d as i32);
+            v = (v * f).round() / f;
+        }
+        raw.entry(k).or_insert(v);
     }
     let mut values: Vec<Option<f64>> = areas.codes.iter().map(|c| raw.get(c).copied()).collect();
     let hits = values.iter().filter(|v| v.is_some()).count();
@@ -512,39 +740,79 @@ fn indicator_entry(is: &IndicatorSpec, level: &str) -> Result<Indicator> {
         higher_is_more_need: need,
         population,
         group_share,
-        moe: None,
+        moe: is.moe.clone(),
     })
 }
 
-/// Each area's names from the patterns (`|`-separated), leaving out any that names another area
-/// or that two areas would share.
-fn name_pattern_aliases(patterns: &[String], names: &[String], taken: &HashMap<String, usize>) -> Vec<String> {
-    let mut made: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, n) in names.iter().enumerate() {
-        for p in patterns {
-            made.entry(p.replace("{name}", n)).or_default().push(i);
+/// Each area's names from the patterns (`|`-separated): `{name}` is the area's name, `{COLUMN}`
+/// that column of the areas table; a name that names another area or that two areas would share
+/// is left out.
+fn name_pattern_aliases(patterns: &[String], t: &Table, areas: &AreaRows, taken: &HashMap<String, usize>) -> Result<Vec<String>> {
+    let mut fields: Vec<(String, Option<usize>)> = Vec::new();
+    for p in patterns {
+        for (f, _) in template_fields(p) {
+            if !fields.iter().any(|x| x.0 == f) {
+                let col = if f == "name" { None } else { Some(column_index(t, &f, &t.file)?) };
+                fields.push((f, col));
+            }
         }
     }
-    let mut out = vec![Vec::new(); names.len()];
+    let mut made: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, n) in areas.names.iter().enumerate() {
+        'pattern: for p in patterns {
+            let mut alias = p.clone();
+            for (f, col) in &fields {
+                let value = match col {
+                    None => n.clone(),
+                    Some(c) => match text_of(t, *c, areas.rows[i]) {
+                        Some(v) => v,
+                        None if alias.contains(&format!("{{{f}}}")) => continue 'pattern,
+                        None => continue,
+                    },
+                };
+                alias = alias.replace(&format!("{{{f}}}"), &value);
+            }
+            made.entry(alias).or_default().push(i);
+        }
+    }
+    let mut out = vec![Vec::new(); areas.names.len()];
     for (alias, who) in made {
         let nn = normalize(&alias);
         if who.len() == 1 && taken.get(&nn).is_none_or(|&t| t == who[0]) {
             out[who[0]].push(alias);
         }
     }
-    out.into_iter()
+    Ok(out
+        .into_iter()
         .map(|mut v| {
             v.sort();
             v.join("|")
         })
-        .collect()
+        .collect())
 }
 
-fn group_columns(ls: &LevelSpec, t: &Table, areas: &AreaRows) -> Result<Vec<(String, Vec<String>)>> {
+/// The group columns: a column of the areas table, or each area's parent's name.
+fn group_columns(ls: &LevelSpec, t: &Table, areas: &AreaRows, selected: &HashMap<String, AreaRows>) -> Result<Vec<(String, Vec<String>)>> {
     ls.areas
         .groups
         .iter()
         .map(|g| {
+            if g.parent_name {
+                let p = ls
+                    .areas
+                    .parent
+                    .as_ref()
+                    .ok_or_else(|| input_err(Path::new(&ls.id), format!("group {}: parent_name needs areas.parent", g.name)))?;
+                let parent = selected
+                    .get(&p.level)
+                    .ok_or_else(|| input_err(Path::new(&ls.id), format!("parent level {} is not in the spec", p.level)))?;
+                let pc = column_index(t, &p.column, &ls.areas.table.file)?;
+                let name_of = |code: &str| parent.codes.iter().position(|c| c == code).map(|k| parent.names[k].clone());
+                return Ok((
+                    g.name.clone(),
+                    areas.rows.iter().map(|&i| text_of(t, pc, i).and_then(|c| name_of(&c)).unwrap_or_default()).collect(),
+                ));
+            }
             let c = column_index(t, &g.column, &ls.areas.table.file)?;
             let vals = areas
                 .rows

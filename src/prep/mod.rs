@@ -4,8 +4,6 @@
 
 pub mod access_points;
 pub mod build;
-pub mod chicago;
-pub mod chicago_tracts;
 pub mod postcodes;
 pub mod shapes;
 pub mod simplify;
@@ -67,13 +65,12 @@ pub(crate) fn read_raw_csv(path: &Path) -> Result<Ingested> {
 /// `out/catalog.json` again. Returns the files written.
 pub fn run(region: &str, from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let mut files = match region {
-        "chicago" => chicago::build(from, &out.join("chicago")),
         "west-midlands" => west_midlands::build(from, &out.join("west-midlands")),
         // Every other region is built from its spec in `regions/`.
         other => {
             let spec = spec_path(other).ok_or_else(|| PrepError::Input {
                 path: "--region".into(),
-                reason: format!("unknown region \"{other}\" (chicago, west-midlands, or a spec regions/{other}.toml)"),
+                reason: format!("unknown region \"{other}\" (west-midlands, or a spec regions/{other}.toml)"),
             })?;
             return build::build(&spec, from, out);
         }

@@ -55,7 +55,8 @@ pub struct SampleSpec {
     pub source: String,
 }
 
-/// A table of the raw files: CSV/TSV (any encoding the engine reads), a spreadsheet or Parquet.
+/// A table of the raw files: CSV/TSV (any encoding the engine reads), a spreadsheet, Parquet, or a
+/// GeoJSON FeatureCollection (its features' properties, as text, a row per feature).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct TableRef {
@@ -93,10 +94,24 @@ pub struct LevelSpec {
     /// More names of areas, one each.
     #[serde(default)]
     pub aliases: Vec<AliasSpec>,
-    /// Name patterns exports use, `{name}` standing for the area's name (`"{name} Council"`): each
-    /// area gets those names as aliases, unless one names two areas.
+    /// Name patterns exports use, `{name}` standing for the area's name (`"{name} Council"`) and
+    /// `{COLUMN}` for that column of the areas table (`"Tract {name10}"`): each area gets those
+    /// names as aliases, unless one names two areas.
     #[serde(default)]
     pub name_patterns: Vec<String>,
+    /// Other spellings of the areas' names, from tables keyed by area code (an indicator table's
+    /// name column, the boundaries' name property): each that differs from the area's name is an
+    /// alias.
+    #[serde(default)]
+    pub names: Vec<NamesSpec>,
+    /// Names that span several areas (a neighbourhood over two): a row naming one is reported with
+    /// its candidates, never guessed.
+    #[serde(default)]
+    pub ambiguous: Vec<AmbiguousSpec>,
+    /// Each area's point for distance-based access: the weighted mean of the interior points of
+    /// its areas at a child level (without it, a point inside the area's polygon).
+    #[serde(default)]
+    pub access_point: Option<AccessPointSpec>,
     /// What the level shows first.
     pub default_view: crate::engine::region::DefaultView,
     /// Default catchment of the access score, km.
@@ -143,12 +158,16 @@ pub struct Condition {
     pub prefix: Option<String>,
 }
 
-/// A group column.
+/// A group column: a column of the areas table, or the name of each area's parent.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupSpec {
-    /// The areas table's column.
+    /// The areas table's column (empty with `parent_name`).
+    #[serde(default)]
     pub column: String,
+    /// The group is the name of the area's parent (`areas.parent`).
+    #[serde(default)]
+    pub parent_name: bool,
     /// Its name in `areas.parquet`.
     #[serde(rename = "as")]
     pub name: String,
@@ -168,6 +187,15 @@ pub struct ParentSpec {
     pub level: String,
     /// The areas table's column holding the parent's code.
     pub column: String,
+    /// Whether a row of the parent level naming one of this level's areas (code or name) is
+    /// recognised as lying within its parent (`Level::within`, in the manifest); default true.
+    /// Set false when the names are many and never used at the parent level.
+    #[serde(default = "yes")]
+    pub names_within: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Boundaries: a GeoJSON FeatureCollection or a TopoJSON object, in longitude/latitude.
@@ -203,12 +231,31 @@ pub struct IndicatorSpec {
     /// The table, keyed by area (or predecessor) code.
     #[serde(default)]
     pub table: Option<TableRef>,
-    /// Its key column (the header is the first line with a cell equal to it).
+    /// Its key column (the header is the first line with a cell equal to it), or a template of
+    /// columns making the key (`"{state:02}{county:03}{tract:06}"`: `:0N` pads to N digits, for
+    /// codes split over columns or stored as numbers that lost their leading zeros).
     #[serde(default)]
     pub key: Option<String>,
     /// Its value column: the header's name, or `#N` for the N-th column (duplicate headers).
     #[serde(default)]
     pub column: Option<String>,
+    /// Instead of `column`: several columns combined by `combine` (a row missing one has no value).
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// How `columns` combine: `sum` (default) or `root_sum_square` (√Σx², the margin of error
+    /// of a sum of estimates).
+    #[serde(default)]
+    pub combine: Option<String>,
+    /// Divide the value by this column of the same row (a share of a total); no value when it is
+    /// not positive.
+    #[serde(default)]
+    pub per: Option<String>,
+    /// Round the value to this many decimal places.
+    #[serde(default)]
+    pub digits: Option<u32>,
+    /// The indicator (of this level) holding this one's 90 % margin of error.
+    #[serde(default)]
+    pub moe: Option<String>,
     /// How predecessors' values combine into their successor's: `sum` (counts) or
     /// `weighted_mean` (rates and scores, weighted by `weight`).
     #[serde(default)]
@@ -268,8 +315,47 @@ pub struct SpanSpec {
 pub struct AliasSpec {
     /// The name.
     pub name: String,
-    /// The area's code.
-    pub code: String,
+    /// The area's code (or give `area`).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The area's name (instead of `code`).
+    #[serde(default)]
+    pub area: Option<String>,
+}
+
+/// Other spellings of area names: a table's name column keyed by area code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamesSpec {
+    /// The table (a GeoJSON file's properties too).
+    #[serde(flatten)]
+    pub table: TableRef,
+    /// Its column of area codes.
+    pub key: String,
+    /// Its column of names.
+    pub name: String,
+}
+
+/// A name spanning several areas.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmbiguousSpec {
+    /// The name.
+    pub name: String,
+    /// The areas it may mean, by name or code.
+    pub areas: Vec<String>,
+}
+
+/// Access points from a child level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPointSpec {
+    /// The child level (its `areas.parent` names this level).
+    pub level: String,
+    /// The child level's indicator weighting the mean (its population).
+    pub weight: String,
+    /// What was weighed, said in the manifest (`Level::access_point`).
+    pub how: String,
 }
 
 impl RegionSpec {
