@@ -12,7 +12,8 @@ use crate::engine::view::{Filter, Supply, View};
 const USAGE: &str = "equimap — do programs reach the places that need them most?
 
 USAGE:
-  equimap prep --region chicago|west-midlands [--from ../shared/data] [--out static/data]
+  equimap prep --region chicago|west-midlands|england [--from ../shared/data] [--out static/data]
+                              build a bundled region from its spec regions/REGION.toml
   equimap analyze --region REGION --programs FILE [options]
   equimap region check DIR    check a region folder (manifest.json …) or a site's data folder
                               (catalog.json and every region) against docs/region-format.md;

@@ -603,7 +603,7 @@ fn englands_regions_are_their_districts_combined_and_its_west_midlands_is_the_re
 /// over two number columns, as the US Census API writes them.
 fn nested_raw(dir: &std::path::Path) {
     std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("parents.csv"), "num,title\n2,Two\n10,Ten\n1,One\n").unwrap();
+    std::fs::write(dir.join("parents.csv"), "num,title,kind\n2,Two,z\n10,Ten,y\n1,One,X\n").unwrap();
     let sq = |props: String, x: f64| {
         format!("{{\"type\":\"Feature\",\"properties\":{{{props}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x},50],[{},50],[{},51],[{x},51],[{x},50]]]}}}}", x + 1.0, x + 1.0)
     };
@@ -614,12 +614,18 @@ fn nested_raw(dir: &std::path::Path) {
     let kid = |id: &str, p: &str, short: &str, x: f64| {
         sq(format!("\"geoid\":\"{id}\",\"label\":\"Kid {short}\",\"short\":\"{short}\",\"in\":\"{p}\""), x)
     };
+    let kids = [kid("01001", "1", "k1", 0.0), kid("01002", "1", "k2", 2.0), kid("01003", "2", "k3", 4.0)];
+    std::fs::write(dir.join("kids.geojson"), fc(kids.to_vec())).unwrap();
+    // The kids' boundaries as a folder of files, one per parent.
+    std::fs::create_dir_all(dir.join("kid-shapes")).unwrap();
+    std::fs::write(dir.join("kid-shapes/1.geojson"), fc(kids[..2].to_vec())).unwrap();
+    std::fs::write(dir.join("kid-shapes/2.geojson"), fc(kids[2..].to_vec())).unwrap();
+    // A fourth row (01009) is no kid's: it counts in the table's ranks only.
     std::fs::write(
-        dir.join("kids.geojson"),
-        fc(vec![kid("01001", "1", "k1", 0.0), kid("01002", "1", "k2", 2.0), kid("01003", "2", "k3", 4.0)]),
+        dir.join("kids.csv"),
+        "st,cty,n_a,n_b,m_a,m_b,total\n1,1,1,2,3,4,4\n1,2,1,0,0.3,0.4,0\n1,3,5,5,1,1,20\n1,9,1,1,1,1,100\n",
     )
     .unwrap();
-    std::fs::write(dir.join("kids.csv"), "st,cty,n_a,n_b,m_a,m_b,total\n1,1,1,2,3,4,4\n1,2,1,0,0.3,0.4,0\n1,3,5,5,1,1,20\n").unwrap();
 }
 
 fn nested_spec(dir: &std::path::Path) -> std::path::PathBuf {
@@ -642,6 +648,10 @@ access_point = {{ level = "kid", weight = "people", how = "people-weighted kids"
 file = "parents.csv"
 code = "num"
 name = "title"
+[[levels.areas.groups]]
+as = "sort"
+fill = "Other"
+rules = [{{ column = "kind", equals = "x", value = "Ex" }}, {{ areas = ["Ten"], value = "Listed" }}]
 [levels.boundaries]
 file = "parents.geojson"
 code = "num"
@@ -665,16 +675,22 @@ name_patterns = ["{{short}}", "Area {{short}}"]
 file = "kids.geojson"
 code = "geoid"
 name = "label"
-groups = [{{ parent_name = true, as = "parent_name" }}]
+groups = [{{ parent_name = true, as = "parent_name" }}, {{ parent_group = "sort", as = "sort" }}]
 parent = {{ level = "parent", column = "in", names_within = false }}
 [levels.boundaries]
-file = "kids.geojson"
+file = "kid-shapes"
 code = "geoid"
-{}{}{}"#,
+{}{}{}{}{}"#,
         ind("people", "population", "from_level = \"kid\"\naggregate = \"sum\""),
         ind("people", "population", &format!("moe = \"people_moe\"\n{kids_table}\ncolumns = [\"n_a\", \"n_b\"]")),
         ind("people_moe", "context", &format!("{kids_table}\ncolumns = [\"m_a\", \"m_b\"]\ncombine = \"root_sum_square\"\ndigits = 1")),
         ind("a_share", "group_share", &format!("{kids_table}\ncolumn = \"n_a\"\nper = \"total\"")),
+        ind(
+            "rest_pct",
+            "need",
+            &format!("{kids_table}\ncolumns = [\"total\", \"n_a\"]\ncombine = \"difference\"\nscale = 100.0\nper = \"total\"")
+        ),
+        ind("total_rank", "need_low", &format!("{kids_table}\ncolumn = \"total\"\nrank_in_table = true")),
     );
     let p = dir.join("nested.toml");
     std::fs::write(&p, spec).unwrap();
@@ -705,11 +721,25 @@ fn a_spec_reads_keys_made_of_columns_combined_columns_and_access_points_from_a_c
     assert_eq!(kids.level.indicators.iter().find(|i| i.id == "people").unwrap().moe.as_deref(), Some("people_moe"));
     assert_eq!(kids.labels["parent_name"], [Some("One".to_string()), Some("One".to_string()), Some("Two".to_string())]);
     assert_eq!((kids.lookup("k2"), kids.lookup("Area k3")), (Some(1), Some(2)));
+    // 100 × (total − n_a) ÷ total: 100 × 3 / 4, none (total 0), 100 × 15 / 20.
+    assert_eq!(kids.values["rest_pct"], [Some(75.0), None, Some(75.0)]);
+    // Totals 4, 0, 20 ranked among the table's 4, 0, 20 and 100.
+    assert_eq!(kids.values["total_rank"], [Some(3.0), Some(4.0), Some(2.0)]);
+    // Parent "1" (kind "X", matched without case) is Ex, "2" meets no rule, "10" is listed.
+    assert_eq!(kids.labels["sort"], [Some("Ex".to_string()), Some("Ex".to_string()), Some("Other".to_string())]);
+    // Parent 1's code, name and alias span its two kids; parent 2 has one kid, so none.
+    let both = vec!["01001".to_string(), "01002".to_string()];
+    assert_eq!(
+        (kids.level.spans.get("1"), kids.level.spans.get("one"), kids.level.spans.get("uno")),
+        (Some(&both), Some(&both), Some(&both))
+    );
+    assert!(!kids.level.spans.contains_key("two"));
 
     let parents = equimap::cli::load_areas(&out, "nested", "parent").unwrap();
     // Plain whole-number codes in number order; sums of the kids (10 has none).
     assert_eq!(parents.codes, ["1", "2", "10"]);
     assert_eq!(parents.values["people"], [Some(4.0), Some(10.0), None]);
+    assert_eq!(parents.labels["sort"], [Some("Ex".to_string()), Some("Other".to_string()), Some("Listed".to_string())]);
     // Parent 1: kids' interior points (0.5, 50.5) weight 3 and (2.5, 50.5) weight 1 → lon 1.0.
     assert_eq!(parents.access_points[0], Some((50.5, 1.0)));
     assert_eq!(parents.level.access_point.as_deref(), Some("people-weighted kids"));

@@ -32,7 +32,16 @@ pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> 
         files.extend(written);
         built.insert(ls.id.clone(), this);
     }
-    let levels: Vec<Level> = spec.levels.iter().filter_map(|ls| made.remove(&ls.id)).collect();
+    let mut levels: Vec<Level> = spec.levels.iter().filter_map(|ls| made.remove(&ls.id)).collect();
+    inherit_from_parents(&mut levels, &spec.levels, &built);
+    let postcodes = match &spec.postcodes {
+        Some(ps) => {
+            let (file, written) = postcode_table(ps, from, &dir, &spec.levels, &built)?;
+            files.push(written);
+            Some(file)
+        }
+        None => None,
+    };
     let mut samples = Vec::new();
     for s in &spec.samples {
         let src = from.join(&s.from);
@@ -50,7 +59,7 @@ pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> 
         attribution: spec.attribution.clone(),
         default_level: spec.default_level.clone(),
         levels,
-        postcodes: None,
+        postcodes,
         distance_unit: spec.distance_unit.clone(),
         currency: spec.currency.clone(),
         samples,
@@ -60,6 +69,33 @@ pub fn build(spec_path: &Path, from: &Path, out: &Path) -> Result<Vec<PathBuf>> 
     files.insert(0, dir.join("manifest.json"));
     files.push(super::write_catalog(out)?);
     Ok(files)
+}
+
+/// `postcodes.parquet`: the lists' postcodes placed on the full-resolution areas of `ps.level`, and
+/// through its parents (and theirs) in the levels above. Returns the manifest's entry and the file.
+fn postcode_table(
+    ps: &super::spec::PostcodesSpec,
+    from: &Path,
+    dir: &Path,
+    specs: &[LevelSpec],
+    built: &HashMap<String, Built>,
+) -> Result<(crate::engine::region::PostcodeFile, PathBuf)> {
+    let what = |m: String| input_err(Path::new("postcodes"), m);
+    let finest = built.get(&ps.level).ok_or_else(|| what(format!("level {} is not a level of the spec", ps.level)))?;
+    let mut parents: Vec<(String, Vec<String>)> = Vec::new();
+    let (mut level, mut codes) = (ps.level.clone(), finest.codes.clone());
+    while let Some(p) = specs.iter().find(|l| l.id == level).and_then(|l| l.areas.parent.as_ref()) {
+        let this = &built[&level];
+        let of: HashMap<&str, &str> = this.codes.iter().map(String::as_str).zip(this.parents.iter().map(String::as_str)).collect();
+        codes = codes.iter().map(|c| of.get(c.as_str()).copied().unwrap_or_default().to_string()).collect();
+        parents.push((p.level.clone(), codes.clone()));
+        level = p.level.clone();
+    }
+    let table = super::postcodes::FinestLevel { id: ps.level.clone(), codes: finest.codes.clone(), parents, shapes: finest.shapes.clone() };
+    let lists: Vec<PathBuf> = ps.files.iter().map(|f| from.join(f)).collect();
+    let out = dir.join("postcodes.parquet");
+    let count = super::postcodes::build(&lists, &table, &out)?;
+    Ok((crate::engine::region::PostcodeFile { file: "postcodes.parquet".into(), count, source: ps.source.clone() }, out))
 }
 
 /// The levels in an order that builds every level after those it draws on (`from_level`,
@@ -262,6 +298,8 @@ struct AreaRows {
     codes: Vec<String>,
     names: Vec<String>,
     rows: Vec<usize>,
+    /// The groups read from the areas table itself (a column or rules), by name.
+    own_groups: HashMap<String, Vec<String>>,
 }
 
 /// What a built level gives the levels after it: each area's parent code, its indicators and
@@ -274,6 +312,8 @@ struct Built {
     parents: Vec<String>,
     values: HashMap<String, Vec<Option<f64>>>,
     shapes: Vec<MultiPolygon<f64>>,
+    /// Each area's other names in the manifest's aliases.
+    aliases: Vec<Vec<String>>,
 }
 
 /// The level of `ls` written under `dir`: its manifest entry, the files written, and what later
@@ -293,86 +333,18 @@ fn build_level(
 
     let (successor, former_names) = predecessors(ls, tables, &index)?;
 
-    // Indicators, in spec order (a weight or rank refers to an earlier one).
-    let mut cols: Vec<IndicatorColumn> = Vec::new();
-    let mut raw_by_key: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    let mut notes: Vec<String> = Vec::new();
-    for is in &ls.indicators {
-        let values = if let Some(of) = &is.rank_of {
-            let base = cols
-                .iter()
-                .find(|c| &c.meta.id == of)
-                .ok_or_else(|| input_err(Path::new(&ls.id), format!("indicator {}: rank_of {of} is not an earlier indicator", is.id)))?;
-            rank_desc(&base.values)
-        } else if let Some(child) = &is.from_level {
-            let (values, note) = from_children(is, &ls.id, child, built, &areas.codes)?;
-            notes.push(note);
-            values
-        } else {
-            let (values, raw, note) = indicator_values(is, tables, areas, &successor, &raw_by_key)?;
-            raw_by_key.insert(is.id.clone(), raw);
-            notes.extend(note);
-            values
-        };
-        cols.push(IndicatorColumn { meta: indicator_entry(is, &ls.id)?, values });
-    }
-    for c in &cols {
-        if let Some(m) = c.meta.moe.as_ref().filter(|m| !cols.iter().any(|o| &o.meta.id == *m)) {
-            return Err(input_err(Path::new(&ls.id), format!("indicator {}: moe {m} is not an indicator of the level", c.meta.id)));
-        }
-    }
+    let (cols, notes) = indicator_columns(ls, tables, areas, built, &successor)?;
     let meta: Vec<_> = cols.iter().map(|c| c.meta.clone()).collect();
     let access = access_points(ls, built, &areas.codes)?;
 
-    // Boundaries.
-    let bpath = tables.from.join(&ls.boundaries.file);
-    let polygons = match &ls.boundaries.object {
-        Some(object) => super::shapes::topojson_polygons(&bpath, object, &ls.boundaries.code)?,
-        None => super::shapes::geojson_polygons(&bpath, &ls.boundaries.code)?,
-    };
-    let full: Vec<MultiPolygon<f64>> = areas
-        .codes
-        .iter()
-        .map(|c| polygons.get(c).cloned().ok_or_else(|| input_err(&bpath, format!("no boundary for area {c}"))))
-        .collect::<Result<_>>()?;
-    let shapes: Vec<_> = full.iter().map(super::shapes::grid_shape).collect();
     let level_dir = dir.join(&ls.id);
-    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &areas.codes, &areas.names, &shapes, ls.tolerance.unwrap_or(10.0))?;
+    let (full, bbox) = boundaries(ls, &tables.from, areas, &level_dir)?;
 
     // Names: aliases of the spec, other spellings, predecessors' codes and names, the name
     // patterns and the names spanning several areas.
     let mut level = level_entry(&ls.id, &ls.label, n, bbox, meta);
     let taken: HashMap<String, usize> = areas.names.iter().enumerate().map(|(i, nm)| (normalize(nm), i)).collect();
-    let area_code = |what: &str, name_or_code: &str| -> Result<String> {
-        index.get(name_or_code).or_else(|| taken.get(&normalize(name_or_code))).map(|&k| areas.codes[k].clone()).ok_or_else(|| {
-            input_err(
-                Path::new(&ls.id),
-                format!("{what} names \"{name_or_code}\", which is neither a code nor a name of the level's areas"),
-            )
-        })
-    };
-    for (variant, k) in other_spellings(ls, tables, &index)? {
-        if normalize(&variant) != normalize(&areas.names[k]) {
-            level.aliases.insert(normalize(&variant), areas.codes[k].clone());
-        }
-    }
-    for al in &ls.aliases {
-        let target = al.code.as_deref().or(al.area.as_deref()).unwrap_or_default();
-        level.aliases.insert(normalize(&al.name), area_code(&format!("alias \"{}\"", al.name), target)?);
-    }
-    for am in &ls.ambiguous {
-        let codes = am.areas.iter().map(|x| area_code(&format!("ambiguous name \"{}\"", am.name), x)).collect::<Result<Vec<_>>>()?;
-        level.ambiguous.insert(normalize(&am.name), codes);
-    }
-    for (old, &k) in &successor {
-        level.aliases.entry(normalize(old)).or_insert_with(|| areas.codes[k].clone());
-    }
-    for (name, k) in &former_names {
-        let nn = normalize(name);
-        if taken.get(&nn).is_none_or(|&t| t == *k) && nn != normalize(&areas.names[*k]) {
-            level.aliases.entry(nn).or_insert_with(|| areas.codes[*k].clone());
-        }
-    }
+    add_names(&mut level, ls, tables, areas, (&index, &taken), (&successor, &former_names))?;
     let patterned = name_pattern_aliases(&ls.name_patterns, &at, areas, &taken)?;
     let groups = group_columns(ls, &at, areas, selected)?;
     let mut text_cols: Vec<(String, Vec<String>)> = groups.clone();
@@ -389,6 +361,14 @@ fn build_level(
     }
     if patterned.iter().any(|p| !p.is_empty()) {
         text_cols.push((ALIASES_COLUMN.into(), patterned));
+    }
+    // The names later levels see (within, spans): the manifest's aliases, not the patterns' (a
+    // pattern's names, "X Council", say nothing at another level).
+    let mut other_names: Vec<Vec<String>> = vec![Vec::new(); n];
+    for (alias, code) in &level.aliases {
+        if let Some(&k) = index.get(code.as_str()) {
+            other_names[k].push(alias.clone());
+        }
     }
     let all: Vec<IndicatorColumn> = cols.iter().cloned().chain(access.clone().into_iter().flat_map(|(c, _)| c)).collect();
     write_areas(&level_dir.join("areas.parquet"), &areas.codes, &areas.names, &text_cols, &all)?;
@@ -415,8 +395,112 @@ fn build_level(
         parents,
         values: cols.into_iter().map(|c| (c.meta.id, c.values)).collect(),
         shapes: full,
+        aliases: other_names,
     };
     Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")], this))
+}
+
+/// The level's indicator columns in spec order (a weight or rank refers to an earlier one), and
+/// the notes of what was combined.
+fn indicator_columns(
+    ls: &LevelSpec,
+    tables: &mut Tables,
+    areas: &AreaRows,
+    built: &HashMap<String, Built>,
+    successor: &BTreeMap<String, usize>,
+) -> Result<(Vec<IndicatorColumn>, Vec<String>)> {
+    let mut cols: Vec<IndicatorColumn> = Vec::new();
+    let mut raw_by_key: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    let mut notes: Vec<String> = Vec::new();
+    for is in &ls.indicators {
+        let values = if let Some(of) = &is.rank_of {
+            let base = cols
+                .iter()
+                .find(|c| &c.meta.id == of)
+                .ok_or_else(|| input_err(Path::new(&ls.id), format!("indicator {}: rank_of {of} is not an earlier indicator", is.id)))?;
+            rank_desc(&base.values)
+        } else if let Some(child) = &is.from_level {
+            let (values, note) = from_children(is, &ls.id, child, built, &areas.codes)?;
+            notes.push(note);
+            values
+        } else {
+            let (values, raw, note) = indicator_values(is, tables, areas, successor, &raw_by_key)?;
+            raw_by_key.insert(is.id.clone(), raw);
+            notes.extend(note);
+            values
+        };
+        cols.push(IndicatorColumn { meta: indicator_entry(is, &ls.id)?, values });
+    }
+    for c in &cols {
+        if let Some(m) = c.meta.moe.as_ref().filter(|m| !cols.iter().any(|o| &o.meta.id == *m)) {
+            return Err(input_err(Path::new(&ls.id), format!("indicator {}: moe {m} is not an indicator of the level", c.meta.id)));
+        }
+    }
+    Ok((cols, notes))
+}
+
+/// The level's boundaries at full resolution in area order, written simplified as
+/// `level_dir/boundaries.geojson`; and their bbox.
+fn boundaries(ls: &LevelSpec, from: &Path, areas: &AreaRows, level_dir: &Path) -> Result<(Vec<MultiPolygon<f64>>, [f64; 4])> {
+    let bpath = from.join(&ls.boundaries.file);
+    let polygons = match &ls.boundaries.object {
+        Some(object) => super::shapes::topojson_polygons(&bpath, object, &ls.boundaries.code)?,
+        None if bpath.is_dir() => super::shapes::geojson_folder_polygons(&bpath, &ls.boundaries.code)?,
+        None => super::shapes::geojson_polygons(&bpath, &ls.boundaries.code)?,
+    };
+    let full: Vec<MultiPolygon<f64>> = areas
+        .codes
+        .iter()
+        .map(|c| polygons.get(c).cloned().ok_or_else(|| input_err(&bpath, format!("no boundary for area {c}"))))
+        .collect::<Result<_>>()?;
+    let shapes: Vec<_> = full.iter().map(super::shapes::grid_shape).collect();
+    let bbox = write_boundaries(&level_dir.join("boundaries.geojson"), &areas.codes, &areas.names, &shapes, ls.tolerance.unwrap_or(10.0))?;
+
+    Ok((full, bbox))
+}
+
+/// Puts the level's names into its entry: other spellings, the spec's aliases (by code or name),
+/// names shared by two areas and the spec's ambiguous names, predecessors' codes and names.
+fn add_names(
+    level: &mut Level,
+    ls: &LevelSpec,
+    tables: &mut Tables,
+    areas: &AreaRows,
+    (index, taken): (&HashMap<&str, usize>, &HashMap<String, usize>),
+    (successor, former_names): (&BTreeMap<String, usize>, &[(String, usize)]),
+) -> Result<()> {
+    let area_code = |what: &str, name_or_code: &str| -> Result<String> {
+        index.get(name_or_code).or_else(|| taken.get(&normalize(name_or_code))).map(|&k| areas.codes[k].clone()).ok_or_else(|| {
+            input_err(
+                Path::new(&ls.id),
+                format!("{what} names \"{name_or_code}\", which is neither a code nor a name of the level's areas"),
+            )
+        })
+    };
+    for (variant, k) in other_spellings(ls, tables, index)? {
+        if normalize(&variant) != normalize(&areas.names[k]) {
+            level.aliases.insert(normalize(&variant), areas.codes[k].clone());
+        }
+    }
+    for al in &ls.aliases {
+        let target = al.code.as_deref().or(al.area.as_deref()).unwrap_or_default();
+        level.aliases.insert(normalize(&al.name), area_code(&format!("alias \"{}\"", al.name), target)?);
+    }
+    level.ambiguous = crate::engine::region::own::ambiguous_names(&areas.names, &areas.codes);
+    for am in &ls.ambiguous {
+        let codes = am.areas.iter().map(|x| area_code(&format!("ambiguous name \"{}\"", am.name), x)).collect::<Result<Vec<_>>>()?;
+        level.ambiguous.insert(normalize(&am.name), codes);
+    }
+    for (old, &k) in successor {
+        level.aliases.entry(normalize(old)).or_insert_with(|| areas.codes[k].clone());
+    }
+    for (name, k) in former_names {
+        let nn = normalize(name);
+        if taken.get(&nn).is_none_or(|&t| t == *k) && nn != normalize(&areas.names[*k]) {
+            level.aliases.entry(nn).or_insert_with(|| areas.codes[*k].clone());
+        }
+    }
+    Ok(())
 }
 
 /// The `access_lat`/`access_lon` columns from the child level of `ls.access_point` (weighted mean
@@ -531,8 +615,9 @@ fn predecessors(ls: &LevelSpec, tables: &mut Tables, index: &HashMap<&str, usize
     Ok((successor, former_names))
 }
 
-/// The areas of a child level (built earlier) lie within this level's: a row naming one is
-/// reported with its container (see `Level::within`).
+/// The areas of a child level (built earlier) lie within this level's: a row naming one (code,
+/// name or alias) is reported with its container (see `Level::within`). A name two children of
+/// different parents share is left out.
 fn children_within(
     level: &mut Level,
     built: &HashMap<String, Built>,
@@ -540,16 +625,50 @@ fn children_within(
     index: &HashMap<&str, usize>,
     taken: &HashMap<String, usize>,
 ) {
+    let mut seen: BTreeMap<String, Option<String>> = BTreeMap::new();
     for child in built.values().filter(|b| b.parent_level.as_deref() == Some(id) && b.names_within) {
         for (i, parent) in child.parents.iter().enumerate() {
-            if index.contains_key(parent.as_str()) {
-                for name in [&child.codes[i], &child.names[i]] {
-                    let nn = normalize(name);
-                    if !taken.contains_key(&nn) && !level.aliases.contains_key(&nn) {
-                        level.within.insert(nn, parent.clone());
+            if !index.contains_key(parent.as_str()) {
+                continue;
+            }
+            for name in [&child.codes[i], &child.names[i]].into_iter().chain(&child.aliases[i]) {
+                let nn = normalize(name);
+                if !taken.contains_key(&nn) && !level.aliases.contains_key(&nn) {
+                    let e = seen.entry(nn).or_insert_with(|| Some(parent.clone()));
+                    if e.as_ref() != Some(parent) {
+                        *e = None;
                     }
                 }
             }
+        }
+    }
+    level.within.extend(seen.into_iter().filter_map(|(n, p)| Some((n, p?))));
+}
+
+/// What a level with a parent takes from it, once every level is built: the parent's codes,
+/// names and aliases span their children here (a row naming a district at MSOA level is reported
+/// with its MSOAs), and the parent's places outside the region are outside here too.
+fn inherit_from_parents(levels: &mut [Level], specs: &[LevelSpec], built: &HashMap<String, Built>) {
+    for ls in specs {
+        let Some(p) = ls.areas.parent.as_ref().filter(|p| p.spans) else { continue };
+        let (Some(parent), Some(child)) = (levels.iter().find(|l| l.id == p.level).cloned(), built.get(&ls.id)) else { continue };
+        let Some(pb) = built.get(&p.level) else { continue };
+        let Some(level) = levels.iter_mut().find(|l| l.id == ls.id) else { continue };
+        for (k, code) in pb.codes.iter().enumerate() {
+            let kids: Vec<String> = child.parents.iter().zip(&child.codes).filter(|(pc, _)| *pc == code).map(|(_, c)| c.clone()).collect();
+            if kids.len() < 2 {
+                continue;
+            }
+            let names = [code.clone(), pb.names[k].clone()].into_iter().chain(pb.aliases[k].iter().cloned());
+            for name in names {
+                let nn = normalize(&name);
+                if !level.aliases.contains_key(&nn) && !child.names.iter().any(|n| normalize(n) == nn) {
+                    level.spans.entry(nn).or_insert_with(|| kids.clone());
+                }
+            }
+        }
+        for (name, place) in &parent.outside {
+            level.outside.entry(name.clone()).or_insert_with(|| place.clone());
         }
     }
 }
@@ -592,7 +711,9 @@ fn select_areas(ls: &LevelSpec, t: &Table) -> Result<AreaRows> {
     }
     let (codes, rest): (Vec<String>, Vec<(String, usize)>) = rows.into_iter().unzip();
     let (names, rows) = rest.into_iter().unzip();
-    Ok(AreaRows { codes, names, rows })
+    let mut areas = AreaRows { codes, names, rows, own_groups: HashMap::new() };
+    areas.own_groups = own_groups(ls, t, &areas)?;
+    Ok(areas)
 }
 
 /// An indicator's values in area order, the table's values by key, and a note of what was
@@ -630,13 +751,17 @@ fn indicator_values(
     let combine: fn(&[f64]) -> f64 = match is.combine.as_deref().unwrap_or("sum") {
         "sum" => |xs: &[f64]| xs.iter().sum::<f64>(),
         "root_sum_square" => |xs: &[f64]| xs.iter().map(|x| x * x).sum::<f64>().sqrt(),
-        other => return Err(what(&format!("combine \"{other}\" (expected sum or root_sum_square)"))),
+        "difference" => |xs: &[f64]| xs[0] - xs[1..].iter().sum::<f64>(),
+        other => return Err(what(&format!("combine \"{other}\" (expected sum, difference or root_sum_square)"))),
     };
     let mut raw: HashMap<String, f64> = HashMap::new();
     for i in 0..t.num_rows() {
         let Some(k) = key_of(t, key, &kc, i) else { continue };
         let Some(xs) = vcols.iter().map(|c| c.number(i)).collect::<Option<Vec<f64>>>() else { continue };
         let mut v = if xs.len() == 1 { xs[0] } else { combine(&xs) };
+        if let Some(f) = is.scale {
+            v *= f;
+        }
         if let Some(p) = &per {
             match p.number(i) {
                 Some(d) if d > 0.0 => v /= d,
@@ -648,6 +773,9 @@ fn indicator_values(
             v = (v * f).round() / f;
         }
         raw.entry(k).or_insert(v);
+    }
+    if is.rank_in_table {
+        raw = rank_by_key(&raw);
     }
     let mut values: Vec<Option<f64>> = areas.codes.iter().map(|c| raw.get(c).copied()).collect();
     let hits = values.iter().filter(|v| v.is_some()).count();
@@ -704,6 +832,13 @@ fn indicator_values(
         format!("{}: from predecessors' values ({how}): {}", is.id, merged.join("; "))
     });
     Ok((values, raw, note))
+}
+
+/// Each key's rank among all of them, 1 = the highest value (ties by key).
+fn rank_by_key(raw: &HashMap<String, f64>) -> HashMap<String, f64> {
+    let mut order: Vec<(&String, f64)> = raw.iter().map(|(k, v)| (k, *v)).collect();
+    order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(b.0)));
+    order.into_iter().enumerate().map(|(r, (k, _))| (k.clone(), (r + 1) as f64)).collect()
 }
 
 /// Ranks, 1 = the highest value; areas without a value get none.
@@ -791,40 +926,69 @@ fn name_pattern_aliases(patterns: &[String], t: &Table, areas: &AreaRows, taken:
         .collect())
 }
 
-/// The group columns: a column of the areas table, or each area's parent's name.
+/// The group columns in the spec's order: the areas table's own, or the parent's name or group.
 fn group_columns(ls: &LevelSpec, t: &Table, areas: &AreaRows, selected: &HashMap<String, AreaRows>) -> Result<Vec<(String, Vec<String>)>> {
-    ls.areas
-        .groups
-        .iter()
-        .map(|g| {
-            if g.parent_name {
-                let p = ls
-                    .areas
-                    .parent
-                    .as_ref()
-                    .ok_or_else(|| input_err(Path::new(&ls.id), format!("group {}: parent_name needs areas.parent", g.name)))?;
-                let parent = selected
-                    .get(&p.level)
-                    .ok_or_else(|| input_err(Path::new(&ls.id), format!("parent level {} is not in the spec", p.level)))?;
-                let pc = column_index(t, &p.column, &ls.areas.table.file)?;
-                let name_of = |code: &str| parent.codes.iter().position(|c| c == code).map(|k| parent.names[k].clone());
-                return Ok((
-                    g.name.clone(),
-                    areas.rows.iter().map(|&i| text_of(t, pc, i).and_then(|c| name_of(&c)).unwrap_or_default()).collect(),
-                ));
+    let what = |m: String| input_err(Path::new(&format!("level {} groups", ls.id)), m);
+    let mut out = Vec::new();
+    for g in &ls.areas.groups {
+        if !g.parent_name && g.parent_group.is_none() {
+            out.push((g.name.clone(), areas.own_groups[&g.name].clone()));
+            continue;
+        }
+        let p = ls.areas.parent.as_ref().ok_or_else(|| what(format!("{}: a parent's name or group needs areas.parent", g.name)))?;
+        let parent = selected.get(&p.level).ok_or_else(|| what(format!("parent level {} is not in the spec", p.level)))?;
+        let values: &Vec<String> = match &g.parent_group {
+            Some(pg) => {
+                parent.own_groups.get(pg).ok_or_else(|| what(format!("{}: level {} has no group {pg} of its own", g.name, p.level)))?
             }
-            let c = column_index(t, &g.column, &ls.areas.table.file)?;
-            let vals = areas
+            None => &parent.names,
+        };
+        let pc = column_index(t, &p.column, &ls.areas.table.file)?;
+        let of = |code: &str| parent.codes.iter().position(|c| c == code).map(|k| values[k].clone());
+        out.push((g.name.clone(), areas.rows.iter().map(|&i| text_of(t, pc, i).and_then(|c| of(&c)).unwrap_or_default()).collect()));
+    }
+    Ok(out)
+}
+
+/// The groups a level reads from its own areas table: a column (with `blank` and `fill`), or the
+/// value of the first rule each area meets.
+fn own_groups(ls: &LevelSpec, t: &Table, areas: &AreaRows) -> Result<HashMap<String, Vec<String>>> {
+    let file = &ls.areas.table.file;
+    let mut out = HashMap::new();
+    for g in ls.areas.groups.iter().filter(|g| !g.parent_name && g.parent_group.is_none()) {
+        let vals = if !g.rules.is_empty() {
+            let cols: Vec<Option<usize>> =
+                g.rules.iter().map(|r| r.column.as_deref().map(|c| column_index(t, c, file)).transpose()).collect::<Result<_>>()?;
+            (0..areas.codes.len())
+                .map(|k| {
+                    let meets = |(r, c): (&super::spec::GroupRule, &Option<usize>)| match c {
+                        Some(c) => text_of(t, *c, areas.rows[k])
+                            .is_some_and(|v| r.equals.as_deref().is_some_and(|e| v.eq_ignore_ascii_case(e.trim()))),
+                        None => r.areas.iter().any(|a| *a == areas.codes[k] || normalize(a) == normalize(&areas.names[k])),
+                    };
+                    g.rules
+                        .iter()
+                        .zip(&cols)
+                        .find(|rc| meets(*rc))
+                        .map(|(r, _)| r.value.clone())
+                        .or_else(|| g.fill.clone())
+                        .unwrap_or_default()
+                })
+                .collect()
+        } else {
+            let c = column_index(t, &g.column, file)?;
+            areas
                 .rows
                 .iter()
                 .map(|&i| {
                     let v = text_of(t, c, i).filter(|v| g.blank.as_deref() != Some(v.as_str()));
                     v.or_else(|| g.fill.clone()).unwrap_or_default()
                 })
-                .collect();
-            Ok((g.name.clone(), vals))
-        })
-        .collect()
+                .collect()
+        };
+        out.insert(g.name.clone(), vals);
+    }
+    Ok(out)
 }
 
 /// Rows of the areas table that are not the level's areas nor their predecessors: by name and

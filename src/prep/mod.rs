@@ -8,7 +8,6 @@ pub mod postcodes;
 pub mod shapes;
 pub mod simplify;
 pub mod spec;
-pub mod west_midlands;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -21,7 +20,6 @@ use crate::engine::ingest::parquet;
 use crate::engine::ingest::read_whole::read_csv;
 use crate::engine::region::{Indicator, Level, Manifest};
 use crate::engine::Ingested;
-pub(crate) use shapes::geojson_shapes;
 use simplify::{simplify, Shape};
 
 /// Grid of the rounded coordinates: 1e-5 degree (about 1 m).
@@ -61,22 +59,14 @@ pub(crate) fn read_raw_csv(path: &Path) -> Result<Ingested> {
     read_csv(&path.display().to_string(), &bytes).map_err(|e| input_err(path, e))
 }
 
-/// Builds the region `region` from raw files under `from` into `out/<region>/`, then writes
-/// `out/catalog.json` again. Returns the files written.
+/// Builds the region `region` from its spec `regions/<region>.toml` and raw files under `from`
+/// into `out/<region>/`, then writes `out/catalog.json` again. Returns the files written.
 pub fn run(region: &str, from: &Path, out: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = match region {
-        "west-midlands" => west_midlands::build(from, &out.join("west-midlands")),
-        // Every other region is built from its spec in `regions/`.
-        other => {
-            let spec = spec_path(other).ok_or_else(|| PrepError::Input {
-                path: "--region".into(),
-                reason: format!("unknown region \"{other}\" (west-midlands, or a spec regions/{other}.toml)"),
-            })?;
-            return build::build(&spec, from, out);
-        }
-    }?;
-    files.push(write_catalog(out)?);
-    Ok(files)
+    let spec = spec_path(region).ok_or_else(|| PrepError::Input {
+        path: "--region".into(),
+        reason: format!("unknown region \"{region}\" (no spec regions/{region}.toml)"),
+    })?;
+    build::build(&spec, from, out)
 }
 
 /// The spec of region `id` in the repository's `regions/` folder (here, else the crate's own).
@@ -205,12 +195,6 @@ pub(crate) fn write_boundaries(path: &Path, codes: &[String], names: &[String], 
     s.push_str("\n]}\n");
     write(path, s.as_bytes())?;
     Ok(bbox)
-}
-
-/// The shapes of `codes`, in their order, from `shapes_by` (read from `path`); fails naming the
-/// first code without one ("no boundary for {what}{code}").
-pub(crate) fn shapes_in_order(shapes_by: &BTreeMap<String, Shape>, codes: &[String], path: &Path, what: &str) -> Result<Vec<Shape>> {
-    codes.iter().map(|c| shapes_by.get(c).cloned().ok_or_else(|| input_err(path, format!("no boundary for {what}{c}")))).collect()
 }
 
 /// Shorthand for a catalogue entry.

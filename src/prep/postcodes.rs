@@ -5,7 +5,7 @@
 //! the other levels. Postcodes with no grid reference (an empty latitude, or 0,0) are kept as
 //! unlocated, never placed at (0, 0).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,19 +27,6 @@ pub struct FinestLevel {
     pub shapes: Vec<MultiPolygon<f64>>,
     /// Other levels: id and the code of each area's parent there.
     pub parents: Vec<(String, Vec<String>)>,
-}
-
-/// Reads a GeoJSON FeatureCollection's polygons at full resolution, keyed by property `key`.
-pub fn full_resolution_shapes(path: &Path, key: &str) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
-    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
-    let feats = v["features"].as_array().ok_or_else(|| input_err(path, "no features"))?;
-    let mut out = BTreeMap::new();
-    for f in feats {
-        let code = f["properties"][key].as_str().ok_or_else(|| input_err(path, format!("a feature has no property {key}")))?;
-        out.insert(code.to_string(), crate::engine::geo::geometry::parse_geometry(&f["geometry"]).map_err(|e| input_err(path, e))?);
-    }
-    Ok(out)
 }
 
 /// Cells of the grid index, in degrees.

@@ -1,5 +1,6 @@
-//! Boundaries as publishers give them — GeoJSON and TopoJSON in longitude/latitude — read into
-//! grid shapes ([`Shape`]) keyed by a property, ready to simplify.
+//! Boundaries as publishers give them — GeoJSON (a file or a folder of them) and TopoJSON in
+//! longitude/latitude — read at full resolution keyed by a property, and as grid shapes
+//! ([`Shape`]) ready to simplify.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,11 +9,6 @@ use geo::MultiPolygon;
 
 use super::simplify::{to_grid, Shape};
 use super::{input_err, Result, GRID};
-
-/// Reads GeoJSON polygons (lon/lat) as grid shapes, keyed by the property `key`.
-pub fn geojson_shapes(path: &Path, key: &str) -> Result<BTreeMap<String, Shape>> {
-    Ok(geojson_polygons(path, key)?.iter().map(|(k, mp)| (k.clone(), grid_shape(mp))).collect())
-}
 
 /// Reads GeoJSON polygons (lon/lat) at full resolution, keyed by the property `key`.
 pub fn geojson_polygons(path: &Path, key: &str) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
@@ -29,9 +25,23 @@ pub fn geojson_polygons(path: &Path, key: &str) -> Result<BTreeMap<String, Multi
     Ok(out)
 }
 
-/// The polygons of TopoJSON object `object` as grid shapes keyed by the property `key`.
-pub fn topojson_shapes(path: &Path, object: &str, key: &str) -> Result<BTreeMap<String, Shape>> {
-    Ok(topojson_polygons(path, object, key)?.iter().map(|(k, mp)| (k.clone(), grid_shape(mp))).collect())
+/// The polygons of every `*.geojson` file in the folder `dir` (in name order), keyed by the
+/// property `key`.
+pub fn geojson_folder_polygons(dir: &Path, key: &str) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| input_err(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("geojson")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(input_err(dir, "a folder without .geojson files"));
+    }
+    let mut out = BTreeMap::new();
+    for f in files {
+        out.extend(geojson_polygons(&f, key)?);
+    }
+    Ok(out)
 }
 
 /// The polygons of TopoJSON object `object` at full resolution, keyed by the property `key`.

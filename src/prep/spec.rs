@@ -38,8 +38,24 @@ pub struct RegionSpec {
     /// Preset views.
     #[serde(default)]
     pub presets: Vec<Preset>,
+    /// A postcode table placed on one level's full-resolution boundaries.
+    #[serde(default)]
+    pub postcodes: Option<PostcodesSpec>,
     /// The levels, in the order the picker lists them.
     pub levels: Vec<LevelSpec>,
+}
+
+/// The region's postcode table (`postcodes.parquet`): every postcode of the lists, placed by point
+/// in polygon on the full-resolution boundaries of `level`, and so in that level's parents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostcodesSpec {
+    /// Postcode lists (CSV with postcode and grid reference or lat/lon columns, NSPL-style).
+    pub files: Vec<String>,
+    /// The finest level (its areas' boundaries place the postcodes).
+    pub level: String,
+    /// Publisher, edition and licence, said in the manifest.
+    pub source: String,
 }
 
 /// A sample export to copy.
@@ -168,6 +184,12 @@ pub struct GroupSpec {
     /// The group is the name of the area's parent (`areas.parent`).
     #[serde(default)]
     pub parent_name: bool,
+    /// The group is this group of the area's parent (`"wmca_group"`).
+    #[serde(default)]
+    pub parent_group: Option<String>,
+    /// The group is the value of the first rule an area meets (else `fill`).
+    #[serde(default)]
+    pub rules: Vec<GroupRule>,
     /// Its name in `areas.parquet`.
     #[serde(rename = "as")]
     pub name: String,
@@ -177,6 +199,23 @@ pub struct GroupSpec {
     /// Value for a blank cell (`"No combined authority"`).
     #[serde(default)]
     pub fill: Option<String>,
+}
+
+/// One rule of a group: areas meeting a condition on the areas table, or listed by name or code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRule {
+    /// The column of the condition.
+    #[serde(default)]
+    pub column: Option<String>,
+    /// The column's value (compared case-insensitively, trimmed).
+    #[serde(default)]
+    pub equals: Option<String>,
+    /// Instead of a condition: the areas, by name or code.
+    #[serde(default)]
+    pub areas: Vec<String>,
+    /// The group of the areas meeting it.
+    pub value: String,
 }
 
 /// The parent level of a level.
@@ -192,6 +231,11 @@ pub struct ParentSpec {
     /// Set false when the names are many and never used at the parent level.
     #[serde(default = "yes")]
     pub names_within: bool,
+    /// Whether the parents' codes, names and aliases are recognised at this level as spanning
+    /// their children (`Level::spans`), and places outside the region at the parent level are
+    /// outside here too; default true.
+    #[serde(default = "yes")]
+    pub spans: bool,
 }
 
 fn yes() -> bool {
@@ -202,7 +246,7 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoundariesSpec {
-    /// The file.
+    /// The file, or a folder of GeoJSON files (every `*.geojson` in it, one per district say).
     pub file: String,
     /// The TopoJSON object (omit for GeoJSON).
     #[serde(default)]
@@ -242,10 +286,17 @@ pub struct IndicatorSpec {
     /// Instead of `column`: several columns combined by `combine` (a row missing one has no value).
     #[serde(default)]
     pub columns: Vec<String>,
-    /// How `columns` combine: `sum` (default) or `root_sum_square` (√Σx², the margin of error
-    /// of a sum of estimates).
+    /// How `columns` combine: `sum` (default), `difference` (the first minus the others) or
+    /// `root_sum_square` (√Σx², the margin of error of a sum of estimates).
     #[serde(default)]
     pub combine: Option<String>,
+    /// Multiply the value by this (100 for a percentage of `per`): value × scale ÷ per.
+    #[serde(default)]
+    pub scale: Option<f64>,
+    /// Instead of the value: its rank among every row of the table (1 = highest), so a level of
+    /// 30 districts can carry their national rank.
+    #[serde(default)]
+    pub rank_in_table: bool,
     /// Divide the value by this column of the same row (a share of a total); no value when it is
     /// not positive.
     #[serde(default)]

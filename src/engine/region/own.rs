@@ -365,7 +365,9 @@ fn looks_like_population(id: &str) -> bool {
 }
 
 /// Names two or more areas share: normalised name → their codes (never matched by name).
-fn ambiguous_names(names: &[String], codes: &[String]) -> BTreeMap<String, Vec<String>> {
+/// Names (normalised) that two or more areas share, with those areas' codes: never placed by the
+/// name alone.
+pub fn ambiguous_names(names: &[String], codes: &[String]) -> BTreeMap<String, Vec<String>> {
     let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (n, c) in names.iter().zip(codes) {
         by.entry(crate::engine::placement::names::normalize(n)).or_default().push(c.clone());
