@@ -9,7 +9,7 @@ use geo::{BoundingRect, MultiPolygon};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Areas, DefaultView, Indicator, Level, Manifest, MANIFEST_VERSION};
+use super::{shape_problems, Areas, DefaultView, Indicator, Level, Manifest, MANIFEST_VERSION};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::geo::geometry::{parse_geometry, Boundaries};
 
@@ -112,6 +112,7 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
     problems.extend(ring_problems(&features, &codes));
     let (indicators, values) = numeric_properties(&features, &keys, &code, file);
     let shapes: Vec<MultiPolygon<f64>> = features.into_iter().map(|(_, s, _)| s).collect();
+    problems.extend(overlap_problems(&shapes, &codes));
     let bbox = bbox_of(&shapes);
     let denominator = indicators.iter().find(|i| looks_like_population(&i.id)).map(|i| i.id.clone()).unwrap_or_default();
     let level = Level {
@@ -165,12 +166,7 @@ fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), St
     let props = |p: Option<&Value>| p.and_then(Value::as_object).cloned().unwrap_or_default();
     if crate::engine::geo::topojson::is_topology(v) {
         let feats = crate::engine::geo::topojson::features(v, None)?;
-        let faults = |s: &MultiPolygon<f64>| {
-            ring_faults(
-                s.0.iter()
-                    .map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(|r| (r.0.len(), r.0.first() == r.0.last())).collect()),
-            )
-        };
+        let faults = shape_problems::shape_ring_faults;
         return Ok((
             feats
                 .into_iter()
@@ -192,7 +188,9 @@ fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), St
     let mut out = Vec::with_capacity(list.len());
     for (k, f) in list.into_iter().enumerate() {
         match f.get("geometry").filter(|g| !g.is_null()).map(parse_geometry) {
-            Some(Ok(shape)) if !shape.0.is_empty() => out.push((props(f.get("properties")), shape, raw_ring_faults(&f["geometry"]))),
+            Some(Ok(shape)) if !shape.0.is_empty() => {
+                out.push((props(f.get("properties")), shape, shape_problems::raw_ring_faults(&f["geometry"])))
+            }
             Some(Ok(_)) | None => problems.push(format!("feature {}: no geometry, left out", k + 1)),
             Some(Err(e)) => problems.push(format!("feature {}: {e}, left out", k + 1)),
         }
@@ -213,48 +211,33 @@ fn refuse_projected(v: &Value, features: &[Feature]) -> std::result::Result<(), 
     ))
 }
 
-/// Rings that cannot bound an area (fewer than 4 points, or not closed), by area: reported, the
-/// area kept (point in polygon closes rings itself). Crossing rings are `region check`'s to find.
+/// What is wrong with each area's rings, by area: rings that cannot bound an area (too short, not
+/// closed) or, when there are none, rings that cross themselves or each other. Reported; the area
+/// is kept (point in polygon closes rings itself).
 fn ring_problems(features: &[Feature], codes: &[String]) -> Vec<String> {
-    features.iter().zip(codes).flat_map(|((_, _, faults), code)| faults.iter().map(move |f| format!("area {code}, {f}"))).collect()
+    let lines = features
+        .iter()
+        .zip(codes)
+        .flat_map(|((_, shape, faults), code)| {
+            let faults = if faults.is_empty() { shape_problems::invalid_polygons(shape) } else { faults.clone() };
+            faults.into_iter().map(move |f| format!("area {code}, {f}"))
+        })
+        .collect();
+    shape_problems::listed(lines, "ring problems")
 }
 
-/// The faults of a GeoJSON geometry's rings as written (geo closes rings when it builds them, so
-/// an open ring is only visible here): "polygon K: …" for each.
-fn raw_ring_faults(geom: &Value) -> Vec<String> {
-    let ring_facts = |rings: &Value| -> Vec<(usize, bool)> {
-        rings
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                let pts = r.as_array().map(Vec::as_slice).unwrap_or_default();
-                (pts.len(), pts.first() == pts.last())
-            })
-            .collect()
-    };
-    let coords = &geom["coordinates"];
-    let polys: Vec<Vec<(usize, bool)>> = match geom.get("type").and_then(Value::as_str) {
-        Some("Polygon") => vec![ring_facts(coords)],
-        Some("MultiPolygon") => coords.as_array().into_iter().flatten().map(ring_facts).collect(),
-        _ => Vec::new(),
-    };
-    ring_faults(polys)
-}
-
-/// One line per faulty ring, given each polygon's rings as (points, first == last).
-fn ring_faults(polys: impl IntoIterator<Item = Vec<(usize, bool)>>) -> Vec<String> {
-    let mut out = Vec::new();
-    for (k, rings) in polys.into_iter().enumerate() {
-        for (len, closed) in rings {
-            if len < 4 {
-                out.push(format!("polygon {}: a ring of {len} points (at least 4 are needed)", k + 1));
-            } else if !closed {
-                out.push(format!("polygon {}: a ring that is not closed", k + 1));
-            }
-        }
-    }
-    out
+/// Areas overlapping another, a line per pair (a point there is placed in the first).
+fn overlap_problems(shapes: &[MultiPolygon<f64>], codes: &[String]) -> Vec<String> {
+    let lines = shape_problems::overlapping(shapes, codes)
+        .into_iter()
+        .map(|(i, j)| {
+            format!(
+                "areas {} and {} overlap (a point inside {} is inside {} too): a row there is placed in {}, the first in the file; the file may hold two editions of the same boundaries",
+                codes[i], codes[j], codes[i], codes[j], codes[i]
+            )
+        })
+        .collect();
+    shape_problems::listed(lines, "overlapping pairs")
 }
 
 fn property_keys(features: &[Feature]) -> Vec<String> {
@@ -437,5 +420,25 @@ mod tests {
         assert_eq!(own.problems, ["area A, polygon 1: a ring that is not closed"]);
         let empty = collection(&[(r#"{"c":"A"}"#, "null".into())]);
         assert!(msg(&empty, &OwnChoice::default()).contains("no polygon features"));
+    }
+
+    #[test]
+    fn crossing_rings_and_overlapping_areas_are_reported_by_area() {
+        // A bow tie (its ring crosses itself at (0.5, 0.5)); B and C side by side share a border;
+        // D is C drawn again, a second edition of the same area.
+        let bowtie = r#"{"type":"Polygon","coordinates":[[[0,10],[1,11],[1,10],[0,11],[0,10]]]}"#.to_string();
+        let file = collection(&[
+            (r#"{"c":"A"}"#, bowtie),
+            (r#"{"c":"B"}"#, square(0.0, 0.0)),
+            (r#"{"c":"C"}"#, square(1.0, 0.0)),
+            (r#"{"c":"D"}"#, square(1.0, 0.0)),
+        ]);
+        let own = own_level("x.geojson", &file, &OwnChoice::default()).unwrap();
+        assert_eq!(own.areas.codes, ["A", "B", "C", "D"], "every area is kept");
+        assert!(own.problems.iter().any(|p| p.starts_with("area A, polygon 1:")), "{:?}", own.problems);
+        assert!(!own.problems.iter().any(|p| p.starts_with("area B") || p.starts_with("area C,")), "{:?}", own.problems);
+        let overlaps: Vec<&String> = own.problems.iter().filter(|p| p.contains("overlap")).collect();
+        assert_eq!(overlaps.len(), 1, "{:?}", own.problems);
+        assert!(overlaps[0].starts_with("areas C and D overlap"), "{}", overlaps[0]);
     }
 }
