@@ -229,6 +229,28 @@ mod native {
         }
     }
 
+    /// Making a level of a dropped boundaries file (`cargo bench -- own FILE`): the whole step, and
+    /// the checks of its shapes on their own (rings by geo's validation, overlaps by inner points).
+    fn own_areas(path: &str) {
+        use equimap::engine::region::{own, shape_problems};
+        let bytes = std::fs::read(path).unwrap();
+        let level = own::own_level(path, &bytes, &own::OwnChoice::default()).unwrap();
+        let shapes: Vec<_> = level.areas.boundaries.as_ref().unwrap().shapes.clone();
+        let codes = level.areas.codes.clone();
+        let parse = time(5, || serde_json::from_slice::<serde_json::Value>(&bytes).unwrap());
+        let whole = time(5, || own::own_level(path, &bytes, &own::OwnChoice::default()).unwrap());
+        let rings = time(5, || shapes.iter().map(|s| shape_problems::invalid_polygons(s).len()).sum::<usize>());
+        let overlaps = time(5, || shape_problems::overlapping(&shapes, &codes));
+        println!("| file | MB | areas | JSON parse (peer) | own level | ÷ parse | ring validation | overlaps |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        println!(
+            "| {path} | {:.1} | {} | {parse:.1} ms | {whole:.1} ms | {:.2}× | {rings:.1} ms | {overlaps:.1} ms |",
+            bytes.len() as f64 / 1e6,
+            codes.len(),
+            whole / parse
+        );
+    }
+
     pub fn run() {
         // `cargo bench -- split FILE…`: only the splitter A/B, on the files given (or synthetic ones).
         let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -247,6 +269,9 @@ mod native {
         }
         if args.first().map(String::as_str) == Some("uncertainty") {
             return uncertainty_and_access();
+        }
+        if args.first().map(String::as_str) == Some("own") {
+            return own_areas(args.get(1).expect("cargo bench -- own FILE.geojson"));
         }
         let areas = equimap::cli::load_areas(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data"), "chicago", "").unwrap();
         println!("| rows | MB | csv crate iterate (peer) | ingest | ingest ÷ peer | ingest MB/s | place by name | place by point | analyze (filters + measures) |");

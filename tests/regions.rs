@@ -762,3 +762,24 @@ fn a_spec_reads_keys_made_of_columns_combined_columns_and_access_points_from_a_c
     assert!(e.contains("draw on each other in a circle"), "{e}");
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+/// The sweep finds the same faults as geo's own pair-by-pair validation on every polygon of
+/// Chicago's 2010 tracts (full resolution) and the ONS UK districts (pinched rings among them).
+#[test]
+fn polygon_validity_by_sweep_equals_geos_on_real_boundaries() {
+    use equimap::engine::geo::{geometry::parse_geometry, topojson, validity::polygon_errors};
+    use geo::Validation;
+    let read = |path: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(common::shared().join(path)).unwrap()).unwrap() };
+    let tracts = read("chicago/tracts/tracts_2010.geojson");
+    let mut shapes: Vec<_> = tracts["features"].as_array().unwrap().iter().map(|f| parse_geometry(&f["geometry"]).unwrap()).collect();
+    shapes.extend(topojson::features(&read("west-midlands/boundaries/uk_lad_topo.json"), None).unwrap().into_iter().map(|(_, s)| s));
+    let (mut polygons, mut invalid) = (0, 0);
+    for p in shapes.iter().flat_map(|s| &s.0) {
+        let geos: Vec<String> = p.validation_errors().iter().map(ToString::to_string).collect();
+        let ours: Vec<String> = polygon_errors(p).iter().map(ToString::to_string).collect();
+        assert_eq!(ours, geos, "a polygon of {} points", p.exterior().0.len());
+        polygons += 1;
+        invalid += usize::from(!geos.is_empty());
+    }
+    assert!(polygons > 1000 && invalid > 0, "{polygons} polygons, {invalid} invalid");
+}

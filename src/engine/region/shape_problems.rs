@@ -4,10 +4,11 @@
 //! that overlap another (two editions of the same boundaries in one file, say), where a point
 //! would be placed in whichever comes first.
 
-use geo::{BoundingRect, Intersects, MultiPolygon, Point, Validation};
+use geo::{BoundingRect, Intersects, MultiPolygon, Point};
 use serde_json::Value;
 
 use crate::engine::geo::geometry::point_inside;
+use crate::engine::geo::validity::polygon_errors;
 
 /// At most this many lines of one kind are listed; the rest are counted.
 pub const LISTED: usize = 20;
@@ -59,16 +60,11 @@ fn ring_faults(polys: impl IntoIterator<Item = Vec<(usize, bool)>>) -> Vec<Strin
     out
 }
 
-/// Rings that cross themselves or each other, holes outside their polygon, …: geo's validation of
-/// each polygon, "polygon K: …". Point in polygon still works on them (even-odd), so the area is
+/// Rings that cross themselves or each other, holes outside their polygon, …: geo's validation
+/// rules of each polygon ([`polygon_errors`]), "polygon K: …". Point in polygon still works on them (even-odd), so the area is
 /// kept; a count over a crossing may go to the wrong side of it.
 pub fn invalid_polygons(shape: &MultiPolygon<f64>) -> Vec<String> {
-    shape
-        .0
-        .iter()
-        .enumerate()
-        .flat_map(|(k, p)| p.validation_errors().into_iter().map(move |e| format!("polygon {}: {e}", k + 1)))
-        .collect()
+    shape.0.iter().enumerate().flat_map(|(k, p)| polygon_errors(p).into_iter().map(move |e| format!("polygon {}: {e}", k + 1))).collect()
 }
 
 /// Pairs of areas that overlap: a point inside one (well inside: [`point_inside`]) lies inside the
