@@ -182,7 +182,7 @@ fn read_table(path: &Path, sheet: Option<&str>, key: &str) -> Result<Table> {
 fn feature_properties(path: &Path, bytes: &[u8]) -> Result<Table> {
     use arrow_array::{ArrayRef, RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};
-    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| input_err(path, e))?;
+    let v = crate::engine::geo::boundary_file::read_document(&path.display().to_string(), bytes).map_err(|e| input_err(path, e))?;
     let feats = v["features"].as_array().ok_or_else(|| input_err(path, "not a GeoJSON FeatureCollection (no \"features\")"))?;
     let mut keys: Vec<String> = Vec::new();
     for f in feats {

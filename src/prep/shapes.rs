@@ -12,8 +12,7 @@ use super::{input_err, Result, GRID};
 
 /// Reads GeoJSON polygons (lon/lat) at full resolution, keyed by the property `key`.
 pub fn geojson_polygons(path: &Path, key: &str) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
-    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
+    let v = document(path)?;
     let feats = v["features"].as_array().ok_or_else(|| input_err(path, "no features"))?;
     let mut out = BTreeMap::new();
     for f in feats {
@@ -46,8 +45,7 @@ pub fn geojson_folder_polygons(dir: &Path, key: &str) -> Result<BTreeMap<String,
 
 /// The polygons of TopoJSON object `object` at full resolution, keyed by the property `key`.
 pub fn topojson_polygons(path: &Path, object: &str, key: &str) -> Result<BTreeMap<String, MultiPolygon<f64>>> {
-    let text = std::fs::read_to_string(path).map_err(|e| input_err(path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| input_err(path, e))?;
+    let v = document(path)?;
     let mut shapes = BTreeMap::new();
     for (props, mp) in crate::engine::geo::topojson::features(&v, Some(object)).map_err(|e| input_err(path, e))? {
         let code =
@@ -55,6 +53,12 @@ pub fn topojson_polygons(path: &Path, object: &str, key: &str) -> Result<BTreeMa
         shapes.insert(code, mp);
     }
     Ok(shapes)
+}
+
+/// The JSON of a boundaries file (a byte-order mark and feature sequences allowed).
+fn document(path: &Path) -> Result<serde_json::Value> {
+    let bytes = std::fs::read(path).map_err(|e| input_err(path, e))?;
+    crate::engine::geo::boundary_file::read_document(&path.display().to_string(), &bytes).map_err(|e| input_err(path, e))
 }
 
 /// A property as a code: a string as written, a number in JSON's form.

@@ -3,12 +3,14 @@
 // own areas: a boundaries file dropped on the page becomes the level (code and name detected),
 // an export and a table of indicators keyed by the same codes give the command line's figures for
 // `--areas … --indicators …`, the table and map show them, the link names the boundaries file,
-// and a projected file is refused with the reason; a level within one parent; rows naming smaller
+// a projected file is refused with the reason, files as other tools write them are read and other
+// formats named; a level within one parent; rows naming smaller
 // areas counted in their containers by the person's choice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
+import os from 'node:os';
 import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo, cli, analysis } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
@@ -134,6 +136,47 @@ test('a boundaries file in a projected system is refused with the reason', async
   await page.setInputFiles('[data-testid=areas-input]', { name: 'wards_bng.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(projected)) });
   await waitState(page, ['error']);
   assert.match(await page.textContent('[role=status]'), /wards_bng\.geojson: coordinates run from \(406000, 286000\).*projected system.*Reproject it to WGS 84/);
+});
+
+test('boundaries as other tools write them: one feature a line after a byte-order mark, codes as feature ids; other formats named', async () => {
+  // Chicago's community areas rewritten as a GIS might export them: GeoJSON one feature per line
+  // (ogr2ogr's GeoJSONSeq) after a UTF-8 BOM, the code as the feature's id, OBJECTID and
+  // Shape__Area beside the name.
+  const src = JSON.parse(fs.readFileSync(CA, 'utf8'));
+  const lines = src.features.map((f, i) => JSON.stringify({
+    type: 'Feature', id: f.properties.area_numbe,
+    properties: { OBJECTID: i + 1, label: f.properties.community, Shape__Area: Number(f.properties.shape_area) },
+    geometry: f.geometry,
+  }));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equimap-areas-'));
+  const seq = path.join(dir, 'community_areas.geojsonl');
+  fs.writeFileSync(seq, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\n') + '\n')]));
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await pickAreas(page, seq);
+  await page.waitForSelector('[data-testid=own-areas]');
+  assert.match(await page.textContent('[data-testid=own-areas]'), /community_areas\.geojsonl: 77 areas/);
+  assert.equal(await page.inputValue('[data-testid=areas-code]'), 'id');
+  assert.equal(await page.inputValue('[data-testid=areas-name]'), 'label');
+  await pickFile(page, MCMF);
+  await waitState(page, ['done']);
+  const got = await analysis(page);
+  const want = cli('--region', 'chicago', '--programs', MCMF);
+  assert.deepEqual(got.rows, want.rows);
+  const byCode = new Map(want.areas.map((r) => [r.code, r.supply]));
+  got.areas.forEach((r) => assert.equal(r.supply, byCode.get(r.code), `area ${r.code}`));
+  const offered = await page.locator('[data-testid=need] option').allTextContents();
+  assert.ok(!offered.some((o) => /OBJECTID|Shape__Area/.test(o)), offered.join('|'));
+  assert.equal(await page.locator('svg path[data-code]').count(), 77);
+  // A shapefile zipped, dropped as an export: named, with how to convert it.
+  const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(22), Buffer.from([9, 0, 0, 0]), Buffer.from('wards.shp'), Buffer.alloc(64)]);
+  await page.setInputFiles('[data-testid=file-input]', { name: 'wards.zip', mimeType: 'application/zip', buffer: zip });
+  await waitState(page, ['error']);
+  assert.match(await page.textContent('[role=status]'), /wards\.zip: this is a zipped shapefile: boundaries, not a table of rows.*ogr2ogr/);
+  // KML given as boundaries.
+  await page.setInputFiles('[data-testid=areas-input]', { name: 'wards.kml', mimeType: 'application/vnd.google-earth.kml+xml', buffer: Buffer.from('<?xml version="1.0"?><kml></kml>') });
+  await page.waitForFunction(() => /this is KML, not GeoJSON/.test(document.querySelector('[role=status]')?.textContent || ''), null, { timeout: 30000 });
+  assert.deepEqual(offsite(page), []);
 });
 
 test('rows naming MSOAs at district level are counted in their districts when the person says so', async () => {

@@ -22,11 +22,13 @@ thread_local! {
     static GIVEN: RefCell<Option<(String, Vec<u8>)>> = const { RefCell::new(None) };
 }
 
-/// Whether a dropped file is boundaries for one's own areas (by its name: `.geojson`,
-/// `.topojson`, `.json`; exports are never JSON).
+/// Whether a dropped file is boundaries for one's own areas, by its name: `.geojson`,
+/// `.topojson`, `.json`, feature sequences (`.geojsonl`, `.geojsons`; exports are never JSON), or
+/// a boundary format read nowhere (a shapefile, KML, …: refused there with how to convert it).
 pub fn is_boundaries_name(name: &str) -> bool {
     let l = name.to_lowercase();
-    l.ends_with(".geojson") || l.ends_with(".topojson") || l.ends_with(".json")
+    [".geojson", ".topojson", ".json", ".geojsonl", ".geojsons"].iter().any(|e| l.ends_with(e))
+        || crate::engine::geo::boundary_file::foreign_format(name, b"").is_some()
 }
 
 /// Takes a boundaries file the person dropped or chose (`file`: a `File`), refusing one over the
@@ -152,7 +154,7 @@ pub fn OwnAreas() -> impl IntoView {
             <p class="hint">"Drop a boundaries file (GeoJSON or TopoJSON, longitude/latitude) here or on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
             <label class="file-label">
                 <span>"Choose boundaries"</span>
-                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,application/geo+json,application/json" on:change=on_change/>
+                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,application/geo+json,application/json" on:change=on_change/>
             </label>
             {move || ctx.own.get().map(|o| view! {
                 <div data-testid="own-areas">

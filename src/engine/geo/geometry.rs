@@ -99,8 +99,14 @@ impl Boundaries {
     }
 }
 
-/// A GeoJSON Polygon or MultiPolygon geometry as a `geo` MultiPolygon.
+/// A GeoJSON Polygon or MultiPolygon geometry as a `geo` MultiPolygon; of a GeometryCollection,
+/// its polygons (points and lines in it left out).
 pub fn parse_geometry(geom: &Value) -> Result<MultiPolygon<f64>, String> {
+    if geom.get("type").and_then(Value::as_str) == Some("GeometryCollection") {
+        let members = geom.get("geometries").and_then(Value::as_array).ok_or("a GeometryCollection without \"geometries\"")?;
+        let polygons = members.iter().filter(|g| matches!(g["type"].as_str(), Some("Polygon" | "MultiPolygon" | "GeometryCollection")));
+        return Ok(MultiPolygon(polygons.map(parse_geometry).collect::<Result<Vec<_>, _>>()?.into_iter().flat_map(|m| m.0).collect()));
+    }
     let coords = geom.get("coordinates").ok_or("geometry has no coordinates")?;
     match geom.get("type").and_then(Value::as_str) {
         Some("Polygon") => Ok(MultiPolygon(vec![polygon(coords)?])),

@@ -1,6 +1,8 @@
-//! Shapes: boundaries and point in polygon ([`geometry`]), TopoJSON decoding ([`topojson`]),
+//! Shapes: boundaries files as other tools write them ([`boundary_file`]), boundaries and point in
+//! polygon ([`geometry`]), TopoJSON decoding ([`topojson`]),
 //! lon/lat to SVG paths ([`projection`]), map classes ([`classify`]) and polygon validity ([`validity`]).
 
+pub mod boundary_file;
 pub mod classify;
 pub mod geometry;
 pub mod projection;

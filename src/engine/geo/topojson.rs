@@ -59,9 +59,19 @@ pub fn features(v: &Value, object: Option<&str>) -> Result<Vec<(Value, MultiPoly
             let Some(exterior) = rings.next() else { continue };
             shape.push(Polygon::new(exterior?, rings.collect::<Result<_, _>>()?));
         }
-        out.push((g.get("properties").cloned().unwrap_or(Value::Null), MultiPolygon(shape)));
+        out.push((properties_with_id(g), MultiPolygon(shape)));
     }
     Ok(out)
+}
+
+/// A geometry's properties, its `id` (as us-atlas and many topologies carry the code) among them
+/// as `id` unless a property has that name.
+fn properties_with_id(g: &Value) -> Value {
+    let mut props = g.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    if let Some(id) = g.get("id").filter(|id| id.is_string() || id.is_number()) {
+        props.entry("id").or_insert_with(|| id.clone());
+    }
+    Value::Object(props)
 }
 
 /// The topology's arcs in coordinates: delta-decoded and transformed when quantised.

@@ -22,8 +22,10 @@ pub fn check_size(file: &str, size: u64) -> Result<()> {
     Ok(())
 }
 
-/// Refuses binary files (workbooks, images, archives) by their first bytes.
+/// Refuses binary files (workbooks, images, archives) and boundaries of formats read nowhere
+/// ([`refuse_boundaries`]) by their name and first bytes.
 pub fn check_text(file: &str, head: &[u8]) -> Result<()> {
+    refuse_boundaries(file, head)?;
     match binary_kind(head) {
         Some(kind) => Err(EngineError::EmptyInput {
             file: file.into(),
@@ -32,6 +34,23 @@ pub fn check_text(file: &str, head: &[u8]) -> Result<()> {
         None => Ok(()),
     }
 }
+
+/// Refuses boundaries of a format read nowhere (a shapefile, zipped or not, KML, …: see
+/// [`foreign_format`](crate::engine::geo::boundary_file::foreign_format)) given as a table of
+/// rows, saying how to use them as one's own areas.
+pub fn refuse_boundaries(file: &str, head: &[u8]) -> Result<()> {
+    match crate::engine::geo::boundary_file::foreign_format(file, head) {
+        Some(kind) => Err(EngineError::EmptyInput {
+            file: file.into(),
+            what: format!(
+                "this is {kind}: boundaries, not a table of rows. To use them as your own areas, drop them under \"Use your own areas\" as GeoJSON. {}",
+                crate::engine::geo::boundary_file::CONVERT
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// First bytes of a ZIP archive (`.xlsx`, `.xlsm`, `.xlsb`, `.ods` are ZIP archives).
 const ZIP: &[u8] = b"PK\x03\x04";
 /// First bytes of an OLE compound file (an old `.xls`).

@@ -46,6 +46,7 @@ pub fn read_any(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
 /// data: see [`workbook`]) as its sheet's rows, else as [`read_any`] does.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_file(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Ingested> {
+    checks::refuse_boundaries(file, &bytes)?;
     if !workbook::is_workbook(file, &bytes) || is_parquet(file, &bytes) {
         return read_any(file, bytes);
     }

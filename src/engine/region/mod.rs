@@ -7,6 +7,7 @@ mod areas;
 pub mod catalog;
 pub mod check;
 pub mod own;
+pub mod own_properties;
 pub mod shape_problems;
 
 use std::collections::BTreeMap;

@@ -3,13 +3,17 @@
 //! properties detected (or chosen), its numeric properties offered as indicators. Indicators from a
 //! table keyed by the same codes join it as for any level ([`Areas::with_extra`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use geo::{BoundingRect, MultiPolygon};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{shape_problems, Areas, DefaultView, Indicator, Level, Manifest, MANIFEST_VERSION};
+use super::own_properties::{
+    best_code, best_name, check_code_property, looks_like_population, numeric_properties, property_keys, property_text, unique_non_blank,
+    Props,
+};
+use super::{shape_problems, Areas, DefaultView, Level, Manifest, MANIFEST_VERSION};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::geo::geometry::{parse_geometry, Boundaries};
 
@@ -64,7 +68,7 @@ pub fn check_boundaries_size(file: &str, size: u64) -> Result<()> {
 /// (`.geojson`, `.topojson`) or, for `.json`, by its first bytes.
 pub fn looks_like_boundaries(file: &str, head: &[u8]) -> bool {
     let lower = file.to_lowercase();
-    if lower.ends_with(".geojson") || lower.ends_with(".topojson") {
+    if [".geojson", ".topojson", ".geojsonl", ".geojsons"].iter().any(|e| lower.ends_with(e)) {
         return true;
     }
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
@@ -78,14 +82,16 @@ pub fn looks_like_boundaries(file: &str, head: &[u8]) -> bool {
 pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLevel> {
     let fail = |reason: String| EngineError::Boundaries { file: file.into(), reason };
     check_boundaries_size(file, bytes.len() as u64)?;
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| fail(format!("not GeoJSON or TopoJSON (not valid JSON: {e})")))?;
-    let (features, mut problems) = features_of(&v).map_err(fail)?;
+    let v: Value = crate::engine::geo::boundary_file::read_document(file, bytes).map_err(fail)?;
+    let (mut features, mut problems) = features_of(&v).map_err(fail)?;
     if features.is_empty() {
         return Err(fail("no polygon features (a boundaries file has Polygon or MultiPolygon geometries)".into()));
     }
+    problems.extend(swap_latitude_first(&mut features));
     refuse_projected(&v, &features).map_err(fail)?;
-    let keys = property_keys(&features);
-    let text_of = |key: &str| -> Vec<String> { features.iter().map(|(p, _, _)| property_text(p, key)).collect() };
+    let props: Vec<&Props> = features.iter().map(|f| &f.0).collect();
+    let keys = property_keys(&props);
+    let text_of = |key: &str| -> Vec<String> { props.iter().map(|p| property_text(p, key)).collect() };
     let code_candidates: Vec<String> = keys.iter().filter(|k| unique_non_blank(&text_of(k))).cloned().collect();
     let name_candidates: Vec<String> =
         keys.iter().filter(|k| text_of(k).iter().any(|v| v.chars().any(char::is_alphabetic))).cloned().collect();
@@ -110,7 +116,7 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
     let codes = text_of(&code);
     let names: Vec<String> = text_of(&name).into_iter().zip(&codes).map(|(n, c)| if n.is_empty() { c.clone() } else { n }).collect();
     problems.extend(ring_problems(&features, &codes));
-    let (indicators, values) = numeric_properties(&features, &keys, &code, file);
+    let (indicators, values) = numeric_properties(&props, &keys, &code, file);
     let shapes: Vec<MultiPolygon<f64>> = features.into_iter().map(|(_, s, _)| s).collect();
     problems.extend(overlap_problems(&shapes, &codes));
     let bbox = bbox_of(&shapes);
@@ -158,12 +164,19 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
 }
 
 /// A feature's properties, its polygons, and what is wrong with its rings as the file wrote them.
-type Feature = (serde_json::Map<String, Value>, MultiPolygon<f64>, Vec<String>);
+type Feature = (Props, MultiPolygon<f64>, Vec<String>);
 
 /// The polygon features of a GeoJSON or TopoJSON document, and a line for each one left out.
 fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), String> {
     let mut problems = Vec::new();
     let props = |p: Option<&Value>| p.and_then(Value::as_object).cloned().unwrap_or_default();
+    let with_id = |f: &Value| {
+        let mut p = props(f.get("properties"));
+        if let Some(id) = f.get("id").filter(|id| id.is_string() || id.is_number()) {
+            p.entry("id").or_insert_with(|| id.clone());
+        }
+        p
+    };
     if crate::engine::geo::topojson::is_topology(v) {
         let feats = crate::engine::geo::topojson::features(v, None)?;
         let faults = shape_problems::shape_ring_faults;
@@ -188,9 +201,7 @@ fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), St
     let mut out = Vec::with_capacity(list.len());
     for (k, f) in list.into_iter().enumerate() {
         match f.get("geometry").filter(|g| !g.is_null()).map(parse_geometry) {
-            Some(Ok(shape)) if !shape.0.is_empty() => {
-                out.push((props(f.get("properties")), shape, shape_problems::raw_ring_faults(&f["geometry"])))
-            }
+            Some(Ok(shape)) if !shape.0.is_empty() => out.push((with_id(f), shape, shape_problems::raw_ring_faults(&f["geometry"]))),
             Some(Ok(_)) | None => problems.push(format!("feature {}: no geometry, left out", k + 1)),
             Some(Err(e)) => problems.push(format!("feature {}: {e}, left out", k + 1)),
         }
@@ -208,6 +219,27 @@ fn refuse_projected(v: &Value, features: &[Feature]) -> std::result::Result<(), 
     let crs = v.pointer("/crs/properties/name").and_then(Value::as_str).map(|c| format!(" (its crs says {c})")).unwrap_or_default();
     Err(format!(
         "coordinates run from ({w:.0}, {s:.0}) to ({e:.0}, {n:.0}): a projected system such as eastings/northings or US feet{crs}, not longitude/latitude. Reproject it to WGS 84 first (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson, or mapshaper -proj wgs84)"
+    ))
+}
+
+/// Coordinates written latitude first: every area lies beyond 85° of latitude (beside a pole, where
+/// nobody's service areas are) and read the other way round they are longitude/latitude. Swapped
+/// to longitude first, with a line saying so; anything else is left as it is.
+fn swap_latitude_first(features: &mut [Feature]) -> Option<String> {
+    use geo::MapCoordsInPlace;
+    let shapes: Vec<MultiPolygon<f64>> = features.iter().map(|f| f.1.clone()).collect();
+    let [w, s, e, n] = bbox_of(&shapes);
+    let beside_a_pole = s > 85.0 || n < -85.0;
+    let swapped_fits =
+        (-90.0..=90.0).contains(&w) && (-90.0..=90.0).contains(&e) && (-180.0..=180.0).contains(&s) && (-180.0..=180.0).contains(&n);
+    if !(beside_a_pole && swapped_fits) {
+        return None;
+    }
+    for f in features.iter_mut() {
+        f.1.map_coords_in_place(|c| geo::Coord { x: c.y, y: c.x });
+    }
+    Some(format!(
+        "the coordinates are latitude first (read as longitude, latitude every area lay at latitude {s:.1} to {n:.1}, beside a pole): read as latitude, longitude instead — GeoJSON puts longitude first; check the map"
     ))
 }
 
@@ -240,114 +272,6 @@ fn overlap_problems(shapes: &[MultiPolygon<f64>], codes: &[String]) -> Vec<Strin
     shape_problems::listed(lines, "overlapping pairs")
 }
 
-fn property_keys(features: &[Feature]) -> Vec<String> {
-    let mut seen = HashSet::new();
-    let mut keys = Vec::new();
-    for (p, _, _) in features {
-        for k in p.keys() {
-            if seen.insert(k.clone()) {
-                keys.push(k.clone());
-            }
-        }
-    }
-    keys
-}
-
-/// A property as text: strings trimmed, numbers as written (`17` not `17.0`), else empty.
-fn property_text(p: &serde_json::Map<String, Value>, key: &str) -> String {
-    match p.get(key) {
-        Some(Value::String(s)) => s.trim().to_string(),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-            _ => n.to_string(),
-        },
-        _ => String::new(),
-    }
-}
-
-fn unique_non_blank(values: &[String]) -> bool {
-    let mut seen = HashSet::new();
-    values.iter().all(|v| !v.is_empty() && seen.insert(v.as_str()))
-}
-
-fn check_code_property(key: &str, keys: &[String], values: &[String]) -> std::result::Result<(), String> {
-    if !keys.iter().any(|k| k == key) {
-        return Err(format!("no property \"{key}\" (properties: {})", keys.join(", ")));
-    }
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, v) in values.iter().enumerate() {
-        if v.is_empty() {
-            return Err(format!("feature {}: blank {key}; every area needs a code", i + 1));
-        }
-        if let Some(j) = first.insert(v.as_str(), i) {
-            return Err(format!("features {} and {} share {key} \"{v}\"; codes must be unique", j + 1, i + 1));
-        }
-    }
-    Ok(())
-}
-
-/// The code property: among the unique ones, a name saying code/id first, then values without
-/// spaces that hold digits, then the shortest values.
-fn best_code(candidates: &[String], text_of: &dyn Fn(&str) -> Vec<String>) -> Option<String> {
-    let score = |k: &String| {
-        let l = k.to_lowercase();
-        let named =
-            ["code", "cd", "geoid", "id", "fips", "gss", "number", "num"].iter().any(|w| l == *w || l.ends_with(w) || l.starts_with(w));
-        let vals = text_of(k);
-        let codelike = vals.iter().all(|v| !v.contains(' ') && v.chars().any(|c| c.is_ascii_digit()));
-        let internal = ["objectid", "fid", "ogc_fid", "gid", "shape_area", "shape_leng", "shape_length"].contains(&l.as_str());
-        let avg = vals.iter().map(|v| v.len()).sum::<usize>() / vals.len().max(1);
-        (internal, !named, !codelike, avg)
-    };
-    candidates.iter().min_by_key(|k| score(k)).cloned()
-}
-
-/// The name property: a name saying name/label first, then the one with the longest values.
-fn best_name(candidates: &[String], code: &str) -> Option<String> {
-    let named = |k: &str| {
-        let l = k.to_lowercase();
-        l.contains("name") || l.ends_with("nm") || l == "label" || l == "title"
-    };
-    candidates.iter().filter(|k| *k != code).max_by_key(|k| (named(k), usize::MAX - k.len())).cloned()
-}
-
-/// Numeric properties as indicators (JSON numbers in at least half the features), labelled by
-/// the file, usable as denominator or need (higher = more need), as joined tables are.
-fn numeric_properties(
-    features: &[Feature],
-    keys: &[String],
-    code: &str,
-    file: &str,
-) -> (Vec<Indicator>, HashMap<String, Vec<Option<f64>>>) {
-    let mut indicators = Vec::new();
-    let mut values = HashMap::new();
-    for k in keys.iter().filter(|k| *k != code) {
-        let vals: Vec<Option<f64>> = features.iter().map(|(p, _, _)| p.get(k).and_then(Value::as_f64)).collect();
-        if vals.iter().filter(|v| v.is_some()).count() * 2 < features.len() {
-            continue;
-        }
-        indicators.push(Indicator {
-            id: k.clone(),
-            label: format!("{k} (from {file})"),
-            unit: String::new(),
-            source: file.into(),
-            vintage: String::new(),
-            higher_is_more_need: Some(true),
-            population: true,
-            group_share: false,
-            moe: None,
-        });
-        values.insert(k.clone(), vals);
-    }
-    (indicators, values)
-}
-
-fn looks_like_population(id: &str) -> bool {
-    let l = id.to_lowercase();
-    ["pop", "resident", "people", "persons", "households"].iter().any(|w| l.contains(w))
-}
-
-/// Names two or more areas share: normalised name → their codes (never matched by name).
 /// Names (normalised) that two or more areas share, with those areas' codes: never placed by the
 /// name alone.
 pub fn ambiguous_names(names: &[String], codes: &[String]) -> BTreeMap<String, Vec<String>> {
@@ -390,9 +314,9 @@ mod tests {
     #[test]
     fn code_and_name_are_detected_and_numbers_become_indicators() {
         let bytes = collection(&[
-            (r#"{"OBJECTID":1,"ward_code":"W01","ward_name":"North","pop":1200}"#, square(0.0, 50.0)),
-            (r#"{"OBJECTID":2,"ward_code":"W02","ward_name":"South","pop":800}"#, square(1.0, 50.0)),
-            (r#"{"OBJECTID":3,"ward_code":"W03","ward_name":"East","pop":null}"#, square(2.0, 50.0)),
+            (r#"{"OBJECTID":1,"ward_code":"W01","ward_name":"North","pop":1200,"Shape__Area":1.5,"LAT":50.5}"#, square(0.0, 50.0)),
+            (r#"{"OBJECTID":2,"ward_code":"W02","ward_name":"South","pop":800,"Shape__Area":1.0,"LAT":50.5}"#, square(1.0, 50.0)),
+            (r#"{"OBJECTID":3,"ward_code":"W03","ward_name":"East","pop":null,"Shape__Area":2.0,"LAT":50.5}"#, square(2.0, 50.0)),
         ]);
         let own = own_level("wards.geojson", &bytes, &OwnChoice::default()).unwrap();
         assert_eq!(own.used, OwnChoice { code: "ward_code".into(), name: "ward_name".into() });
@@ -402,6 +326,8 @@ mod tests {
         assert_eq!(own.areas.level.default_view.denominator, "pop");
         assert_eq!(own.areas.level.bbox, [0.0, 50.0, 3.0, 51.0]);
         assert!(own.code_candidates.contains(&"OBJECTID".to_string()));
+        let offered: Vec<&str> = own.areas.level.indicators.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(offered, ["pop"], "a GIS's ids, shape areas and label points are not indicators");
     }
 
     #[test]
@@ -440,5 +366,38 @@ mod tests {
         let overlaps: Vec<&String> = own.problems.iter().filter(|p| p.contains("overlap")).collect();
         assert_eq!(overlaps.len(), 1, "{:?}", own.problems);
         assert!(overlaps[0].starts_with("areas C and D overlap"), "{}", overlaps[0]);
+    }
+
+    #[test]
+    fn files_as_other_tools_write_them_are_read() {
+        // A byte-order mark (Windows tools), codes as feature ids, a GeometryCollection holding
+        // a polygon and a point (the point left out).
+        let collection_of =
+            format!(r#"{{"type":"GeometryCollection","geometries":[{},{{"type":"Point","coordinates":[5,5]}}]}}"#, square(1.0, 0.0));
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"W1","properties":{{"label":"North"}},"geometry":{}}},{{"type":"Feature","id":"W2","properties":{{"label":"South"}},"geometry":{collection_of}}}]}}"#,
+            square(0.0, 0.0)
+        );
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(text.as_bytes());
+        let own = own_level("wards.geojson", &bytes, &OwnChoice::default()).unwrap();
+        assert_eq!(own.used, OwnChoice { code: "id".into(), name: "label".into() });
+        assert_eq!(own.areas.codes, ["W1", "W2"]);
+        assert_eq!(own.areas.boundaries.as_ref().unwrap().shapes[1].0.len(), 1, "the point is left out");
+        // A topology whose geometries carry the code as their id (us-atlas's counties).
+        let topo = r#"{"type":"Topology","arcs":[[[0,0],[1,0],[1,1],[0,1],[0,0]],[[1,0],[2,0],[2,1],[1,1],[1,0]]],
+            "objects":{"counties":{"type":"GeometryCollection","geometries":[
+              {"type":"Polygon","arcs":[[0]],"id":"17031","properties":{"name":"Cook"}},
+              {"type":"Polygon","arcs":[[1]],"id":"17043","properties":{"name":"DuPage"}}]}}}"#;
+        let own = own_level("counties-10m.json", topo.as_bytes(), &OwnChoice::default()).unwrap();
+        assert_eq!((own.used.code.as_str(), own.areas.codes.clone()), ("id", vec!["17031".to_string(), "17043".into()]));
+        // Another format: refused with how to convert it.
+        // Latitude written first: swapped back, and said.
+        let swapped = collection(&[(r#"{"c":"A"}"#, square(41.8, -87.7)), (r#"{"c":"B"}"#, square(41.8, -86.7))]);
+        let own = own_level("x.geojson", &swapped, &OwnChoice::default()).unwrap();
+        assert_eq!(own.areas.level.bbox, [-87.7, 41.8, -85.7, 42.8]);
+        assert!(own.problems.iter().any(|p| p.starts_with("the coordinates are latitude first")), "{:?}", own.problems);
+        let e = own_level("wards.kml", b"<?xml version=\"1.0\"?><kml>", &OwnChoice::default()).unwrap_err().to_string();
+        assert!(e.contains("this is KML, not GeoJSON") && e.contains("mapshaper"), "{e}");
     }
 }
