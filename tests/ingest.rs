@@ -31,11 +31,35 @@ fn empty_and_header_only_files_say_so() {
 
 #[test]
 fn ragged_rows_are_rejected_with_line_and_reason() {
-    let ing = read_csv("r.csv", b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12,,\n").unwrap();
-    assert_eq!(ing.report.rows_in, 4);
-    assert_eq!(ing.table.num_rows(), 2, "trailing empty fields are tolerated");
+    let ing = read_csv("r.csv", b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12,,\nSource: a footnote\n").unwrap();
+    assert_eq!(ing.report.rows_in, 5);
+    assert_eq!(ing.table.num_rows(), 3, "trailing empty fields are tolerated, and so are missing ones");
     let r: Vec<(u64, &str)> = ing.report.rejected.iter().map(|r| (r.line, r.reason.as_str())).collect();
-    assert_eq!(r, vec![(3, "has 2 fields, expected 3 (as in the header)"), (4, "has 4 fields, expected 3 (as in the header)")]);
+    assert_eq!(r, vec![(4, "has 4 fields, expected 3 (as in the header)"), (6, "has 1 fields, expected 3 (as in the header)")]);
+    assert_eq!((ing.report.short_rows.count, ing.report.short_rows.first_lines.clone()), (1, vec![3]));
+    let c = ing.table.column("c").unwrap();
+    assert_eq!((c.number(0), c.is_null(1), c.number(2)), (Some(3.0), true, Some(12.0)));
+}
+
+/// A writer that leaves out empty last fields (one optional last column, blank in most rows):
+/// every row read, the blank ones as blank, and the analysis says which lines were short.
+#[test]
+fn rows_without_their_empty_last_fields_are_read_and_noted() {
+    let mut csv = String::from("Venue,Postcode,lat,lon,note\n");
+    for i in 0..30 {
+        csv.push_str(&format!("Venue {i},B1 1AA,41.88,-87.63\n"));
+    }
+    csv.push_str("Last venue,B1 1AA,41.88,-87.63,closed on Mondays\n");
+    let ing = read_csv("venues.csv", csv.as_bytes()).unwrap();
+    assert_eq!((ing.table.num_rows(), ing.report.rejected.len()), (31, 0));
+    assert_eq!((ing.report.short_rows.count, ing.report.short_rows.first_lines.clone()), (30, vec![2, 3, 4, 5, 6]));
+    let lat = ing.table.column("lat").unwrap();
+    assert_eq!(lat.number(29), Some(41.88), "numbers stay numbers");
+    let a = equimap::engine::analyze(&common::chicago(), &ing, &equimap::engine::View::default()).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.rows.matched, 31);
+    let note = a.notes.iter().find(|n| n.contains("fewer fields than the header")).expect("a note on the short rows");
+    assert_eq!(note, "30 row(s) of venues.csv have fewer fields than the header (line 2, 3, 4, 5, 6 and 25 more): their missing last fields were read as blank.");
 }
 
 #[test]

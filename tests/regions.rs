@@ -520,6 +520,62 @@ fn own_areas_from_the_raw_boundaries_give_the_bundled_levels_figures() {
     assert!((c1 - c2).abs() < 1e-12, "{c1} vs {c2}");
 }
 
+/// Boundaries as a portal's CSV export (the City of Chicago's `CommAreas.csv`: `the_geom` as
+/// WKT MULTIPOLYGON, upper-case columns, numbers as numbers), written here from the GeoJSON: the
+/// same level, and the same counts per area, as the GeoJSON gives. Dropped as an export, the
+/// same file gets a note saying it is boundaries.
+#[test]
+fn boundaries_as_a_csv_with_wkt_polygons_give_the_geojsons_level() {
+    use equimap::engine::region::own::{own_level, OwnChoice};
+    let bytes = std::fs::read(common::shared().join("chicago/boundaries/community_areas.geojson")).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let ring = |r: &serde_json::Value| {
+        let pts: Vec<String> = r.as_array().unwrap().iter().map(|p| format!("{} {}", p[0], p[1])).collect();
+        format!("({})", pts.join(", "))
+    };
+    let mut csv = String::from("the_geom,AREA_NUMBE,COMMUNITY,SHAPE_AREA,PERIMETER\n");
+    for f in v["features"].as_array().unwrap() {
+        let polys: Vec<String> = f["geometry"]["coordinates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("({})", p.as_array().unwrap().iter().map(ring).collect::<Vec<_>>().join(", ")))
+            .collect();
+        let p = &f["properties"];
+        let field = |k: &str| p[k].as_str().unwrap().to_string();
+        csv.push_str(&format!(
+            "\"MULTIPOLYGON ({})\",{},{},{},{}\n",
+            polys.join(", "),
+            field("area_numbe"),
+            field("community"),
+            field("shape_area"),
+            field("perimeter")
+        ));
+    }
+    let table = own_level("CommAreas.csv", csv.as_bytes(), &OwnChoice::default()).unwrap();
+    let geojson = own_level("community_areas.geojson", &bytes, &OwnChoice::default()).unwrap();
+    assert_eq!((table.used.code.as_str(), table.used.name.as_str()), ("AREA_NUMBE", "COMMUNITY"));
+    assert!(table.areas.level.indicators.is_empty(), "shape area and perimeter are not indicators");
+    assert!(table.problems.is_empty(), "{:?}", table.problems);
+    let export = std::fs::read(common::shared().join("chicago/programs/mcmf_programs_2023.csv")).unwrap();
+    let ing = equimap::engine::read_csv("mcmf_programs_2023.csv", &export).unwrap();
+    let by_table = analyze(&table.areas, &ing, &View::default()).unwrap();
+    let by_geojson = analyze(&geojson.areas, &ing, &View::default()).unwrap();
+    common::assert_identity(&by_table);
+    assert_eq!(by_table.resolved.placement.as_ref().map(|p| p.by), Some(equimap::engine::analysis::evidence::PlacedBy::Coordinates));
+    assert_eq!(by_table.rows, by_geojson.rows);
+    let supply = |a: &equimap::engine::Analysis| -> BTreeMap<String, f64> { a.areas.iter().map(|r| (r.code.clone(), r.supply)).collect() };
+    assert_eq!(supply(&by_table), supply(&by_geojson));
+
+    let as_export = equimap::engine::read_csv("CommAreas.csv", csv.as_bytes()).unwrap();
+    let counted = analyze(&common::chicago(), &as_export, &View::default()).unwrap();
+    assert!(
+        counted.notes.iter().any(|n| n.starts_with("Column \"the_geom\" holds polygons (WKT): this file looks like boundaries")),
+        "{:?}",
+        counted.notes
+    );
+}
+
 #[test]
 fn rows_naming_msoas_are_summed_up_to_their_districts_when_the_person_chooses() {
     // Every West Midlands MSOA (2021) by code, and its district, from the ONS lookup read here.

@@ -173,17 +173,20 @@ fn rejected_rows_blank_lines_and_crlf_after_the_split_keep_their_lines() {
     let mut text = String::from("\u{feff}id,name,n\r\n");
     for i in 1..=30 {
         match i {
-            20 => text.push_str("20,only two\r\n"),
+            20 => text.push_str("20,one,too,many\r\n"),
             22 => text.push_str("\r\n\r\n"),
+            27 => text.push_str("27,no count\r\n"),
             25 => text.push_str(",,\r\n"),
             _ => text.push_str(&format!("{i},name {i},{}\r\n", i * 2)),
         }
     }
     let from = text.find("15,name").unwrap();
     let split = split_as_one_pass(&text, 32, from, Path::Joined, "crlf");
-    // Hand-checked: the header is line 1, record i line i + 1 up to 22, which is two lines.
+    // Hand-checked: the header is line 1, record i line i + 1 up to 22, which is two lines; then
+    // record i is on line i + 2.
     assert_eq!(split.report.rejected.len(), 1);
     assert_eq!(split.report.rejected[0].line, 21);
+    assert_eq!((split.report.short_rows.count, split.report.short_rows.first_lines.clone()), (1, vec![29]));
     assert_eq!(split.report.blank_rows, 1);
     assert_eq!(split.table.lines.last(), Some(32));
 }

@@ -44,16 +44,17 @@ fn assert_same(a: &Ingested, b: &Ingested) {
 }
 
 /// An export with quoted fields holding delimiters, quotes and line breaks, CRLF line ends, a
-/// ragged row, blank lines, non-ASCII names and one invalid UTF-8 byte.
+/// ragged row, a row without its empty last fields, blank lines, non-ASCII names and one invalid UTF-8 byte.
 fn awkward(rows: usize) -> Vec<u8> {
     let mut s = b"program_id,\"community_name\",meeting_type,start_date,capacity\r\n".to_vec();
     for i in 0..rows {
         let line = match i % 97 {
             0 => format!("{i},\"Loop, the\",face_to_face,2021-06-01,{}\r\n", i % 40),
             1 => format!("{i},\"Said \"\"hi\"\"\nthere\",online,2022-01-31,\r\n"),
-            2 => format!("{i},AUSTIN,face_to_face\r\n"),
+            2 => format!("{i},AUSTIN,face_to_face,2021-01-01,1,one too many\r\n"),
             3 => "\r\n".to_string(),
             4 => format!("{i},Niño Güemes,face_to_face,2023-03-03,5\r\n"),
+            5 => format!("{i},AUSTIN,face_to_face\r\n"),
             _ => format!("{i},WEST TOWN,face_to_face,2021-0{}-1{},{}\r\n", i % 9 + 1, i % 10, i % 50),
         };
         s.extend_from_slice(line.as_bytes());
@@ -69,6 +70,7 @@ fn streaming_reads_exactly_what_reading_whole_reads() {
     let data = awkward(3000);
     let whole = read_csv("s.csv", &data).unwrap();
     assert!(whole.report.rejected.len() >= 2, "the fixture has rejected rows: {:?}", whole.report.rejected);
+    assert!(whole.report.short_rows.count >= 2, "and short rows: {:?}", whole.report.short_rows);
     // Head shorter than the file: the streaming path; head longer: read whole.
     for head in [4096, 65_536, data.len() - 1, data.len(), data.len() + 1] {
         assert_same(&stream(&data, head).unwrap(), &whole);

@@ -238,8 +238,9 @@ pub fn Mapping() -> impl IntoView {
             let rows: Vec<Vec<String>> = f.preview.iter().map(|r| r.iter().map(cut).collect()).collect();
             view! {
                 <p class="hint">
-                    {format!("{}: {} rows, {} columns, {}, {}-delimited{}.", rep.file, rep.rows_in, rep.columns.len(), rep.encoding, rep.delimiter,
-                        if rep.blank_rows > 0 { format!(", {} blank lines skipped", rep.blank_rows) } else { String::new() })}
+                    {format!("{}: {} rows, {} columns, {}, {}-delimited{}{}.", rep.file, rep.rows_in, rep.columns.len(), rep.encoding, rep.delimiter,
+                        if rep.blank_rows > 0 { format!(", {} blank lines skipped", rep.blank_rows) } else { String::new() },
+                        if rep.short_rows.count > 0 { format!(", {} rows without their empty last fields (read as blank)", rep.short_rows.count) } else { String::new() })}
                 </p>
                 <div class="scroll">
                     <table class="preview" inner_html=preview_html(&rep.columns[..shown], &rows)></table>

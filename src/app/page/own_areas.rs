@@ -1,4 +1,5 @@
-//! "Use your own areas": a boundaries file (GeoJSON or TopoJSON) dropped on the page becomes the
+//! "Use your own areas": a boundaries file (GeoJSON, TopoJSON, or a table with a WKT polygon
+//! column such as a portal's `the_geom` CSV) dropped on the page becomes the
 //! level everything works on — matching, measures, map, exports — built by the engine on the page
 //! (for the map) and in the engine worker (for the analysis) from the same bytes. The file stays
 //! in the page; the link names it (`ar=`), so a shared view says to drop it again.
@@ -151,10 +152,10 @@ pub fn OwnAreas() -> impl IntoView {
     view! {
         <details class="panel own-areas" open=move || ctx.own.with(Option::is_some)>
             <summary>"Use your own areas"</summary>
-            <p class="hint">"Drop a boundaries file (GeoJSON or TopoJSON, longitude/latitude) here or on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
+            <p class="hint">"Choose a boundaries file (GeoJSON or TopoJSON, longitude/latitude; or a CSV with one row per area and its polygon as WKT, as data portals export the_geom) here, or drop a GeoJSON/TopoJSON on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
             <label class="file-label">
                 <span>"Choose boundaries"</span>
-                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,application/geo+json,application/json" on:change=on_change/>
+                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,.csv,.tsv,.txt,application/geo+json,application/json,text/csv" on:change=on_change/>
             </label>
             {move || ctx.own.get().map(|o| view! {
                 <div data-testid="own-areas">

@@ -124,6 +124,8 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     }
     notes.extend(report::larger_areas_note(areas, &unmatched_values, counts.matched));
     notes.extend(report::uncovered_postcodes_note(areas, &unmatched_values));
+    notes.extend(report::boundaries_note(table));
+    notes.extend(report::short_rows_note(&ing.report));
     let choices::Choices { id_column, capacity_column, supply, denominator, need, higher_is_more_need, .. } = choices;
     Ok(Analysis {
         rows: counts,

@@ -1,9 +1,10 @@
 //! The parts of the analysis that explain it: unmatched values with suggestions, totals per group
 //! of areas, flag columns of the file, and notes for the analyst.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::engine::analysis::measures;
+use crate::engine::ingest::ingested::IngestReport;
 use crate::engine::placement::matching::{Method, Unmatched, UnmatchedValue};
 use crate::engine::region::Areas;
 use crate::engine::table::{Column, Table};
@@ -192,12 +193,47 @@ pub(super) fn uncovered_postcodes_note(areas: &Areas, unmatched: &[UnmatchedValu
 const NOTE_NAMES: usize = 5;
 
 /// Whether a flag column's disagreement is worth a note: it behaves like a per-area attribute
-/// (`Priority Place`: one value per area in at least four areas in five), yet some areas' rows
-/// disagree. A column that varies within most areas (meeting type, paid or not) is a property of
-/// the rows, not of the areas: no note.
-fn looks_like_area_attribute(f: &FlagColumn) -> bool {
-    let with_value = f.consistent.len() + f.inconsistent.len();
-    !f.inconsistent.is_empty() && f.inconsistent.len() * 5 <= with_value
+/// (`Priority Place`: one value per area in at least four in five of the areas with more than one
+/// row — an area of one row agrees with itself and proves nothing), yet some areas' rows
+/// disagree. A column that varies within most areas (meeting type, paid or not, opening hours)
+/// is a property of the rows, not of the areas: no note.
+fn looks_like_area_attribute(f: &FlagColumn, several_rows: &HashSet<&str>) -> bool {
+    let agreeing = f.consistent.keys().filter(|c| several_rows.contains(c.as_str())).count();
+    !f.inconsistent.is_empty() && f.inconsistent.len() * 5 <= agreeing + f.inconsistent.len()
+}
+
+/// A note when the export is itself boundaries: a column whose first cells (up to 20 non-blank,
+/// among the first 1,000 rows) are all WKT polygons (a portal's `the_geom`). Its rows are counted as any rows; the note says
+/// how to use them as areas instead.
+pub(super) fn boundaries_note(table: &Table) -> Option<String> {
+    let names = table.column_names();
+    names.iter().find_map(|name| {
+        let column = table.column(name).ok().filter(Column::is_text)?;
+        let cells: Vec<_> = (0..table.num_rows().min(1000)).filter_map(|r| column.text(r)).filter(|t| !t.trim().is_empty()).take(20).collect();
+        let polygons = !cells.is_empty() && cells.iter().all(|c| crate::engine::region::own_table::is_wkt_polygon(c));
+        polygons.then(|| {
+            format!(
+                "Column \"{name}\" holds polygons (WKT): this file looks like boundaries, one row per area, and each row is counted here as one. To map these areas, drop the file under \"Use your own areas\" instead."
+            )
+        })
+    })
+}
+
+/// A note when rows had fewer fields than the header (a writer that leaves out empty last
+/// fields): how many, their first lines, and that the missing fields were read as blank.
+pub(super) fn short_rows_note(report: &IngestReport) -> Option<String> {
+    let short = &report.short_rows;
+    (short.count > 0).then(|| {
+        let shown: Vec<String> = short.first_lines.iter().map(u64::to_string).collect();
+        let more = short.count.saturating_sub(shown.len());
+        format!(
+            "{} row(s) of {} have fewer fields than the header (line {}{}): their missing last fields were read as blank.",
+            short.count,
+            report.file,
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        )
+    })
 }
 
 /// Notes for the analyst: flag columns whose rows disagree within an area, areas where one row
@@ -211,7 +247,8 @@ pub(super) fn notes(
     need_label: &str,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    for f in flags.iter().filter(|f| looks_like_area_attribute(f)) {
+    let several_rows: HashSet<&str> = rows.iter().filter(|r| r.rows > 1).map(|r| r.code.as_str()).collect();
+    for f in flags.iter().filter(|f| looks_like_area_attribute(f, &several_rows)) {
         let names: Vec<&str> = f.inconsistent.iter().filter_map(|c| areas.by_code(c).map(|i| areas.names[i].as_str())).collect();
         let more = names.len().saturating_sub(NOTE_NAMES);
         let listed = names[..names.len().min(NOTE_NAMES)].join(", ");

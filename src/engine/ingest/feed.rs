@@ -268,9 +268,9 @@ impl PartFeed {
                 Halt::AtRecord(offset, line) => Some((offset, line)),
             };
             let fresh = ReaderState::headless(delimiter, piece_bytes.min(rest), width);
-            let ReaderState { cells, lines, rejected, blank_rows, rows_in, .. } = std::mem::replace(rows, fresh);
+            let ReaderState { cells, lines, rejected, short, blank_rows, rows_in, .. } = std::mem::replace(rows, fresh);
             on_piece(FilePart {
-                head: PartHead { start, first: Some(at), next, delimiter, width, rows_in, blank_rows, rejected },
+                head: PartHead { start, first: Some(at), next, delimiter, width, rows_in, blank_rows, rejected, short },
                 lines: lines.iter().collect(),
                 columns: cells.into_iter().map(|c| c.into_part()).collect(),
             })?;

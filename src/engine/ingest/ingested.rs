@@ -30,10 +30,42 @@ pub struct IngestReport {
     pub rows_in: usize,
     /// Lines that were blank or held only empty fields; they are not data and not counted.
     pub blank_rows: usize,
-    /// ReaderState that could not be read.
+    /// Rows that could not be read, with line and reason.
     pub rejected: Vec<RejectedRow>,
+    /// Rows with fewer fields than the header, read with their missing last fields blank.
+    #[serde(default)]
+    pub short_rows: ShortRows,
     /// Every column with its detected type.
     pub columns: Vec<ColumnInfo>,
+}
+
+/// Rows read with fewer fields than the header: how many, and the lines of the first few.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortRows {
+    /// How many rows were short.
+    pub count: usize,
+    /// The lines of the first [`ShortRows::SHOWN`] of them.
+    pub first_lines: Vec<u64>,
+}
+
+impl ShortRows {
+    /// Lines kept.
+    pub const SHOWN: usize = 5;
+
+    /// Counts a short row on `line`.
+    pub fn add(&mut self, line: u64) {
+        self.count += 1;
+        if self.first_lines.len() < Self::SHOWN {
+            self.first_lines.push(line);
+        }
+    }
+
+    /// Counts the short rows of a later part of the file, whose lines are `shift` lower.
+    pub fn append(&mut self, later: &ShortRows, shift: u64) {
+        self.count += later.count;
+        let room = Self::SHOWN.saturating_sub(self.first_lines.len());
+        self.first_lines.extend(later.first_lines.iter().take(room).map(|l| l + shift));
+    }
 }
 
 /// One column as read.

@@ -92,6 +92,7 @@ pub fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<Ingested> {
             rows_in: rows,
             blank_rows: 0,
             rejected: vec![],
+            short_rows: Default::default(),
             columns,
         },
     })

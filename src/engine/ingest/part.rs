@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::error::{EngineError, Result};
 use crate::engine::ingest::checks::MAX_INPUT_BYTES;
-use crate::engine::ingest::ingested::{Ingested, RejectedRow};
+use crate::engine::ingest::ingested::{Ingested, RejectedRow, ShortRows};
 use crate::engine::ingest::is_parquet;
 use crate::engine::ingest::records::RecordSplitter;
 use crate::engine::ingest::rows::{read_rows, ReaderState};
@@ -84,15 +84,28 @@ pub struct PartHead {
     pub rows_in: usize,
     /// Lines that held only empty fields.
     pub blank_rows: usize,
-    /// ReaderState that could not be read, lines counted from the part's start.
+    /// Rows that could not be read, lines counted from the part's start.
     pub rejected: Vec<RejectedRow>,
+    /// Rows read with blank missing last fields, lines counted from the part's start.
+    #[serde(default)]
+    pub short: ShortRows,
 }
 
 impl FilePart {
     /// A part without records, starting at `start`.
     pub(super) fn empty(start: u64) -> Self {
         FilePart {
-            head: PartHead { start, first: None, next: None, delimiter: b',', width: 0, rows_in: 0, blank_rows: 0, rejected: vec![] },
+            head: PartHead {
+                start,
+                first: None,
+                next: None,
+                delimiter: b',',
+                width: 0,
+                rows_in: 0,
+                blank_rows: 0,
+                rejected: vec![],
+                short: ShortRows::default(),
+            },
             lines: vec![],
             columns: vec![],
         }
@@ -140,6 +153,7 @@ impl PausedRead {
         rows.rows_in += part.rows_in;
         rows.blank_rows += part.blank_rows;
         rows.rejected.extend(part.rejected.into_iter().map(|r| RejectedRow { line: r.line + shift, ..r }));
+        rows.short.append(&part.short, shift);
         rows.lines.extend(lines.iter().map(|l| l + shift));
         for (cells, more) in rows.cells.iter_mut().zip(columns) {
             cells.append_part(more);

@@ -8,7 +8,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
 
 use crate::engine::error::{EngineError, Result};
-use crate::engine::ingest::ingested::{ColumnInfo, IngestReport, Ingested, RejectedRow};
+use crate::engine::ingest::ingested::{ColumnInfo, IngestReport, Ingested, RejectedRow, ShortRows};
 use crate::engine::ingest::line_numbers::Lines;
 use crate::engine::ingest::records::RecordSplitter;
 use crate::engine::ingest::sniff::delimiter_name;
@@ -73,6 +73,8 @@ pub(super) struct ReaderState {
     /// File line of each accepted row.
     pub(super) lines: Lines,
     pub(super) rejected: Vec<RejectedRow>,
+    /// Rows with fewer fields than the header, their missing last fields read as blank.
+    pub(super) short: ShortRows,
     pub(super) blank_rows: usize,
     pub(super) rows_in: usize,
     /// Added to the reader's line numbers (the text starts at line `line_shift + 1` of the file).
@@ -100,7 +102,7 @@ impl ReaderState {
 
     /// The rows as a table and the report of their reading.
     pub(super) fn finish(self, file: &str, encoding: Encoding, delimiter: u8) -> Result<Ingested> {
-        let ReaderState { header, cells, lines, rejected, blank_rows, rows_in, decimal_comma, .. } = self;
+        let ReaderState { header, cells, lines, rejected, short, blank_rows, rows_in, decimal_comma, .. } = self;
         let Some(header) = header else {
             return Err(EngineError::EmptyInput { file: file.into(), what: "the file holds no header row".into() });
         };
@@ -131,6 +133,7 @@ impl ReaderState {
                 rows_in,
                 blank_rows,
                 rejected,
+                short_rows: short,
                 columns,
             },
         })
@@ -173,6 +176,10 @@ impl ReaderState {
             let start = cell.len() - cell.trim_ascii_start().len();
             col.push(cell.trim_ascii(), &tail[start..]);
         }
+        if rec.len() < self.cells.len() {
+            self.cells[rec.len()..].iter_mut().for_each(|col| col.push(b"", b""));
+            self.short.add(line);
+        }
         self.lines.push(line);
         if self.lines.len() == SIZING_ROWS {
             // Size every buffer once for the whole file, so a large file is not copied on each
@@ -187,10 +194,17 @@ impl ReaderState {
 }
 
 /// Why a record cannot be used, or `None` when it can.
+///
+/// A record with more fields than the header is refused unless the extra ones are blank. One
+/// with fewer is taken, its missing last fields blank (as pandas, R and spreadsheet programs
+/// read a file whose writer leaves out empty last fields), when it has at least two fields and
+/// at least half the header's: a one-field line under a wide header (a footnote, `Source: …`,
+/// `Total`) or a record cut short by a stray line break is refused.
 fn check_record<R: Read>(record: &RecordSplitter<R>, width: usize) -> Option<String> {
     let n = record.len();
     let extra_blank = n > width && record.fields().skip(width).all(|f| f.iter().all(u8::is_ascii_whitespace));
-    if n != width && !extra_blank {
+    let short_but_whole = n < width && n >= 2 && n * 2 >= width;
+    if n != width && !extra_blank && !short_but_whole {
         return Some(format!("has {n} fields, expected {width} (as in the header)"));
     }
     // The common case, checked on the whole record at once: plain ASCII without NUL bytes. (A

@@ -393,6 +393,7 @@ mod tests {
             rows_in: 2,
             blank_rows: 0,
             rejected: vec![],
+            short: super::super::ingested::ShortRows { count: 9, first_lines: vec![7] },
         };
         let columns = vec![
             ColumnPart::Blank(2),

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check;
 pub mod own;
 pub mod own_properties;
+pub mod own_table;
 pub mod shape_problems;
 
 use std::collections::BTreeMap;

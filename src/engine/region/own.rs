@@ -1,5 +1,6 @@
 //! "Your own areas": a level made from a boundaries file a person drops — GeoJSON (a
-//! FeatureCollection or one Feature) or TopoJSON, in longitude/latitude — its code and name
+//! FeatureCollection or one Feature), TopoJSON, or a table with a WKT polygon column
+//! ([`own_table`](super::own_table)), in longitude/latitude — its code and name
 //! properties detected (or chosen), its numeric properties offered as indicators. Indicators from a
 //! table keyed by the same codes join it as for any level ([`Areas::with_extra`]).
 
@@ -82,13 +83,12 @@ pub fn looks_like_boundaries(file: &str, head: &[u8]) -> bool {
 pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLevel> {
     let fail = |reason: String| EngineError::Boundaries { file: file.into(), reason };
     check_boundaries_size(file, bytes.len() as u64)?;
-    let v: Value = crate::engine::geo::boundary_file::read_document(file, bytes).map_err(fail)?;
-    let (mut features, mut problems) = features_of(&v).map_err(fail)?;
+    let FileFeatures { crs, mut features, mut problems } = read_features(file, bytes).map_err(fail)?;
     if features.is_empty() {
         return Err(fail("no polygon features (a boundaries file has Polygon or MultiPolygon geometries)".into()));
     }
     problems.extend(swap_latitude_first(&mut features));
-    refuse_projected(&v, &features).map_err(fail)?;
+    refuse_projected(crs.as_deref(), &features).map_err(fail)?;
     let props: Vec<&Props> = features.iter().map(|f| &f.0).collect();
     let keys = property_keys(&props);
     let text_of = |key: &str| -> Vec<String> { props.iter().map(|p| property_text(p, key)).collect() };
@@ -166,6 +166,34 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
 /// A feature's properties, its polygons, and what is wrong with its rings as the file wrote them.
 type Feature = (Props, MultiPolygon<f64>, Vec<String>);
 
+/// What a boundaries file holds: the coordinate system it names, if any, its features, and a
+/// line for each feature left out.
+struct FileFeatures {
+    crs: Option<String>,
+    features: Vec<Feature>,
+    problems: Vec<String>,
+}
+
+/// The features of a boundaries file — a JSON document (GeoJSON, TopoJSON) or a table with a WKT
+/// polygon column ([`own_table`](super::own_table)).
+fn read_features(file: &str, bytes: &[u8]) -> std::result::Result<FileFeatures, String> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let foreign = crate::engine::geo::boundary_file::foreign_format(file, bytes).is_some();
+    if foreign || matches!(first, Some(b'{' | b'[' | 0x1E) | None) {
+        let v = crate::engine::geo::boundary_file::read_document(file, bytes)?;
+        let crs = v.pointer("/crs/properties/name").and_then(Value::as_str).map(str::to_string);
+        let (features, problems) = features_of(&v)?;
+        return Ok(FileFeatures { crs, features, problems });
+    }
+    let table = super::own_table::table_features(file, bytes)?;
+    let features = table.features.into_iter().map(|(p, s)| {
+        let faults = shape_problems::shape_ring_faults(&s);
+        (p, s, faults)
+    });
+    Ok(FileFeatures { crs: None, features: features.collect(), problems: table.problems })
+}
+
 /// The polygon features of a GeoJSON or TopoJSON document, and a line for each one left out.
 fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), String> {
     let mut problems = Vec::new();
@@ -210,13 +238,13 @@ fn features_of(v: &Value) -> std::result::Result<(Vec<Feature>, Vec<String>), St
 }
 
 /// Refuses coordinates that are not longitude/latitude, with the reason.
-fn refuse_projected(v: &Value, features: &[Feature]) -> std::result::Result<(), String> {
+fn refuse_projected(crs: Option<&str>, features: &[Feature]) -> std::result::Result<(), String> {
     let shapes: Vec<MultiPolygon<f64>> = features.iter().map(|f| f.1.clone()).collect();
     let [w, s, e, n] = bbox_of(&shapes);
     if w >= -180.0 && e <= 180.0 && s >= -90.0 && n <= 90.0 {
         return Ok(());
     }
-    let crs = v.pointer("/crs/properties/name").and_then(Value::as_str).map(|c| format!(" (its crs says {c})")).unwrap_or_default();
+    let crs = crs.map(|c| format!(" (its crs says {c})")).unwrap_or_default();
     Err(format!(
         "coordinates run from ({w:.0}, {s:.0}) to ({e:.0}, {n:.0}): a projected system such as eastings/northings or US feet{crs}, not longitude/latitude. Reproject it to WGS 84 first (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson, or mapshaper -proj wgs84)"
     ))
@@ -339,7 +367,9 @@ mod tests {
         assert!(msg(&twice, &OwnChoice::default()).contains("no property has a different, non-blank value"));
         let chosen = OwnChoice { code: "c".into(), name: String::new() };
         assert!(msg(&twice, &chosen).contains("features 1 and 2 share c \"A\""));
-        assert!(msg(b"name,lat\n", &OwnChoice::default()).contains("not valid JSON"));
+        assert!(msg(b"{\"type\": \"Feature", &OwnChoice::default()).contains("not valid JSON"));
+        let table = msg(b"name,lat\nA,1\n", &OwnChoice::default());
+        assert!(table.contains("no column holds polygons as WKT"), "{table}");
         assert!(check_boundaries_size("big.geojson", 100_000_000).unwrap_err().to_string().contains("up to 64 MB"));
         let open = collection(&[(r#"{"c":"A"}"#, r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}"#.into())]);
         let own = own_level("x.geojson", &open, &OwnChoice::default()).unwrap();

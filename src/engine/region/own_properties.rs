@@ -78,8 +78,9 @@ pub fn best_code(candidates: &[String], text_of: &dyn Fn(&str) -> Vec<String>) -
 }
 
 /// A property a GIS keeps for itself — row ids (OBJECTID, FID, GlobalID), shape measures
-/// (Shape__Area, SHAPE_Leng, st_area(shape)) and coordinates of a label point (LAT, LONG, BNG_E,
-/// BNG_N, x, y) — the last choice for an area's code, never an indicator.
+/// (Shape__Area, SHAPE_Leng, st_area(shape), AREA, PERIMETER, the Census Bureau's ALAND/AWATER)
+/// and coordinates of a label point (LAT, LONG, BNG_E, BNG_N, x, y, INTPTLAT) — the last choice
+/// for an area's code, never an indicator.
 fn is_bookkeeping(key: &str) -> bool {
     const KEYS: &[&str] = &[
         "objectid",
@@ -95,6 +96,14 @@ fn is_bookkeeping(key: &str) -> bool {
         "stlength",
         "stareashape",
         "stlengthshape",
+        "shapestarea",
+        "shapestlength",
+        "area",
+        "perimeter",
+        "aland",
+        "awater",
+        "intptlat",
+        "intptlon",
         "lat",
         "long",
         "lon",
@@ -112,10 +121,11 @@ fn is_bookkeeping(key: &str) -> bool {
     KEYS.contains(&squashed.as_str())
 }
 
-/// An identifier (`id`, `…_id`): numbers that count nothing, never an indicator.
+/// An identifier (`id`, `…_id`, or an ArcInfo coverage's internal number `…_`): numbers that
+/// count nothing, never an indicator.
 fn is_identifier(key: &str) -> bool {
     let lower = key.to_lowercase();
-    lower == "id" || lower.ends_with("_id")
+    lower == "id" || lower.ends_with("_id") || lower.ends_with('_')
 }
 
 /// The name property: a name saying name/label first, then the one with the longest values.
@@ -128,8 +138,10 @@ pub fn best_name(candidates: &[String], code: &str) -> Option<String> {
 }
 
 /// Numeric properties as indicators (JSON numbers in at least half the features; a GIS's own
-/// ids, shape measures and label points left out: [`is_bookkeeping`], [`is_identifier`]),
-/// labelled by the file, usable as denominator or need (higher = more need), as joined tables are.
+/// ids, shape measures and label points left out: `is_bookkeeping`, `is_identifier`; so are
+/// properties with one value in every feature, which tell areas nothing, and numeric copies of
+/// the code, such as the Chicago portal's `AREA_NUM_1` beside `AREA_NUMBE`), labelled by the
+/// file, usable as denominator or need (higher = more need), as joined tables are.
 pub fn numeric_properties(
     features: &[&Props],
     keys: &[String],
@@ -140,7 +152,7 @@ pub fn numeric_properties(
     let mut values = HashMap::new();
     for k in keys.iter().filter(|k| *k != code && !is_bookkeeping(k) && !is_identifier(k)) {
         let vals: Vec<Option<f64>> = features.iter().map(|p| p.get(k).and_then(Value::as_f64)).collect();
-        if vals.iter().filter(|v| v.is_some()).count() * 2 < features.len() {
+        if vals.iter().filter(|v| v.is_some()).count() * 2 < features.len() || is_constant(&vals) || copies(features, k, code) {
             continue;
         }
         indicators.push(Indicator {
@@ -159,8 +171,43 @@ pub fn numeric_properties(
     (indicators, values)
 }
 
+/// Whether every value given is the same.
+fn is_constant(vals: &[Option<f64>]) -> bool {
+    let mut given = vals.iter().flatten();
+    given.next().is_none_or(|first| given.all(|v| v == first))
+}
+
+/// Whether property `key` reads the same as the code in every feature.
+fn copies(features: &[&Props], key: &str, code: &str) -> bool {
+    features.iter().all(|p| property_text(p, key) == property_text(p, code))
+}
+
 /// Whether an indicator's name says it counts people (the default denominator).
 pub fn looks_like_population(id: &str) -> bool {
     let l = id.to_lowercase();
     ["pop", "resident", "people", "persons", "households"].iter().any(|w| l.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(rows: &[serde_json::Value]) -> Vec<Props> {
+        rows.iter().map(|r| r.as_object().unwrap().clone()).collect()
+    }
+
+    #[test]
+    fn a_gis_bookkeeping_constants_and_copies_of_the_code_are_not_indicators() {
+        // The columns of the City of Chicago portal's CommAreas.csv (ArcInfo coverage fields).
+        let rows = features(&[
+            serde_json::json!({"PERIMETER": 0, "AREA": 0, "COMAREA_": 0, "COMAREA_ID": 0, "AREA_NUMBE": 35, "COMMUNITY": "DOUGLAS", "AREA_NUM_1": 35, "SHAPE_AREA": 4.6e7, "SHAPE_LEN": 31027.0, "youth": 1200, "ALAND": 5}),
+            serde_json::json!({"PERIMETER": 0, "AREA": 0, "COMAREA_": 0, "COMAREA_ID": 0, "AREA_NUMBE": 36, "COMMUNITY": "OAKLAND", "AREA_NUM_1": 36, "SHAPE_AREA": 1.6e7, "SHAPE_LEN": 19565.0, "youth": 900, "ALAND": 6}),
+        ]);
+        let refs: Vec<&Props> = rows.iter().collect();
+        let keys = property_keys(&refs);
+        let (indicators, values) = numeric_properties(&refs, &keys, "AREA_NUMBE", "CommAreas.csv");
+        let ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["youth"]);
+        assert_eq!(values["youth"], [Some(1200.0), Some(900.0)]);
+    }
 }
