@@ -251,6 +251,51 @@ mod native {
         );
     }
 
+    /// Point in polygon (`cargo bench -- locate`): 200,000 points (real postcode points of the
+    /// West Midlands lists, and points spread over Chicago) placed on each level's simplified and
+    /// full-resolution polygons, by the grid index and by `geo` (each area's box, then
+    /// `Intersects`, in area order — what the engine did before the index), with the index's
+    /// build time.
+    fn locate() {
+        use equimap::engine::geo::point_index::PointIndex;
+        use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data");
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        println!("| level | polygons | vertices | build index | index | geo (box, then Intersects) | geo ÷ index |");
+        println!("|---|---|---:|---:|---:|---:|---:|");
+        for (region, level) in [("chicago", "community_area"), ("chicago", "tract"), ("west-midlands", "msoa"), ("england", "lad")] {
+            let areas = equimap::cli::load_areas(&data, region, level).unwrap();
+            let [w, s, e, n] = areas.level.bbox;
+            let points: Vec<(f64, f64)> = (0..200_000).map(|_| (w + next() * (e - w), s + next() * (n - s))).collect();
+            for (which, shapes) in
+                [("simplified", &areas.boundaries.as_ref().unwrap().shapes), ("full resolution", &areas.placement.as_ref().unwrap().shapes)]
+            {
+                let vertices: usize = shapes.iter().map(|m| m.0.iter().map(|p| p.exterior().0.len()).sum::<usize>()).sum();
+                let build = time(3, || PointIndex::new(shapes));
+                let index = PointIndex::new(shapes);
+                let by_index = time(3, || points.iter().filter_map(|&(x, y)| index.locate(x, y)).count());
+                let boxes: Vec<_> = shapes.iter().map(|m: &MultiPolygon<f64>| m.bounding_rect()).collect();
+                let by_geo = time(3, || {
+                    points
+                        .iter()
+                        .filter_map(|&(x, y)| {
+                            let p = Point::new(x, y);
+                            (0..shapes.len()).find(|&i| boxes[i].is_some_and(|b| b.intersects(&p)) && shapes[i].intersects(&p))
+                        })
+                        .count()
+                });
+                println!(
+                    "| {region} {level} | {which} | {vertices} | {build:.1} ms | {by_index:.1} ms | {by_geo:.1} ms | {:.1}× |",
+                    by_geo / by_index
+                );
+            }
+        }
+    }
+
     pub fn run() {
         // `cargo bench -- split FILE…`: only the splitter A/B, on the files given (or synthetic ones).
         let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -269,6 +314,9 @@ mod native {
         }
         if args.first().map(String::as_str) == Some("uncertainty") {
             return uncertainty_and_access();
+        }
+        if args.first().map(String::as_str) == Some("locate") {
+            return locate();
         }
         if args.first().map(String::as_str) == Some("own") {
             return own_areas(args.get(1).expect("cargo bench -- own FILE.geojson"));

@@ -206,7 +206,13 @@ pub fn load_areas(data: &Path, region: &str, level: &str) -> Result<Areas, Strin
     let lv = manifest.level(&level_id).map_err(|e| e.to_string())?;
     let areas = std::fs::read(dir.join(&lv.areas)).map_err(|e| format!("{}: {e}", dir.join(&lv.areas).display()))?;
     let bounds = std::fs::read_to_string(dir.join(&lv.boundaries)).map_err(|e| format!("{}: {e}", dir.join(&lv.boundaries).display()))?;
-    let areas = Areas::load(lv, areas, Some(&bounds)).map_err(|e| e.to_string())?;
+    let mut areas = Areas::load(lv, areas, Some(&bounds)).map_err(|e| e.to_string())?;
+    // Natively the level's placement boundaries are read at once too (the page fetches them only
+    // for a file placed by coordinates; they place the same rows either way).
+    if let Some(p) = &lv.placement {
+        let text = std::fs::read_to_string(dir.join(p)).map_err(|e| format!("{}: {e}", dir.join(p).display()))?;
+        areas = areas.with_placement(&text).map_err(|e| e.to_string())?;
+    }
     // Natively the region's postcode table is read at once (the page fetches it only for a file
     // with a postcode column; auto-detection places by postcode only when there is one, either way).
     match &manifest.postcodes {

@@ -9,7 +9,7 @@
 mod common;
 
 use equimap::engine::analysis::evidence::PlacedBy;
-use equimap::engine::placement::matching::Method;
+use equimap::engine::placement::matching::{Method, Unmatched};
 use equimap::engine::{analyze, read_csv, View};
 use geo::Intersects;
 
@@ -271,7 +271,6 @@ fn british_national_grid_eastings_and_northings_place_rows_as_their_latitude_and
 
 #[test]
 fn a_national_file_of_district_codes_and_county_names_is_placed_or_explained() {
-    use equimap::engine::placement::matching::Unmatched;
     // Independent: the lookup's current districts, and which are the West Midlands'.
     let mut r = csv::Reader::from_path(common::shared().join("west-midlands/lookups/la_all_codes.csv")).unwrap();
     let h = r.headers().unwrap().clone();
@@ -385,4 +384,30 @@ fn a_zip_code_column_alone_is_said_not_to_place_rows_never_guessed() {
     let csv = "Site,ZIP Code,Ward\na,60614,43\nb,60622,1\nc,60637,5\n";
     let err = analyze(&common::chicago(), &read_csv("sites.csv", csv.as_bytes()).unwrap(), &View::default()).unwrap_err().to_string();
     assert!(err.contains("ZIP Code, Ward name another geography") && err.contains("cannot place rows"), "{err}");
+}
+
+/// A value written like the level's codes but of none of its areas is an unknown code (an area
+/// outside them, most likely), not an unknown name; a name stays an unknown name.
+#[test]
+fn codes_of_areas_outside_the_level_are_unknown_codes() {
+    use equimap::engine::region::own::{own_level, OwnChoice};
+    let square =
+        |x: f64| format!("{{\"type\":\"Polygon\",\"coordinates\":[[[{x},52],[{},52],[{},53],[{x},53],[{x},52]]]}}", x + 1.0, x + 1.0);
+    let geojson = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{{\"type\":\"Feature\",\"properties\":{{\"LAD23CD\":\"E08000025\",\"LAD23NM\":\"Birmingham\"}},\"geometry\":{}}},{{\"type\":\"Feature\",\"properties\":{{\"LAD23CD\":\"E08000026\",\"LAD23NM\":\"Coventry\"}},\"geometry\":{}}}]}}",
+        square(-2.0),
+        square(-1.0)
+    );
+    let own = own_level("lads.geojson", geojson.as_bytes(), &OwnChoice::default()).unwrap();
+    let csv = "grant,district\n1,E08000025\n2,E09000007\n3,E09000007\n4,Nowhere\n5,Coventry\n";
+    let ing = read_csv("grants.csv", csv.as_bytes()).unwrap();
+    let a = analyze(&own.areas, &ing, &View { area_column: "district".into(), ..View::default() }).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.rows.matched, 2);
+    let reasons: Vec<(&str, Unmatched, usize)> = a.unmatched_values.iter().map(|u| (u.value.as_str(), u.reason, u.rows)).collect();
+    assert_eq!(reasons, [("E09000007", Unmatched::UnknownCode, 2), ("Nowhere", Unmatched::UnknownName, 1)]);
+    // Chicago's community areas are numbered 1 to 77: 78 is a code of none of them.
+    let ing = read_csv("p.csv", b"program,community_area\n1,78\n2,Austin\n").unwrap();
+    let a = analyze(&common::chicago(), &ing, &View { area_column: "community_area".into(), ..View::default() }).unwrap();
+    assert_eq!(a.unmatched_values.iter().map(|u| (u.value.as_str(), u.reason)).collect::<Vec<_>>(), [("78", Unmatched::UnknownCode)]);
 }

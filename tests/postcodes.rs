@@ -118,6 +118,50 @@ fn the_postcode_table_places_every_sampled_postcode_where_its_grid_reference_is(
     assert!(unlocated.iter().all(|r| pl.place(&r.postcode).map_err(Unmatched::from) == Err(Unmatched::UnlocatedPostcode)));
 }
 
+/// Points given by coordinates are placed on the level's placement boundaries: every 29th
+/// located postcode's point, as a venue list with latitude and longitude, counted per MSOA and
+/// per district, equals the independent point in polygon on the full-resolution MSOAs; on the
+/// map's simplified boundaries alone, points near a border (on the roads that MSOA borders
+/// follow) land in the neighbouring area.
+#[test]
+fn points_are_placed_on_full_resolution_boundaries_not_the_maps_simplified_ones() {
+    let polys = msoas();
+    let mut csv = String::from("venue,latitude,longitude\n");
+    let (mut by_msoa, mut by_lad): (BTreeMap<String, f64>, BTreeMap<String, f64>) = Default::default();
+    let mut inside = 0;
+    for (i, r) in raw_postcodes().iter().step_by(29).enumerate() {
+        let Some((la, lo)) = r.point else { continue };
+        csv.push_str(&format!("venue {i},{la},{lo}\n"));
+        if let Some((m, l)) = true_area(&polys, la, lo) {
+            *by_msoa.entry(m).or_default() += 1.0;
+            *by_lad.entry(l).or_default() += 1.0;
+            inside += 1;
+        }
+    }
+    assert!(inside > 5000, "{inside}");
+    let ing = read_csv("venues.csv", csv.as_bytes()).unwrap();
+    for (level, expected) in [("msoa", &by_msoa), ("lad", &by_lad)] {
+        let areas = equimap::cli::load_areas(&common::data(), "west-midlands", level).unwrap();
+        assert!(areas.placement.is_some(), "{level} has placement boundaries");
+        let a = analyze(&areas, &ing, &View::default()).unwrap();
+        common::assert_identity(&a);
+        assert_eq!(a.resolved.placement.as_ref().map(|p| p.by), Some(PlacedBy::Coordinates));
+        for row in &a.areas {
+            assert_eq!(row.supply, expected.get(&row.code).copied().unwrap_or(0.0), "{level} {}", row.code);
+        }
+        assert_eq!(a.rows.matched, inside, "{level}");
+    }
+    // The same points on the MSOAs the map draws (simplified): some land next door.
+    let dir = common::data().join("west-midlands");
+    let manifest = equimap::engine::region::Manifest::from_json(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let lv = manifest.level("msoa").unwrap();
+    let bounds = std::fs::read_to_string(dir.join(&lv.boundaries)).unwrap();
+    let drawn = equimap::engine::Areas::load(lv, std::fs::read(dir.join(&lv.areas)).unwrap(), Some(&bounds)).unwrap();
+    let a = analyze(&drawn, &ing, &View::default()).unwrap();
+    let moved: f64 = a.areas.iter().map(|r| (r.supply - by_msoa.get(&r.code).copied().unwrap_or(0.0)).abs()).sum::<f64>() / 2.0;
+    assert!(moved > 0.005 * inside as f64, "only {moved} of {inside} points moved by simplification");
+}
+
 /// A spelling of a postcode as people write them, chosen by row.
 fn spell(p: &str, i: usize) -> String {
     let (out, inw) = p.split_once(' ').unwrap();

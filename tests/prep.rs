@@ -46,7 +46,7 @@ fn committed_outputs_are_fresh_and_reproducible() {
     }
     let (a, b) = (read_dir_files(&tmp.join("run0")), read_dir_files(&tmp.join("run1")));
     let names: Vec<&str> = a.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(a.len(), 17, "{names:?}");
+    assert_eq!(a.len(), 23, "{names:?}");
     assert_eq!(a, b, "two prep runs differ");
     let committed = read_dir_files(&common::data());
     assert_eq!(names, committed.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), "static/data has other files than prep writes");

@@ -138,6 +138,21 @@ fn broken_copies_fail_with_their_messages_all_at_once() {
         assert!(e.contains(&want), "missing \"{want}\" in:\n{e}");
     }
 
+    // Placement boundaries: one area left out of the community areas', the tracts' file missing.
+    let mut f = good.clone();
+    let cp = "community_area/placement.geojson";
+    let mut b = boundaries(&good, cp);
+    let gone = b["features"].as_array_mut().unwrap().remove(3);
+    f.insert(cp.into(), serde_json::to_vec(&b).unwrap());
+    f.remove("tract/placement.geojson");
+    let e = errors(&check(&f));
+    for want in [
+        format!("{cp}: area {} has no geometry", gone["properties"]["code"].as_str().unwrap()),
+        "tract/placement.geojson: missing (placement boundaries of level tract)".to_string(),
+    ] {
+        assert!(e.contains(&want), "missing \"{want}\" in:\n{e}");
+    }
+
     // Parents that do not resolve; a preset for another region; a sample that is not there.
     let mut f = good.clone();
     let t = equimap::engine::ingest::parquet::read_parquet("a", good["tract/areas.parquet"].clone()).unwrap().table;

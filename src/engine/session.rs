@@ -69,6 +69,8 @@ pub struct Session {
     file: Option<Ingested>,
     /// Whether the file has a column of postcodes (looked for once per file, when asked).
     has_postcodes: std::cell::OnceCell<bool>,
+    /// Whether the file has columns of coordinates (looked for once per file, when asked).
+    has_coordinates: std::cell::OnceCell<bool>,
     /// Placement cache: key (areas version, area/lat/lon columns, assignments) → placed rows.
     prepared: Option<(String, Arc<Prepared>)>,
     /// The evidence weighed for the cached placement (same key).
@@ -106,6 +108,49 @@ impl Session {
                 .get_or_init(|| self.file.as_ref().is_some_and(|f| crate::engine::placement::postcode::postcode_column(&f.table).is_some()))
     }
 
+    /// Attaches the level's placement boundaries to the areas. A placement by coordinates is
+    /// redone; one by names, codes or postcodes is kept with the analysis made with it (only its
+    /// evidence, which may place rows by coordinates, is weighed again).
+    pub fn attach_placement(&mut self, shapes: &Arc<crate::engine::geo::geometry::Boundaries>) {
+        let Some(a) = self.areas.clone() else { return };
+        let with = a.with_placement_shapes(shapes.clone());
+        if self.prepared.as_ref().is_some_and(|(_, p)| !p.method.places_points()) {
+            self.areas = Some(Arc::new(with));
+            self.evidence = None;
+        } else {
+            self.set_areas(with);
+        }
+    }
+
+    /// Whether the figures for `view` need the level's placement boundaries, not attached yet:
+    /// `view` names coordinate columns, or leaves the way to place rows to the engine and the
+    /// program file has coordinates (see [`Session::has_coordinates`]).
+    pub fn wants_placement(&self, view: Option<&View>) -> bool {
+        let auto = view.is_none_or(|v| v.area_column.is_empty() && v.postcode_column.is_empty());
+        self.areas.as_ref().is_some_and(|a| a.wants_placement())
+            && (view.is_some_and(|v| !v.lat_column.is_empty() || !v.location_column.is_empty()) || (auto && self.has_coordinates()))
+    }
+
+    /// Whether the evidence for the last analysis needs the level's placement boundaries, not
+    /// attached yet: the program file has coordinates, a way its rows may be placed by.
+    pub fn evidence_wants_placement(&self) -> bool {
+        self.areas.as_ref().is_some_and(|a| a.wants_placement()) && self.has_coordinates()
+    }
+
+    /// Whether the program file has columns of coordinates: a latitude/longitude pair, coordinate
+    /// text, or projected x/y (looked for once per file).
+    pub fn has_coordinates(&self) -> bool {
+        use crate::engine::placement::{coordinates, projected};
+        *self.has_coordinates.get_or_init(|| {
+            self.file.as_ref().is_some_and(|f| {
+                let t = &f.table;
+                coordinates::lat_lon_columns(t).is_some()
+                    || coordinates::location_column(t).is_some()
+                    || projected::projected_names(t).is_some()
+            })
+        })
+    }
+
     /// The current areas.
     pub fn areas(&self) -> Option<&Arc<Areas>> {
         self.areas.as_ref()
@@ -121,6 +166,7 @@ impl Session {
         let summary = summarise(&ingested);
         self.file = Some(ingested);
         self.has_postcodes = Default::default();
+        self.has_coordinates = Default::default();
         self.prepared = None;
         self.evidence = None;
         self.last = None;

@@ -99,10 +99,15 @@ fn postcode_table(
 }
 
 /// The levels in an order that builds every level after those it draws on (`from_level`,
-/// `access_point.level`); the manifest keeps the spec's order.
+/// `access_point.level`, `placement.from_level`); the manifest keeps the spec's order.
 fn build_order(levels: &[LevelSpec]) -> Result<Vec<&LevelSpec>> {
     let needs = |ls: &LevelSpec| -> Vec<String> {
-        ls.indicators.iter().filter_map(|i| i.from_level.clone()).chain(ls.access_point.as_ref().map(|a| a.level.clone())).collect()
+        ls.indicators
+            .iter()
+            .filter_map(|i| i.from_level.clone())
+            .chain(ls.access_point.as_ref().map(|a| a.level.clone()))
+            .chain(ls.placement.as_ref().and_then(|p| p.from_level.clone()))
+            .collect()
     };
     let mut order: Vec<&LevelSpec> = Vec::new();
     while order.len() < levels.len() {
@@ -116,7 +121,7 @@ fn build_order(levels: &[LevelSpec]) -> Result<Vec<&LevelSpec>> {
                 let left: Vec<&str> = levels.iter().filter(|l| !order.iter().any(|o| o.id == l.id)).map(|l| l.id.as_str()).collect();
                 return Err(input_err(
                     Path::new("levels"),
-                    format!("levels {left:?} draw on each other in a circle (from_level, access_point)"),
+                    format!("levels {left:?} draw on each other in a circle (from_level, access_point, placement)"),
                 ));
             }
         }
@@ -339,6 +344,17 @@ fn build_level(
 
     let level_dir = dir.join(&ls.id);
     let (full, bbox) = boundaries(ls, &tables.from, areas, &level_dir)?;
+    let placement = placement_shapes(ls, built, &areas.codes, &full)?;
+    // The level's box holds the placement boundaries too: a point is looked for in them only
+    // when it is inside the box.
+    let bbox = placement
+        .as_ref()
+        .and_then(|p| {
+            p.iter().filter_map(geo::BoundingRect::bounding_rect).reduce(|a, r| {
+                geo::Rect::new((a.min().x.min(r.min().x), a.min().y.min(r.min().y)), (a.max().x.max(r.max().x), a.max().y.max(r.max().y)))
+            })
+        })
+        .map_or(bbox, |b| [bbox[0].min(b.min().x), bbox[1].min(b.min().y), bbox[2].max(b.max().x), bbox[3].max(b.max().y)]);
 
     // Names: aliases of the spec, other spellings, predecessors' codes and names, the name
     // patterns and the names spanning several areas.
@@ -383,6 +399,12 @@ fn build_level(
             level.missing.push(format!("{}: no value for {} area(s): {}", c.meta.id, blank.len(), blank.join(", ")));
         }
     }
+    let mut written = vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")];
+    if let Some(shapes) = &placement {
+        super::write_placement(&level_dir.join("placement.geojson"), &areas.codes, shapes)?;
+        level.placement = Some(format!("{}/placement.geojson", ls.id));
+        written.push(level_dir.join("placement.geojson"));
+    }
     level.access_point = access.map(|(_, how)| how);
     level.catchment_km = ls.catchment_km;
     level.default_view = ls.default_view.clone();
@@ -397,7 +419,34 @@ fn build_level(
         shapes: full,
         aliases: other_names,
     };
-    Ok((level, vec![level_dir.join("areas.parquet"), level_dir.join("boundaries.geojson")], this))
+    Ok((level, written, this))
+}
+
+/// The level's placement shapes in area order (see [`PlacementSpec`](super::spec::PlacementSpec)): its own at full
+/// resolution, or each area's children's; none without `placement`.
+fn placement_shapes(
+    ls: &LevelSpec,
+    built: &HashMap<String, Built>,
+    codes: &[String],
+    full: &[MultiPolygon<f64>],
+) -> Result<Option<Vec<MultiPolygon<f64>>>> {
+    let Some(ps) = &ls.placement else { return Ok(None) };
+    let Some(child) = &ps.from_level else { return Ok(Some(full.to_vec())) };
+    let what = |m: String| input_err(Path::new(&format!("level {} placement", ls.id)), m);
+    let c = built.get(child).ok_or_else(|| what(format!("{child} is not a level of the spec")))?;
+    if c.parent_level.as_deref() != Some(ls.id.as_str()) {
+        return Err(what(format!("level {child} does not name {} as its parent (areas.parent)", ls.id)));
+    }
+    let index: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let mut shapes: Vec<MultiPolygon<f64>> = vec![MultiPolygon(vec![]); codes.len()];
+    for (parent, shape) in c.parents.iter().zip(&c.shapes) {
+        let i = *index.get(parent.as_str()).ok_or_else(|| what(format!("a {child} area's parent {parent} is not an area of {}", ls.id)))?;
+        shapes[i].0.extend(shape.0.iter().cloned());
+    }
+    if let Some(i) = shapes.iter().position(|s| s.0.is_empty()) {
+        return Err(what(format!("area {} has no {child} areas", codes[i])));
+    }
+    Ok(Some(shapes))
 }
 
 /// The level's indicator columns in spec order (a weight or rank refers to an earlier one), and

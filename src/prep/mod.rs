@@ -20,6 +20,7 @@ use crate::engine::ingest::parquet;
 use crate::engine::ingest::read_whole::read_csv;
 use crate::engine::region::{Indicator, Level, Manifest};
 use crate::engine::Ingested;
+use geo::MultiPolygon;
 use simplify::{simplify, Shape};
 
 /// Grid of the rounded coordinates: 1e-5 degree (about 1 m).
@@ -197,6 +198,46 @@ pub(crate) fn write_boundaries(path: &Path, codes: &[String], names: &[String], 
     Ok(bbox)
 }
 
+/// Writes a level's placement boundaries: the shapes as given (full resolution), coordinates to
+/// six decimals (about 0.1 m), as a GeoJSON FeatureCollection with `properties.code` alone.
+pub(crate) fn write_placement(path: &Path, codes: &[String], shapes: &[MultiPolygon<f64>]) -> Result<()> {
+    let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (k, (code, shape)) in codes.iter().zip(shapes).enumerate() {
+        if k > 0 {
+            s.push_str(",\n");
+        }
+        s.push_str(&format!(
+            "{{\"type\":\"Feature\",\"properties\":{{\"code\":{}}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[",
+            serde_json::to_string(code).expect("string")
+        ));
+        for (pi, poly) in shape.0.iter().enumerate() {
+            s.push_str(if pi > 0 { ",[" } else { "[" });
+            for (ri, ring) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
+                s.push_str(if ri > 0 { ",[" } else { "[" });
+                for (i, c) in ring.0.iter().enumerate() {
+                    s.push_str(&format!("{}[{},{}]", if i > 0 { "," } else { "" }, six_decimals(c.x), six_decimals(c.y)));
+                }
+                s.push(']');
+            }
+            s.push(']');
+        }
+        s.push_str("]}}");
+    }
+    s.push_str("\n]}\n");
+    write(path, s.as_bytes())
+}
+
+/// A coordinate to six decimals, without trailing zeros (`-87.6`, `41.881234`).
+fn six_decimals(v: f64) -> String {
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
+}
+
 /// Shorthand for a catalogue entry.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn indicator(
@@ -232,6 +273,7 @@ pub(crate) fn level_entry(id: &str, label: &str, codes: usize, bbox: [f64; 4], i
         name_column: "name".into(),
         areas: format!("{id}/areas.parquet"),
         boundaries: format!("{id}/boundaries.geojson"),
+        placement: None,
         bbox: [(bbox[0] * 1e4).floor() / 1e4, (bbox[1] * 1e4).floor() / 1e4, (bbox[2] * 1e4).ceil() / 1e4, (bbox[3] * 1e4).ceil() / 1e4],
         indicators,
         aliases: BTreeMap::new(),

@@ -136,6 +136,21 @@ pub struct LevelSpec {
     /// Simplification tolerance in grid units (1e-5 degree, about 1 m); default 10.
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// Finer boundaries to place rows given by coordinates on (`placement.geojson`), so that a
+    /// point near a border is not placed by the map's simplified line.
+    #[serde(default)]
+    pub placement: Option<PlacementSpec>,
+}
+
+/// Where a level's placement boundaries come from: its own boundaries at full resolution, or each
+/// area as the union of its areas at a finer level that nests in it exactly (a district as its
+/// MSOAs, when the MSOAs' boundaries are finer than the districts' own).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementSpec {
+    /// The finer level (its areas name this level as their parent); omit for the level's own.
+    #[serde(default)]
+    pub from_level: Option<String>,
 }
 
 /// Where the level's areas come from.

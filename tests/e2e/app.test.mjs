@@ -202,7 +202,7 @@ test('a file of indicators keyed by area code becomes a map layer', async () => 
   await page.close();
 });
 
-test('a portal export is placed by its coordinates; the runner-up and the cross-check are shown', async () => {
+test('a portal export is placed by its coordinates on the full-resolution boundaries (fetched only then); the runner-up and the cross-check are shown', async () => {
   // A Socrata-style export: a Location of "(lat, lon)" text and a computed-region column of small
   // numbers that look like community area numbers but are the portal's own.
   let seed = 7;
@@ -218,12 +218,16 @@ test('a portal export is placed by its coordinates; the runner-up and the cross-
   fs.writeFileSync(file, csv);
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
+  assert.ok(!page.requests.some((u) => u.includes('placement.geojson')), 'no placement boundaries on first visit');
   await pickText(page, 'portal-export.csv', csv);
   await waitState(page, ['done']);
+  assert.ok(page.requests.some((u) => u.endsWith('chicago/community_area/placement.geojson')), 'placement boundaries fetched for a file with coordinates');
   const want = cli('--region', 'chicago', '--programs', file);
   const got = await analysis(page);
   assert.deepEqual(got.resolved.placement, want.resolved.placement);
   assert.deepEqual(got.cross_check, want.cross_check);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas, want.areas);
   assert.equal(want.resolved.placement.by, 'coordinates');
   const placement = await text(page, 'placement');
   assert.match(placement, /Placed by Location \(coordinates/);

@@ -179,6 +179,43 @@ test('boundaries as other tools write them: one feature a line after a byte-orde
   assert.deepEqual(offsite(page), []);
 });
 
+test('boundaries as a data portal exports them: a CSV of WKT polygons (the_geom) gives the GeoJSON\'s figures', async () => {
+  // Chicago's community areas written as the City's portal exports CommAreas.csv: the_geom as WKT
+  // MULTIPOLYGON, upper-case ArcInfo columns, two copies of the area number, zeros.
+  const src = JSON.parse(fs.readFileSync(CA, 'utf8'));
+  const ring = (r) => `(${r.map((p) => `${p[0]} ${p[1]}`).join(', ')})`;
+  const rows = ['the_geom,PERIMETER,AREA,COMAREA_,COMAREA_ID,AREA_NUMBE,COMMUNITY,AREA_NUM_1,SHAPE_AREA,SHAPE_LEN'];
+  for (const f of src.features) {
+    const p = f.properties;
+    const wkt = `MULTIPOLYGON (${f.geometry.coordinates.map((poly) => `(${poly.map(ring).join(', ')})`).join(', ')})`;
+    rows.push(`"${wkt}",0,0,0,0,${p.area_numbe},${p.community},${p.area_numbe},${p.shape_area},${p.shape_len}`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equimap-areas-'));
+  const file = path.join(dir, 'CommAreas.csv');
+  fs.writeFileSync(file, rows.join('\n') + '\n');
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await pickAreas(page, file);
+  await page.waitForSelector('[data-testid=own-areas]');
+  assert.match(await page.textContent('[data-testid=own-areas]'), /CommAreas\.csv: 77 areas/);
+  assert.equal(await page.inputValue('[data-testid=areas-code]'), 'AREA_NUMBE');
+  assert.equal(await page.inputValue('[data-testid=areas-name]'), 'COMMUNITY');
+  await pickFile(page, MCMF);
+  await waitState(page, ['done']);
+  const got = await analysis(page);
+  const want = cli('--areas', file, '--programs', MCMF);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas, want.areas);
+  const byRegion = new Map(cli('--region', 'chicago', '--programs', MCMF).areas.map((r) => [r.code, r.supply]));
+  got.areas.forEach((r) => assert.equal(r.supply, byRegion.get(r.code), `area ${r.code}`));
+  const offered = await page.locator('[data-testid=need] option').allTextContents();
+  assert.ok(!offered.some((o) => /PERIMETER|SHAPE_|COMAREA|AREA_NUM_1|AREA \(/.test(o)), offered.join('|'));
+  assert.equal(await page.locator('svg path[data-code]').count(), 77);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(offsite(page), []);
+  await page.close();
+});
+
 test('rows naming MSOAs at district level are counted in their districts when the person says so', async () => {
   const page = await openPage(browser, server.base + 'index.html?v=1&r=west-midlands');
   await waitState(page, ['ready']);

@@ -92,7 +92,7 @@ pub fn MatchReport() -> impl IntoView {
                             <table class="unmatched">
                                 <tbody>
                                     {values.into_iter().take(100).map(|u| {
-                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::AmbiguousName | Unmatched::SpansAreas | Unmatched::UnknownPostcode | Unmatched::OtherLevel);
+                                        let assignable = matches!(u.reason, Unmatched::UnknownName | Unmatched::UnknownCode | Unmatched::AmbiguousName | Unmatched::SpansAreas | Unmatched::UnknownPostcode | Unmatched::OtherLevel);
                                         let value = u.value.clone();
                                         let sugg = u.suggestions.clone();
                                         let shown = if u.value.is_empty() { "(blank)".to_string() } else { u.value.clone() };

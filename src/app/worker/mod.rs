@@ -62,10 +62,7 @@ fn dispatch(msg: JsValue) {
             requests::export(&mut st.session, what);
             None
         }
-        Request::Evidence { seq } => {
-            requests::evidence(&mut st.session, seq);
-            None
-        }
+        Request::Evidence { seq } => requests::evidence_request(st, seq),
     });
     if let Some(read) = streaming {
         hold_while(read);

@@ -11,11 +11,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::blob_reader::{nudge_collector, read, stream_of, BlobReader, CHUNK_BYTES, IO_MS, TAIL_CHUNK_BYTES};
 use super::file_stream::{read_file, read_part, Reading, Watch};
 use super::reply::{fail, post, post_transfer};
-use super::state::{Pending, WorkerState, STATE};
+use super::state::{Fetch, Pending, WorkerState, STATE};
 use super::warm_up::warm_up;
 use super::wire::{columns_from_js, lines_from_js, part_to_js};
 use crate::app::browser::{now, wasm_memory};
 use crate::app::protocol::{AnalysisWithRead, Response, Split};
+use crate::engine::geo::geometry::Boundaries;
 use crate::engine::ingest::ingested::Ingested;
 use crate::engine::ingest::part::FilePart;
 use crate::engine::ingest::read_stream::{read_csv_part, HEAD_BYTES};
@@ -175,9 +176,20 @@ pub(super) fn distinct(s: &Session, column: String) {
     post(&Response::Distinct { column, values }, &JsValue::UNDEFINED);
 }
 
-/// [`Request::Evidence`]: the evidence for the last analysis's placement, and its bootstrap
-/// intervals (both sent after the figures, so the figures never wait for them).
-pub(super) fn evidence(s: &mut Session, seq: u64) {
+/// [`Request::Evidence`], after the level's placement boundaries are fetched when the file has
+/// coordinates (the figures may have been placed by names without them).
+pub(super) fn evidence_request(st: &mut WorkerState, seq: u64) -> Option<Streaming> {
+    let fetches = st.to_fetch_for_evidence();
+    if fetches.is_empty() {
+        evidence(&mut st.session, seq);
+        return None;
+    }
+    Some(with_fetched(fetches, move |st| evidence(&mut st.session, seq)))
+}
+
+/// The evidence for the last analysis's placement, and its bootstrap intervals (both sent after
+/// the figures, so the figures never wait for them).
+fn evidence(s: &mut Session, seq: u64) {
     match s.evidence() {
         Ok(evidence) => post(&Response::Evidence { seq, evidence, uncertainty: s.uncertainty() }, &JsValue::UNDEFINED),
         Err(e) => fail(Some(seq), "evidence", e.to_string()),
@@ -209,8 +221,9 @@ fn loaded(st: &mut WorkerState, name: String, ing: Ingested, then: Option<Analys
     match st.session.load(ing) {
         Loaded::Programs(summary) => {
             let view = then.as_ref().map(|t| &t.view);
-            if let Some(path) = st.postcodes_to_fetch(view) {
-                return Some(with_postcodes(path, move |st| answer_read(&mut st.session, name, summary, then, t0, how)));
+            let fetches = st.to_fetch(view);
+            if !fetches.is_empty() {
+                return Some(with_fetched(fetches, move |st| answer_read(&mut st.session, name, summary, then, t0, how)));
             }
             answer_read(&mut st.session, name, summary, then, t0, how);
         }
@@ -314,7 +327,8 @@ fn load_areas(
     s.set_areas(areas);
     // The worker script sits beside index.html: the region's folder is the page's.
     st.postcode_path = manifest.postcodes.as_ref().map(|p| format!("{folder}{}", p.file));
-    st.reattach_postcodes();
+    st.placement_path = lv.placement.as_ref().map(|p| format!("{folder}{p}"));
+    st.reattach();
     Ok(())
 }
 
@@ -324,31 +338,49 @@ async fn fetch_postcodes(path: &str) -> Result<Arc<PostcodeTable>, String> {
     PostcodeTable::from_parquet(path, bytes).map(Arc::new).map_err(|e| e.to_string())
 }
 
-/// Fetches and attaches the postcode table at `path`, then runs `then` on the state. A failed
-/// fetch is reported and `then` runs without it (postcodes then place no rows).
-fn with_postcodes(path: String, then: impl FnOnce(&mut WorkerState) + 'static) -> Streaming {
+/// Fetches what `fetches` names and attaches each, then runs `then` on the state. A failed fetch
+/// is reported and `then` runs without it (postcodes then place no rows; coordinates are placed
+/// on the map's boundaries).
+fn with_fetched(fetches: Vec<Fetch>, then: impl FnOnce(&mut WorkerState) + 'static) -> Streaming {
     Box::pin(async move {
-        let table = fetch_postcodes(&path).await;
-        STATE.with_borrow_mut(|st| {
-            match table {
-                Ok(t) => st.attach_postcodes(path, t),
-                Err(e) => fail(None, "postcodes", format!("the region's postcode table could not be loaded: {e}")),
+        for fetch in fetches {
+            match fetch {
+                Fetch::Postcodes(path) => {
+                    let table = fetch_postcodes(&path).await;
+                    STATE.with_borrow_mut(|st| match table {
+                        Ok(t) => st.attach_postcodes(path, t),
+                        Err(e) => fail(None, "postcodes", format!("the region's postcode table could not be loaded: {e}")),
+                    });
+                }
+                Fetch::Placement(path) => {
+                    let text = crate::app::browser::fetch_text(&path).await.map_err(|e| e.to_string());
+                    STATE.with_borrow_mut(|st| {
+                        let codes = st.session.areas().map(|a| a.codes.clone()).unwrap_or_default();
+                        match text.and_then(|t| Boundaries::from_geojson(&t, &codes)) {
+                            Ok(shapes) => st.attach_placement(path, Arc::new(shapes)),
+                            Err(e) => fail(
+                                None,
+                                "placement",
+                                format!("the level's placement boundaries could not be loaded ({e}): rows given by coordinates are placed on the map's simplified boundaries"),
+                            ),
+                        }
+                    });
+                }
             }
-            then(st)
-        })
+        }
+        STATE.with_borrow_mut(then)
     })
 }
 
-/// [`Request::Analyze`], after the region's postcode table is fetched when the view or the file
-/// needs it.
+/// [`Request::Analyze`], after the region's postcode table and the level's placement boundaries
+/// are fetched when the view or the file needs them.
 pub(super) fn analyze_request(st: &mut WorkerState, seq: u64, view: crate::engine::View, bench: bool, t0: f64) -> Option<Streaming> {
-    match st.postcodes_to_fetch(Some(&view)) {
-        Some(path) => Some(with_postcodes(path, move |st| analyze(&mut st.session, seq, &view, bench, t0))),
-        None => {
-            analyze(&mut st.session, seq, &view, bench, t0);
-            None
-        }
+    let fetches = st.to_fetch(Some(&view));
+    if fetches.is_empty() {
+        analyze(&mut st.session, seq, &view, bench, t0);
+        return None;
     }
+    Some(with_fetched(fetches, move |st| analyze(&mut st.session, seq, &view, bench, t0)))
 }
 
 /// Adds the wait for bytes to [`IO_MS`] and posts progress (`read` bytes from `from`) every

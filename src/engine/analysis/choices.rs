@@ -56,7 +56,7 @@ pub fn resolve(areas: &Areas, table: &Table, view: &View) -> Result<Choices> {
     let need = first_of([&view.need, &level.default_view.need])
         .or_else(|| {
             let need_capable = || level.indicators.iter().filter(|i| i.higher_is_more_need.is_some());
-            need_capable().find(|i| i.id != denominator).or_else(|| need_capable().next()).map(|i| i.id.clone())
+            need_capable().find(|i| i.id != denominator).map(|i| i.id.clone())
         })
         .unwrap_or_default();
     let chosen = match view.need_direction.as_str() {

@@ -264,7 +264,7 @@ pub(super) fn notes(
             ));
         }
     }
-    if !summary.areas_without_need.is_empty() {
+    if !summary.areas_without_need.is_empty() && !need_label.is_empty() {
         notes.push(format!(
             "{} area(s) have no {} value and are left out of the quintiles and the concentration index.",
             summary.areas_without_need.len(),

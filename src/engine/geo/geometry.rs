@@ -1,15 +1,18 @@
 //! Area boundaries as `geo` polygons, and the point-in-polygon test that places a program given by
 //! latitude/longitude in exactly one area.
 
-use geo::{BoundingRect, Intersects, MultiPolygon, Point, Polygon, Rect};
+use geo::{BoundingRect, Intersects, MultiPolygon, Point, Polygon};
 use serde_json::Value;
+
+use super::point_index::PointIndex;
 
 /// Polygons of every area of a level, in the order of the level's codes.
 #[derive(Debug, Clone)]
 pub struct Boundaries {
     /// One (multi)polygon per area, in degrees (x = longitude, y = latitude).
     pub shapes: Vec<MultiPolygon<f64>>,
-    boxes: Vec<Option<Rect<f64>>>,
+    /// The point index, built at the first point located (a level only drawn never needs it).
+    index: std::sync::OnceLock<PointIndex>,
 }
 
 /// Where a coordinate pair landed.
@@ -83,19 +86,16 @@ impl Boundaries {
 
     /// Wraps polygons given in code order.
     pub fn new(shapes: Vec<MultiPolygon<f64>>) -> Self {
-        let boxes = shapes.iter().map(|s| s.bounding_rect()).collect();
-        Boundaries { shapes, boxes }
+        Boundaries { shapes, index: std::sync::OnceLock::new() }
     }
 
-    /// The area containing the point (`lon`, `lat`).
+    /// The area containing the point (`lon`, `lat`): the first in code order whose polygons
+    /// contain it or whose border it lies on ([`PointIndex::locate`]).
     pub fn locate(&self, lon: f64, lat: f64) -> PointFate {
-        let p = Point::new(lon, lat);
-        for (i, (shape, bbox)) in self.shapes.iter().zip(&self.boxes).enumerate() {
-            if bbox.is_some_and(|b| b.intersects(&p)) && shape.intersects(&p) {
-                return PointFate::Inside(i);
-            }
+        match self.index.get_or_init(|| PointIndex::new(&self.shapes)).locate(lon, lat) {
+            Some(i) => PointFate::Inside(i),
+            None => PointFate::NoArea,
         }
-        PointFate::NoArea
     }
 }
 

@@ -59,7 +59,18 @@ impl PointIndex {
             geo::Rect::new((a.min().x.min(r.min().x), a.min().y.min(r.min().y)), (a.max().x.max(r.max().x), a.max().y.max(r.max().y)))
         });
         let Some(bbox) = bbox else {
-            return PointIndex { west: 0.0, south: 0.0, cell_w: 1.0, cell_h: 1.0, nx: 0, ny: 0, starts: vec![0], entries: vec![], edge_ids: vec![], edges };
+            return PointIndex {
+                west: 0.0,
+                south: 0.0,
+                cell_w: 1.0,
+                cell_h: 1.0,
+                nx: 0,
+                ny: 0,
+                starts: vec![0],
+                entries: vec![],
+                edge_ids: vec![],
+                edges,
+            };
         };
         let (w, h) = (bbox.width().max(1e-9), bbox.height().max(1e-9));
         let cells = (edges.len() / 2).clamp(1, MAX_CELLS) as f64;
@@ -67,8 +78,18 @@ impl PointIndex {
         let ny = ((cells / nx as f64).ceil() as usize).clamp(1, MAX_CELLS / nx);
         // The grid reaches a little past the box, so points on its east and north sides fall in it.
         let (cell_w, cell_h) = (w * (1.0 + 1e-9) / nx as f64, h * (1.0 + 1e-9) / ny as f64);
-        let mut index =
-            PointIndex { west: bbox.min().x, south: bbox.min().y, cell_w, cell_h, nx, ny, starts: vec![], entries: vec![], edge_ids: vec![], edges };
+        let mut index = PointIndex {
+            west: bbox.min().x,
+            south: bbox.min().y,
+            cell_w,
+            cell_h,
+            nx,
+            ny,
+            starts: vec![],
+            entries: vec![],
+            edge_ids: vec![],
+            edges,
+        };
         let by_cell = index.edges_by_cell(&owners);
         index.fill(&by_cell, &owners, shapes.len());
         index
@@ -80,15 +101,18 @@ impl PointIndex {
         let c = self.cell_of(x, y)?;
         let entries = &self.entries[self.starts[c] as usize..self.starts[c + 1] as usize];
         let edges_of = |e: &Entry| self.edge_ids[e.edges.start as usize..e.edges.end as usize].iter().map(|&k| &self.edges[k as usize]);
-        if let Some(e) = entries.iter().find(|e| edges_of(e).any(|edge| on_edge(edge, x, y))) {
-            return Some(e.area as usize);
-        }
         let (rx, ry) = self.reference(c % self.nx, c / self.nx);
         entries
             .iter()
             .find(|e| {
-                let crossings = edges_of(e).filter(|edge| crosses_path(edge, x, y, rx, ry)).count();
-                e.reference_inside ^ (crossings % 2 == 1)
+                let mut odd = false;
+                for edge in edges_of(e) {
+                    if on_edge(edge, x, y) {
+                        return true;
+                    }
+                    odd ^= crosses_path(edge, x, y, rx, ry);
+                }
+                e.reference_inside ^ odd
             })
             .map(|e| e.area as usize)
     }
@@ -283,24 +307,35 @@ fn on_edge(e: &Edge, x: f64, y: f64) -> bool {
         return false;
     }
     use geo::kernels::{Kernel, Orientation};
-    geo::kernels::RobustKernel::orient2d(geo::coord! { x: x0, y: y0 }, geo::coord! { x: x1, y: y1 }, geo::coord! { x, y })
+    geo::kernels::RobustKernel::orient2d(geo::coord! { x: x0, y: y0 }, geo::coord! { x: x1, y: y1 }, geo::coord! { x: x, y: y })
         == Orientation::Collinear
 }
 
-/// Whether edge `e` crosses the path from the point `(x, y)` up (or down) to `(x, ry)`, then
-/// across to the reference point `(rx, ry)`. Each piece is half-open, as if the point were moved a
-/// hair: a crossing exactly at the path's corner or ends is counted on one piece only.
+/// Whether edge `e` crosses the path from the point `(x, y)` up (or down) to the corner `(x, ry)`,
+/// then across to the reference point `(rx, ry)`.
+///
+/// The path is taken a hair to the left of `x` and a hair below `ry` (so that it never runs
+/// along an edge or through a vertex): an edge crosses a piece when it straddles the piece's line
+/// (an end exactly on `x` counts as right of it, an end exactly on `ry` as above it, as in the
+/// row sweep) and the piece's ends lie on different sides of the edge's line. Sides are decided by
+/// the same robust orientation test as [`geo::Intersects`], so a point a hair inside an area is
+/// never counted outside it; a piece's end exactly on the edge's line is placed by the hair it
+/// was moved by.
 fn crosses_path(e: &Edge, x: f64, y: f64, rx: f64, ry: f64) -> bool {
-    // The vertical piece, x fixed: the edge straddles it (a vertex on it counts as right of it).
-    let vertical = (e[0] < x) != (e[2] < x) && {
-        let yc = e[1] + (x - e[0]) * (e[3] - e[1]) / (e[2] - e[0]);
-        yc >= y.min(ry) && yc < y.max(ry)
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    let (a, b) = (geo::coord! { x: e[0], y: e[1] }, geo::coord! { x: e[2], y: e[3] });
+    let (ux, uy) = (e[2] - e[0], e[3] - e[1]);
+    // Left of the edge (counter-clockwise), the point moved by (−ε, −δ) with δ ≪ ε when
+    // `moved_left`, else by (0, −δ): on the line, the sign of u × (−ε, −δ) = uy·ε − ux·δ.
+    let left_of = |px: f64, py: f64, moved_left: bool| match RobustKernel::orient2d(a, b, geo::coord! { x: px, y: py }) {
+        Orientation::CounterClockwise => true,
+        Orientation::Clockwise => false,
+        Orientation::Collinear if moved_left && uy != 0.0 => uy > 0.0,
+        Orientation::Collinear => ux < 0.0,
     };
-    // The horizontal piece, y = ry fixed.
-    let horizontal = (e[1] < ry) != (e[3] < ry) && {
-        let xc = e[0] + (ry - e[1]) * (e[2] - e[0]) / (e[3] - e[1]);
-        xc >= x.min(rx) && xc < x.max(rx)
-    };
+    let corner = left_of(x, ry, true);
+    let vertical = (e[0] < x) != (e[2] < x) && left_of(x, y, true) != corner;
+    let horizontal = (e[1] < ry) != (e[3] < ry) && corner != left_of(rx, ry, false);
     vertical ^ horizontal
 }
 

@@ -52,6 +52,10 @@ pub enum Unmatched {
     UnknownPostcode,
     /// Not a postcode: blank, `N/A`, `TBC`, `Overseas`, a partial postcode.
     NotAPostcode,
+    /// Written like the level's area codes (`E09000007` beside `E08000025`) but the code of none of
+    /// its areas, nor of a place it knows: most likely an area outside them (a national file on a
+    /// person's own areas), else a mistyped or retired code.
+    UnknownCode,
 }
 
 impl Unmatched {
@@ -77,6 +81,7 @@ impl Unmatched {
                 "postcode not in the region's postcode table (terminated, mistyped, or of a postcode area it does not cover)"
             }
             Unmatched::NotAPostcode => "not a postcode",
+            Unmatched::UnknownCode => "a code like the areas' codes, but of none of them (an area outside them?)",
         }
     }
 }
@@ -131,6 +136,11 @@ pub enum Method {
 }
 
 impl Method {
+    /// Whether the method places rows by point in polygon (coordinates of any kind).
+    pub fn places_points(&self) -> bool {
+        matches!(self, Method::Points { .. } | Method::Location { .. } | Method::Projected { .. })
+    }
+
     /// The file's columns this method reads.
     pub fn columns(&self) -> Vec<String> {
         match self {
@@ -155,7 +165,7 @@ pub type Placement = Vec<Placed>;
 pub struct Placed(u32);
 
 /// Every reason, in declaration order (a [`Placed`] holds a reason as its place here).
-const REASONS: [Unmatched; 17] = [
+const REASONS: [Unmatched; 18] = [
     Unmatched::Blank,
     Unmatched::UnknownName,
     Unmatched::AmbiguousName,
@@ -173,6 +183,7 @@ const REASONS: [Unmatched; 17] = [
     Unmatched::UnlocatedPostcode,
     Unmatched::UnknownPostcode,
     Unmatched::NotAPostcode,
+    Unmatched::UnknownCode,
 ];
 
 /// A [`Placed`] from here up holds a reason; below, an area index.
@@ -396,6 +407,9 @@ fn place_name(v: &str, areas: &Areas, assigned: &BTreeMap<String, usize>) -> std
     if areas.outside(v).is_some() {
         return Err(Unmatched::OutsideRegion);
     }
+    if areas.shaped_like_a_code(v) {
+        return Err(Unmatched::UnknownCode);
+    }
     Err(Unmatched::UnknownName)
 }
 
@@ -427,7 +441,7 @@ fn place_lat_lon(lat: f64, lon: f64, areas: &Areas) -> std::result::Result<u32, 
     if !in_box(areas, lon, lat) {
         return Err(if in_box(areas, lat, lon) { Unmatched::SwappedCoordinates } else { Unmatched::OutsideBoundingBox });
     }
-    match areas.boundaries.as_ref().map(|b| b.locate(lon, lat)) {
+    match areas.point_boundaries().map(|b| b.locate(lon, lat)) {
         Some(PointFate::Inside(a)) => Ok(a as u32),
         _ => Err(Unmatched::OutsideBoundaries),
     }

@@ -27,6 +27,10 @@ pub struct Areas {
     pub labels: HashMap<String, Vec<Option<String>>>,
     /// Polygons per area, same order, when boundaries were loaded.
     pub boundaries: Option<Boundaries>,
+    /// Finer polygons per area, same order, that rows given by coordinates are placed on, once
+    /// the level's placement boundaries are attached ([`Areas::with_placement`]); shared, as they
+    /// are large.
+    pub placement: Option<std::sync::Arc<Boundaries>>,
     /// The region's postcodes placed at this level, once its postcode table is attached
     /// ([`Areas::with_postcodes`]).
     pub postcodes: Option<crate::engine::placement::postcode::PostcodePlaces>,
@@ -36,6 +40,23 @@ pub struct Areas {
     pub access_points: Vec<Option<(f64, f64)>>,
     /// Normalised code, name and alias → area index.
     index: HashMap<String, usize>,
+    /// The forms of the areas' codes (`code_shape`).
+    code_shapes: std::collections::HashSet<String>,
+}
+
+/// The form of a code: each digit as `9`, each letter as `A`, other characters as they are
+/// (`E08000025` → `A99999999`, `17031842400` → `99999999999`); `None` without a digit (a name).
+pub fn code_shape(code: &str) -> Option<String> {
+    let code = code.trim();
+    code.chars().any(|c| c.is_ascii_digit()).then(|| {
+        code.chars()
+            .map(|c| match c {
+                '0'..='9' => '9',
+                c if c.is_ascii_alphabetic() => 'A',
+                c => c,
+            })
+            .collect()
+    })
 }
 
 /// The optional text column of `areas.parquet` holding more names of each area, `|`-separated
@@ -132,7 +153,8 @@ impl Areas {
         }
         let inside = |i: usize| crate::engine::geo::geometry::point_inside(boundaries.as_ref()?.shapes.get(i)?).map(|(x, y)| (y, x));
         let access_points = (0..codes.len()).map(inside).collect();
-        Ok(Areas { level, codes, names, values, labels, boundaries, postcodes: None, access_points, index })
+        let code_shapes = codes.iter().filter_map(|c| code_shape(c)).collect();
+        Ok(Areas { level, codes, names, values, labels, boundaries, placement: None, postcodes: None, access_points, index, code_shapes })
     }
 
     /// The areas lying in area `parent` of the level's parent level (see [`Level::parent`]), and
@@ -187,7 +209,9 @@ impl Areas {
     fn subset(&self, keep: &[usize]) -> Areas {
         let pick = |v: &Vec<Option<f64>>| keep.iter().map(|&i| v[i]).collect::<Vec<_>>();
         let pos: HashMap<usize, usize> = keep.iter().enumerate().map(|(j, &i)| (i, j)).collect();
-        let boundaries = self.boundaries.as_ref().map(|b| Boundaries::new(keep.iter().map(|&i| b.shapes[i].clone()).collect()));
+        let pick_shapes = |b: &Boundaries| Boundaries::new(keep.iter().map(|&i| b.shapes[i].clone()).collect());
+        let boundaries = self.boundaries.as_ref().map(pick_shapes);
+        let placement = self.placement.as_deref().map(pick_shapes).map(std::sync::Arc::new);
         let mut level = self.level.clone();
         level.count = keep.len();
         if let Some(bb) = boundaries.as_ref().and_then(|b| {
@@ -205,9 +229,11 @@ impl Areas {
             values: self.values.iter().map(|(k, v)| (k.clone(), pick(v))).collect(),
             labels: self.labels.iter().map(|(k, v)| (k.clone(), keep.iter().map(|&i| v[i].clone()).collect())).collect(),
             boundaries,
+            placement,
             postcodes: None,
             access_points: keep.iter().map(|&i| self.access_points[i]).collect(),
             index: self.index.iter().filter_map(|(k, i)| pos.get(i).map(|&j| (k.clone(), j))).collect(),
+            code_shapes: self.code_shapes.clone(),
         }
     }
 
@@ -249,6 +275,11 @@ impl Areas {
         self.level.within.get(&normalize(text))
     }
 
+    /// Whether `text` is written like the level's area codes (the same form: each digit as `9`, each letter as `A`).
+    pub fn shaped_like_a_code(&self, text: &str) -> bool {
+        code_shape(text).is_some_and(|s| self.code_shapes.contains(&s))
+    }
+
     /// Where a place named `text` is, when it is known to lie outside the region.
     pub fn outside(&self, text: &str) -> Option<&String> {
         self.level.outside.get(&normalize(text))
@@ -269,6 +300,31 @@ impl Areas {
             }
         }
         seen.into_iter().take(3).map(|i| self.codes[i].clone()).collect()
+    }
+
+    /// These areas with the level's placement boundaries (the text of its `placement` GeoJSON:
+    /// a feature with `properties.code` for every area) attached, so rows given by coordinates are
+    /// placed on them. Fails, naming the file, when an area has none or the file is not GeoJSON.
+    pub fn with_placement(&self, geojson: &str) -> Result<Areas> {
+        let file = self.level.placement.clone().unwrap_or_else(|| "placement boundaries".into());
+        let shapes = Boundaries::from_geojson(geojson, &self.codes).map_err(|reason| EngineError::RegionData { file, reason })?;
+        Ok(self.with_placement_shapes(std::sync::Arc::new(shapes)))
+    }
+
+    /// These areas with placement polygons already read (one per area, in code order).
+    pub fn with_placement_shapes(&self, shapes: std::sync::Arc<Boundaries>) -> Areas {
+        Areas { placement: Some(shapes), ..self.clone() }
+    }
+
+    /// The polygons rows given by coordinates are placed on: the placement boundaries once
+    /// attached, else those the map draws.
+    pub fn point_boundaries(&self) -> Option<&Boundaries> {
+        self.placement.as_deref().or(self.boundaries.as_ref())
+    }
+
+    /// Whether the level publishes placement boundaries that are not attached yet.
+    pub fn wants_placement(&self) -> bool {
+        self.level.placement.is_some() && self.placement.is_none()
     }
 
     /// These areas with the region's postcode table attached: postcodes place rows at this level

@@ -339,13 +339,22 @@ fn check_columns(level: &Level, t: &Table, codes: &[String], file: &str, r: &mut
     }
 }
 
+/// Checks a level's boundaries, and its placement boundaries when it names them: the same rules
+/// (a feature for every area and none other, polygons in longitude/latitude, valid rings, within
+/// the level's bbox), the size advice only for the boundaries the map draws.
 fn check_boundaries(level: &Level, codes: &[String], read: ReadFile, r: &mut Report) {
-    let bf = level.boundaries.as_str();
+    check_shapes_file(level, &level.boundaries, "boundaries", codes, read, r);
+    if let Some(p) = &level.placement {
+        check_shapes_file(level, p, "placement boundaries", codes, read, r);
+    }
+}
+
+fn check_shapes_file(level: &Level, bf: &str, what: &str, codes: &[String], read: ReadFile, r: &mut Report) {
     let Some(bytes) = read(bf) else {
-        r.error(bf, format!("missing (boundaries of level {})", level.id));
+        r.error(bf, format!("missing ({what} of level {})", level.id));
         return;
     };
-    if bytes.len() > BOUNDARIES_ADVICE_BYTES {
+    if what == "boundaries" && bytes.len() > BOUNDARIES_ADVICE_BYTES {
         r.warn(bf, format!("{} bytes (advice: at most {BOUNDARIES_ADVICE_BYTES}; simplify the polygons)", bytes.len()));
     }
     let v: Value = match serde_json::from_slice(&bytes) {
@@ -400,7 +409,15 @@ fn check_boundaries(level: &Level, codes: &[String], read: ReadFile, r: &mut Rep
         }
         for (pi, poly) in shape.0.iter().enumerate() {
             for e in poly.validation_errors() {
-                r.error(bf, format!("area {code}, polygon {}: {e}", pi + 1));
+                // Full-resolution boundaries as published often have a ring that touches or
+                // crosses itself somewhere; a point is still placed (by the even-odd rule), so
+                // that is advice there, and an error only in the boundaries the map draws.
+                let line = format!("area {code}, polygon {}: {e}", pi + 1);
+                if what == "boundaries" {
+                    r.error(bf, line);
+                } else {
+                    r.warn(bf, format!("{line} (points in the loop it makes are placed by the even-odd rule)"));
+                }
             }
         }
     }
@@ -416,7 +433,7 @@ fn check_boundaries(level: &Level, codes: &[String], read: ReadFile, r: &mut Rep
             || bbox[2] > m[2] + BBOX_SLACK_DEG
             || bbox[3] > m[3] + BBOX_SLACK_DEG)
     {
-        r.error("manifest.json", format!("level {}: bbox {m:?} does not hold the boundaries' {bbox:?}", level.id));
+        r.error("manifest.json", format!("level {}: bbox {m:?} does not hold the {what}' {bbox:?}", level.id));
     }
     r.checked.push(format!("{bf}: {} features", features.len()));
 }

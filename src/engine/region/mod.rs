@@ -115,8 +115,15 @@ pub struct Level {
     pub name_column: String,
     /// Path of the areas table, relative to the manifest.
     pub areas: String,
-    /// Path of the boundaries (GeoJSON), relative to the manifest.
+    /// Path of the boundaries (GeoJSON), relative to the manifest: the map draws them, and rows
+    /// given by coordinates are placed on them unless `placement` names finer ones.
     pub boundaries: String,
+    /// Path of finer boundaries rows given by coordinates are placed on (GeoJSON, relative to the
+    /// manifest; the same codes as `boundaries`, at full resolution), when the map's are
+    /// simplified: a point near a border is then placed in the area it truly lies in. The page
+    /// fetches it only for a file placed by coordinates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<String>,
     /// Bounding box of the boundaries, `[west, south, east, north]` in degrees.
     pub bbox: [f64; 4],
     /// Numeric columns of `areas.parquet` that can serve as denominator, need or map layer.

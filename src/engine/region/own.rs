@@ -129,6 +129,7 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
         name_column: "name".into(),
         areas: file.into(),
         boundaries: file.into(),
+        placement: None,
         bbox,
         indicators,
         aliases: BTreeMap::new(),

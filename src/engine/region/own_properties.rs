@@ -62,15 +62,17 @@ pub fn check_code_property(key: &str, keys: &[String], values: &[String]) -> std
 }
 
 /// The code property: among the unique ones, a name saying code/id first, then values without
-/// spaces that hold digits, then the shortest values.
+/// spaces that hold digits, then the shortest values; a GIS's own row ids last, and so a property
+/// that repeats one (an ArcGIS export's feature `id`, equal to its `FID` or `OBJECTID`).
 pub fn best_code(candidates: &[String], text_of: &dyn Fn(&str) -> Vec<String>) -> Option<String> {
+    let row_ids: Vec<Vec<String>> = candidates.iter().filter(|k| is_bookkeeping(k)).map(|k| text_of(k)).collect();
     let score = |k: &String| {
         let l = k.to_lowercase();
         let named =
             ["code", "cd", "geoid", "id", "fips", "gss", "number", "num"].iter().any(|w| l == *w || l.ends_with(w) || l.starts_with(w));
         let vals = text_of(k);
         let codelike = vals.iter().all(|v| !v.contains(' ') && v.chars().any(|c| c.is_ascii_digit()));
-        let internal = is_bookkeeping(k);
+        let internal = is_bookkeeping(k) || row_ids.contains(&vals);
         let avg = vals.iter().map(|v| v.len()).sum::<usize>() / vals.len().max(1);
         (internal, !named, !codelike, avg)
     };
@@ -209,5 +211,24 @@ mod tests {
         let ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["youth"]);
         assert_eq!(values["youth"], [Some(1200.0), Some(900.0)]);
+    }
+
+    #[test]
+    fn a_feature_id_repeating_the_gis_row_id_is_not_the_code() {
+        // An ArcGIS Hub GeoJSON: the feature's id is its FID; the code is LAD23CD.
+        let rows = features(&[
+            serde_json::json!({"id": 1, "FID": 1, "LAD23CD": "E06000019", "LAD23NM": "Herefordshire, County of"}),
+            serde_json::json!({"id": 2, "FID": 2, "LAD23CD": "E08000025", "LAD23NM": "Birmingham"}),
+        ]);
+        let refs: Vec<&Props> = rows.iter().collect();
+        let keys = property_keys(&refs);
+        let text_of = |k: &str| -> Vec<String> { refs.iter().map(|p| property_text(p, k)).collect() };
+        assert_eq!(best_code(&keys, &text_of).as_deref(), Some("LAD23CD"));
+        // A feature id that is the code itself still wins (Chicago's area numbers as ids).
+        let rows = features(&[serde_json::json!({"id": 35, "OBJECTID": 1}), serde_json::json!({"id": 36, "OBJECTID": 2})]);
+        let refs: Vec<&Props> = rows.iter().collect();
+        let keys = property_keys(&refs);
+        let text_of = |k: &str| -> Vec<String> { refs.iter().map(|p| property_text(p, k)).collect() };
+        assert_eq!(best_code(&keys, &text_of).as_deref(), Some("id"));
     }
 }
