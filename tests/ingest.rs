@@ -289,3 +289,22 @@ fn a_file_over_the_limit_is_refused_with_a_message() {
         "huge.csv: the file is 1.5 GB; Equimap reads files up to 1.0 GB in the browser. Split it, or use `equimap analyze` natively"
     );
 }
+
+/// A sum of money with amounts written as funders write them: signs, codes, thousands
+/// separators. What is not a number (or blank) counts 0, and a note says which rows, never
+/// silently.
+#[test]
+fn amounts_that_are_not_numbers_are_named_in_a_note() {
+    let csv = "grant,district,amount\n1,Birmingham,\"£5,000\"\n2,Coventry,£250.50\n3,Dudley,\"€1.234,56\"\n4,Walsall,5000 GBP\n5,Wolverhampton,\n";
+    let ing = read_csv("grants.csv", csv.as_bytes()).unwrap();
+    let view = View { supply: equimap::engine::view::Supply::Sum("amount".into()), ..View::default() };
+    let a = analyze(&common::west_midlands(), &ing, &view).unwrap();
+    common::assert_identity(&a);
+    assert_eq!(a.rows.matched, 5);
+    assert_eq!(a.summary.supply_total, 5000.0 + 250.5 + 5000.0);
+    let note = a.notes.iter().find(|n| n.starts_with("\"amount\"")).expect("a note on the amounts");
+    assert_eq!(
+        note,
+        "\"amount\": of the 5 counted rows, 1 hold text that is not a number (line 4: \"€1.234,56\"), and 1 are blank: each counts 0 in the sum (fix them in the file, or exclude them with a filter, to change that)."
+    );
+}

@@ -31,7 +31,7 @@ use crate::engine::error::Result;
 use crate::engine::ingest::ingested::Ingested;
 use crate::engine::placement::matching::SUM_UP;
 use crate::engine::region::Areas;
-use crate::engine::view::View;
+use crate::engine::view::{Supply, View};
 
 /// Analyses `ing` in `areas` with the choices of `view`, with the evidence for the placement and
 /// its cross-check ([`with_evidence`]) and the bootstrap intervals ([`with_uncertainty`]).
@@ -126,6 +126,12 @@ pub fn analyze_prepared(areas: &Areas, ing: &Ingested, view: &View, prepared: &P
     notes.extend(report::uncovered_postcodes_note(areas, &unmatched_values));
     notes.extend(report::boundaries_note(table));
     notes.extend(report::short_rows_note(&ing.report));
+    let summed = match &choices.supply {
+        Supply::Seats => choices.capacity_column.as_deref(),
+        Supply::Sum(c) => Some(c.as_str()),
+        _ => None,
+    };
+    notes.extend(report::unreadable_supply_note(table, summed, &matched_rows));
     let choices::Choices { id_column, capacity_column, supply, denominator, need, higher_is_more_need, .. } = choices;
     Ok(Analysis {
         rows: counts,

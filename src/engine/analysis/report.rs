@@ -219,6 +219,48 @@ pub(super) fn boundaries_note(table: &Table) -> Option<String> {
     })
 }
 
+/// A note when supply sums a column (seats, or a sum of money) and some counted rows have no
+/// number in it: how many are blank, how many hold text that is not a number (the first few, with
+/// their lines and values), each counting 0 in the sum. Rows are never dropped for it: the note
+/// says what the sum leaves out.
+pub(super) fn unreadable_supply_note(table: &Table, column: Option<&str>, matched: &[(u32, u32)]) -> Option<String> {
+    let name = column?;
+    let c = table.column(name).ok()?;
+    let (mut blank, mut unreadable) = (0usize, Vec::new());
+    let mut examples = Vec::new();
+    for &(i, _) in matched {
+        let i = i as usize;
+        if c.is_null(i) {
+            blank += 1;
+        } else if c.number(i).is_none() {
+            if examples.len() < 3 {
+                examples.push(format!("line {}: \"{}\"", table.lines.get(i), c.text(i).unwrap_or_default()));
+            }
+            unreadable.push(i);
+        }
+    }
+    if blank == 0 && unreadable.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !unreadable.is_empty() {
+        parts.push(format!(
+            "{} hold text that is not a number ({}{})",
+            unreadable.len(),
+            examples.join(", "),
+            if unreadable.len() > examples.len() { ", …" } else { "" }
+        ));
+    }
+    if blank > 0 {
+        parts.push(format!("{blank} are blank"));
+    }
+    Some(format!(
+        "\"{name}\": of the {} counted rows, {}: each counts 0 in the sum (fix them in the file, or exclude them with a filter, to change that).",
+        matched.len(),
+        parts.join(", and ")
+    ))
+}
+
 /// A note when rows had fewer fields than the header (a writer that leaves out empty last
 /// fields): how many, their first lines, and that the missing fields were read as blank.
 pub(super) fn short_rows_note(report: &IngestReport) -> Option<String> {

@@ -11,8 +11,12 @@ pub enum SlashOrder {
     DayFirst,
 }
 
+/// Currency codes read around a number (a space between them).
+const CURRENCY_CODES: [&str; 5] = ["GBP", "USD", "EUR", "CAD", "AUD"];
+
 /// A number written as a person would: optional sign or accounting parentheses, an optional
-/// currency sign (`$ £ €`), thousands separators in groups of three, a decimal point (or a decimal
+/// currency sign (`$ £ €`) or code before or after it (`GBP 5,000`, `5000 USD`; GBP, USD, EUR,
+/// CAD, AUD), thousands separators in groups of three, a decimal point (or a decimal
 /// comma when `decimal_comma`), an optional exponent, an optional trailing `%` (kept in percent
 /// units: `6.40%` is 6.4). Surrounding spaces are ignored. Returns `None` for anything else.
 ///
@@ -23,6 +27,8 @@ pub enum SlashOrder {
 /// assert_eq!(parse_number("(500)", false), Some(-500.0));
 /// assert_eq!(parse_number("1.234,5", true), Some(1234.5));
 /// assert_eq!(parse_number("12,34", false), None);
+/// assert_eq!(parse_number("5,000 GBP", false), Some(5000.0));
+/// assert_eq!(parse_number("USD 1,200.50", false), Some(1200.5));
 /// ```
 pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
     // Fast path: plain digits with an optional sign and (for point decimals) one point.
@@ -57,6 +63,16 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
     for sign in ['$', '£', '€'] {
         if let Some(rest) = s.strip_prefix(sign) {
             s = rest.trim_start();
+            break;
+        }
+    }
+    for code in CURRENCY_CODES {
+        if let Some(rest) = s.strip_prefix(code).filter(|r| r.starts_with(' ')) {
+            s = rest.trim_start();
+            break;
+        }
+        if let Some(rest) = s.strip_suffix(code).filter(|r| r.ends_with(' ')) {
+            s = rest.trim_end();
             break;
         }
     }
