@@ -24,8 +24,10 @@ USAGE:
 
 ANALYZE OPTIONS:
   --level LEVEL               area level (default: the region's default)
-  --areas FILE                your own areas instead of a region: a GeoJSON or TopoJSON file in
-                              longitude/latitude (code and name properties detected)
+  --areas FILE                your own areas instead of a region: GeoJSON or TopoJSON, a CSV
+                              with a WKT polygon column, or a shapefile (.zip, or .shp with its
+                              .dbf and .prj beside it); a projected system the file names (crs,
+                              .prj) is converted to longitude/latitude; code and name detected
   --area-code-property P      the property of --areas holding the code (default: detected)
   --area-name-property P      the property of --areas holding the name (default: detected)
   --indicators FILE           a table of indicators with one row per area code (CSV, XLSX,
@@ -232,13 +234,35 @@ fn own_areas(file: &str, choice: &crate::engine::region::own::OwnChoice) -> Resu
     let size = std::fs::metadata(file).map_err(|e| format!("{file}: {e}"))?.len();
     let name = file_name(file);
     crate::engine::region::own::check_boundaries_size(&name, size).map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+    let bytes = if name.to_lowercase().ends_with(".shp") {
+        shapefile_with_siblings(file)?
+    } else {
+        std::fs::read(file).map_err(|e| format!("{file}: {e}"))?
+    };
     let own = crate::engine::region::own::own_level(&name, &bytes, choice).map_err(|e| e.to_string())?;
     eprintln!("equimap: {name}: {} areas, code from \"{}\", name from \"{}\"", own.areas.len(), own.used.code, own.used.name);
     for p in &own.problems {
         eprintln!("equimap: {name}: {p}");
     }
     Ok(own.areas)
+}
+
+/// A `.shp` and the `.dbf`, `.prj`, `.cpg` beside it (same name, any case of extension) as one
+/// archive, which the engine reads as a zipped shapefile.
+fn shapefile_with_siblings(file: &str) -> Result<Vec<u8>, String> {
+    let path = std::path::Path::new(file);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut parts = vec![(format!("{stem}.shp"), std::fs::read(path).map_err(|e| format!("{file}: {e}"))?)];
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.flatten() {
+        let p = entry.path();
+        let same_stem = p.file_stem().is_some_and(|s| s.to_string_lossy() == stem);
+        let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        if same_stem && ["dbf", "prj", "cpg"].contains(&ext.as_str()) {
+            parts.push((format!("{stem}.{ext}"), std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?));
+        }
+    }
+    Ok(crate::engine::geo::shapefile::bundle(&parts))
 }
 
 /// `areas` with the indicators of the table in `file` (one row per area code) joined.

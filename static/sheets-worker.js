@@ -1,8 +1,9 @@
-// Equimap's on-demand module, started by the page only when a workbook is dropped or the table is
-// downloaded as Parquet (so its module, dist/sheets/, is never part of the first visit). It gets
-// {name, bytes, sheet} and answers {ok, csv, sheets, sheet, header_row}, or {parquet: json} and
-// answers {ok, bytes}; {ok: false, error} when it fails (src/bin/sheets.rs).
-import init, { sheet_to_csv, table_parquet } from './sheets/equimap-sheets.js';
+// Equimap's on-demand module, started by the page only when a workbook or a zipped shapefile is
+// dropped or the table is downloaded as Parquet (so its module, dist/sheets/, is never part of the
+// first visit). It gets {name, bytes, sheet} and answers {ok, csv, sheets, sheet, header_row};
+// {shapefile: bytes, name} and answers {ok, geojson}; {parquet: json} and answers {ok, bytes};
+// {ok: false, error} when it fails (src/bin/sheets.rs).
+import init, { sheet_to_csv, table_parquet, shapefile_to_geojson } from './sheets/equimap-sheets.js';
 
 const ready = init();
 self.onmessage = async (event) => {
@@ -11,6 +12,10 @@ self.onmessage = async (event) => {
     if (typeof event.data.parquet === 'string') {
       const bytes = table_parquet(event.data.parquet);
       self.postMessage({ ok: true, bytes }, [bytes.buffer]);
+      return;
+    }
+    if (event.data.shapefile) {
+      self.postMessage({ ok: true, geojson: shapefile_to_geojson(event.data.name, event.data.shapefile) });
       return;
     }
     const { name, bytes, sheet } = event.data;

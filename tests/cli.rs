@@ -109,3 +109,38 @@ fn a_category_dummy_filters_like_an_independent_count() {
     assert!(kept > 1000);
     assert_eq!(v["rows"]["excluded"], 12_376 - kept as u64);
 }
+
+/// `--areas wards.shp` reads the `.dbf` and `.prj` beside it (the zipped fixture unpacked into a
+/// folder): the same counts per area as `--areas` on the GeoJSON the shapefile was written from.
+#[test]
+fn analyze_takes_a_shapefile_with_its_parts_beside_it() {
+    let tmp = std::env::temp_dir().join(format!("equimap-shp-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let bytes = std::fs::read(common::repo().join("tests/fixtures/chicago_community_areas_il_east_ft.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    archive.extract(&tmp).unwrap();
+    let shp = tmp.join("geo_export_community_areas.shp");
+    let programs = "../shared/data/chicago/programs/mcmf_programs_2023.csv";
+    let run = |areas: &str| {
+        let (code, out, err) = equimap(&["analyze", "--areas", areas, "--programs", programs]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let supply: std::collections::BTreeMap<String, f64> = v["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["code"].as_str().unwrap().to_string(), a["supply"].as_f64().unwrap()))
+            .collect();
+        (v["region"].clone(), v["rows"].clone(), supply, err)
+    };
+    let (region, rows, by_shp, err) = run(shp.to_str().unwrap());
+    let (_, geo_rows, by_geojson, _) = run("static/data/chicago/community_area/boundaries.geojson");
+    assert_eq!(region, "own");
+    assert!(
+        err.contains("77 areas, code from \"AREA_NUMBE\"") && err.contains("converted from NAD_1983_StatePlane_Illinois_East"),
+        "{err}"
+    );
+    assert_eq!((rows, by_shp.len()), (geo_rows, 77));
+    assert_eq!(by_shp, by_geojson);
+    std::fs::remove_dir_all(&tmp).ok();
+}

@@ -4,10 +4,13 @@
 //! [`equimap::engine::ingest::workbook::sheet_as_csv`], which the engine then reads as any CSV
 //! file, and writes the equity table as Parquet with
 //! [`equimap::engine::analysis::export::areas_parquet`] (the Parquet writer is kept out of the
-//! first visit's module).
+//! first visit's module), and turns a zipped shapefile into GeoJSON in longitude/latitude with
+//! [`equimap::engine::geo::shapefile::as_geojson`] (the shapefile reader and the `.prj` parser
+//! stay out of the first visit's module too).
 
-#[cfg(target_arch = "wasm32")]
-fn main() {}
+// No `main` of its own on the web: a module of exported functions (and proj4wkt, the `.prj`
+// parser, brings a start function named `main` that would clash with one).
+#![cfg_attr(target_arch = "wasm32", no_main)]
 
 /// Reads sheet `sheet` (else the first with data) of the workbook `bytes` named `file`: an object
 /// `{csv, sheets, sheet, header_row}`, or an error message naming the file.
@@ -23,6 +26,14 @@ pub fn sheet_to_csv(file: &str, bytes: &[u8], sheet: Option<String>) -> Result<w
     set("sheet", text.sheet.into())?;
     set("header_row", (text.header_row as f64).into())?;
     Ok(out.into())
+}
+
+/// The zipped shapefile `bytes` named `file` as GeoJSON text in longitude/latitude, or an error
+/// message naming the file.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn shapefile_to_geojson(file: &str, bytes: &[u8]) -> Result<String, wasm_bindgen::JsValue> {
+    equimap::engine::geo::shapefile::as_geojson(file, bytes).map_err(|e| wasm_bindgen::JsValue::from_str(&e))
 }
 
 /// The equity table of the analysis `analysis_json` (the page's analysis, as JSON) as Parquet

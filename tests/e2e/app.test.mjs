@@ -245,16 +245,34 @@ test('a portal export is placed by its coordinates on the full-resolution bounda
   await page.close();
 });
 
-test('projected coordinates the web build does not convert are named, with what to do', async () => {
+test('projected x/y coordinates (Illinois State Plane feet) are converted in the page: the rows land where PROJ\'s latitude/longitude put them', async () => {
+  // Points of the 2023 export with their x/y in EPSG:3435 and their latitude/longitude, both
+  // from PROJ (tests/fixtures/projected_points.csv): the file with x/y only and the file with
+  // latitude/longitude only give the same counts per area, in the page and by the command line.
+  const fixture = fs.readFileSync(path.join(repo, 'tests/fixtures/projected_points.csv'), 'utf8').trim().split('\n').slice(1)
+    .map((l) => l.split(',')).filter((c) => c[0] === 'EPSG:3435');
+  const xy = ['Case Number,X Coordinate,Y Coordinate', ...fixture.map((c, i) => `JA${i},${c[1]},${c[2]}`)].join('\n') + '\n';
+  const ll = ['Case Number,Latitude,Longitude', ...fixture.map((c, i) => `JA${i},${c[3]},${c[4]}`)].join('\n') + '\n';
+  const xyFile = path.join(shots, 'crimes-xy.csv');
+  fs.writeFileSync(xyFile, xy);
   const page = await openPage(browser, server.base);
   await waitState(page, ['ready']);
-  const rows = ['Case Number,X Coordinate,Y Coordinate'];
-  for (let i = 0; i < 50; i++) rows.push(`JA${i},${1150000 + i * 500},${1850000 + i * 900}`);
-  await pickText(page, 'crimes.csv', rows.join('\n') + '\n');
-  await waitState(page, ['error']);
-  const error = await text(page, 'error');
-  assert.match(error, /X Coordinate and Y Coordinate look like projected coordinates/);
-  assert.match(error, /equimap analyze/);
+  await pickText(page, 'crimes-xy.csv', xy);
+  await waitState(page, ['done']);
+  const byXy = await analysis(page);
+  await pickText(page, 'crimes-ll.csv', ll);
+  await waitState(page, ['done']);
+  const byLl = await analysis(page);
+  const supply = (a) => Object.fromEntries(a.areas.map((r) => [r.code, r.supply]));
+  assert.deepEqual(byXy.rows, byLl.rows);
+  assert.ok(byXy.rows.matched >= fixture.length - 5, `${byXy.rows.matched} of ${fixture.length}`);
+  assert.deepEqual(supply(byXy), supply(byLl));
+  // The command line converts with the same library; the platform's sine and cosine may differ
+  // in the last bits (distances to 1e-9 km), the counts never.
+  const want = cli('--region', 'chicago', '--programs', xyFile);
+  assert.deepEqual(supply(byXy), supply(want));
+  byXy.areas.forEach((r, i) => assert.ok(Math.abs((r.nearest_km ?? 0) - (want.areas[i].nearest_km ?? 0)) < 1e-9, r.name));
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 

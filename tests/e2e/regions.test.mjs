@@ -3,7 +3,8 @@
 // own areas: a boundaries file dropped on the page becomes the level (code and name detected),
 // an export and a table of indicators keyed by the same codes give the command line's figures for
 // `--areas … --indicators …`, the table and map show them, the link names the boundaries file,
-// a projected file is refused with the reason, files as other tools write them are read and other
+// a projected file is refused with the reason (converted when it names its system: a zipped
+// shapefile's .prj), files as other tools write them are read and other
 // formats named; a level within one parent; rows naming smaller
 // areas counted in their containers by the person's choice.
 import { test, before, after } from 'node:test';
@@ -168,14 +169,42 @@ test('boundaries as other tools write them: one feature a line after a byte-orde
   const offered = await page.locator('[data-testid=need] option').allTextContents();
   assert.ok(!offered.some((o) => /OBJECTID|Shape__Area/.test(o)), offered.join('|'));
   assert.equal(await page.locator('svg path[data-code]').count(), 77);
-  // A shapefile zipped, dropped as an export: named, with how to convert it.
+  // A .zip dropped as an export goes to the boundaries reader; a broken one is named as such.
   const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(22), Buffer.from([9, 0, 0, 0]), Buffer.from('wards.shp'), Buffer.alloc(64)]);
   await page.setInputFiles('[data-testid=file-input]', { name: 'wards.zip', mimeType: 'application/zip', buffer: zip });
-  await waitState(page, ['error']);
-  assert.match(await page.textContent('[role=status]'), /wards\.zip: this is a zipped shapefile: boundaries, not a table of rows.*ogr2ogr/);
+  await page.waitForFunction(() => /wards\.zip: not a readable ZIP archive/.test(document.querySelector('[role=status]')?.textContent || ''), null, { timeout: 30000 });
   // KML given as boundaries.
   await page.setInputFiles('[data-testid=areas-input]', { name: 'wards.kml', mimeType: 'application/vnd.google-earth.kml+xml', buffer: Buffer.from('<?xml version="1.0"?><kml></kml>') });
   await page.waitForFunction(() => /this is KML, not GeoJSON/.test(document.querySelector('[role=status]')?.textContent || ''), null, { timeout: 30000 });
+  assert.deepEqual(offsite(page), []);
+});
+
+test('a zipped shapefile in State Plane feet, as a City GIS publishes it, is read by the on-demand module and gives the command line\'s figures', async () => {
+  // tests/fixtures/chicago_community_areas_il_east_ft.zip: written by pyshp after PROJ projected
+  // the bundled community areas to EPSG:3435 (scripts/shapefile_fixture.py); an ArcGIS .prj.
+  const zip = path.join(repo, 'tests/fixtures/chicago_community_areas_il_east_ft.zip');
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  assert.ok(!page.requests.some((u) => u.includes('sheets')), 'no shapefile reader on first visit');
+  await page.setInputFiles('[data-testid=areas-input]', { name: 'CommAreas.zip', mimeType: 'application/zip', buffer: fs.readFileSync(zip) });
+  await page.waitForSelector('[data-testid=own-areas]');
+  const panel = await page.textContent('[data-testid=own-areas]');
+  assert.match(panel, /CommAreas\.zip: 77 areas/);
+  assert.match(panel, /converted from NAD_1983_StatePlane_Illinois_East_FIPS_1201_Feet/);
+  assert.equal(await page.inputValue('[data-testid=areas-code]'), 'AREA_NUMBE');
+  assert.ok(page.requests.some((u) => u.includes('sheets')), 'the on-demand module read the shapefile');
+  await pickFile(page, MCMF);
+  await waitState(page, ['done']);
+  const got = await analysis(page);
+  const want = cli('--areas', zip, '--programs', MCMF);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.areas.map((r) => [r.code, r.name, r.supply]), want.areas.map((r) => [r.code, r.name, r.supply]));
+  assert.equal(await page.locator('svg path[data-code]').count(), 77);
+  await page.screenshot({ path: path.join(shots, 'own-areas-shapefile.png'), fullPage: true });
+  // A shapefile of points is not boundaries: said, with what to do.
+  await page.setInputFiles('[data-testid=areas-input]', { name: 'libraries.zip', mimeType: 'application/zip', buffer: fs.readFileSync(path.join(repo, 'tests/fixtures/chicago_libraries_points.zip')) });
+  await page.waitForFunction(() => /holds points .*not areas/.test(document.querySelector('[role=status]')?.textContent || ''), null, { timeout: 30000 });
+  assert.deepEqual(page.errors, []);
   assert.deepEqual(offsite(page), []);
 });
 

@@ -30,11 +30,14 @@ pub fn AccessPanel() -> impl IntoView {
                 <section class="panel" aria-label="Distance-based access" data-testid="access">
                     <h2>"Distance-based access"</h2>
                     <p data-testid="access-rows">{format!(
-                        "{} of the {} counted rows have a point and are used{}. Region-wide, people live on average {:.2} {unit} (straight line) from the nearest program.",
+                        "{} of the {} counted rows have a point and are used{}. {}",
                         s.distance_rows,
                         a.rows.matched,
                         if s.distance_rows < a.rows.matched { "; the others were placed without one (by name, code or postcode)" } else { "" },
-                        s.nearest_km.unwrap_or(f64::NAN) * per_km
+                        match s.nearest_km.filter(|k| k.is_finite()) {
+                            Some(k) => format!("Region-wide, people live on average {:.2} {unit} (straight line) from the nearest program.", k * per_km),
+                            None => "Without population figures there is no average over people: each area's distance is in the table.".to_string(),
+                        }
                     )}</p>
                     <label>{format!("Catchment ({unit}) ")}
                         <input type="number" min="0.1" max="120" step="0.1" data-testid="catchment" prop:value=format!("{shown:.2}")

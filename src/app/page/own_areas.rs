@@ -24,12 +24,18 @@ thread_local! {
 }
 
 /// Whether a dropped file is boundaries for one's own areas, by its name: `.geojson`,
-/// `.topojson`, `.json`, feature sequences (`.geojsonl`, `.geojsons`; exports are never JSON), or
-/// a boundary format read nowhere (a shapefile, KML, …: refused there with how to convert it).
+/// `.topojson`, `.json`, feature sequences (`.geojsonl`, `.geojsons`; exports are never JSON), a
+/// `.zip` (a zipped shapefile; any other archive is named as such there), or another boundary format (a shapefile's part, KML, …: refused there with how to convert it).
 pub fn is_boundaries_name(name: &str) -> bool {
     let l = name.to_lowercase();
-    [".geojson", ".topojson", ".json", ".geojsonl", ".geojsons"].iter().any(|e| l.ends_with(e))
+    [".geojson", ".topojson", ".json", ".geojsonl", ".geojsons", ".zip"].iter().any(|e| l.ends_with(e))
         || crate::engine::geo::boundary_file::foreign_format(name, b"").is_some()
+}
+
+/// Whether a boundaries file is a zipped shapefile, read by the on-demand module first.
+fn is_zipped_shapefile(name: &str, bytes: &[u8]) -> bool {
+    crate::engine::geo::boundary_file::foreign_format(name, bytes) == Some("a zipped shapefile")
+        || (name.to_lowercase().ends_with(".zip") && bytes.starts_with(b"PK\x03\x04"))
 }
 
 /// Takes a boundaries file the person dropped or chose (`file`: a `File`), refusing one over the
@@ -43,7 +49,14 @@ pub fn give_boundaries(ctx: Ctx, file: web_sys::File) {
     leptos::task::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
             Ok(buf) => {
-                let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+                let mut bytes = js_sys::Uint8Array::new(&buf).to_vec();
+                if is_zipped_shapefile(&name, &bytes) {
+                    ctx.status.set(format!("Reading the shapefile {name}…"));
+                    match super::sheets::shapefile_as_geojson(&name, &bytes).await {
+                        Ok(text) => bytes = text.into_bytes(),
+                        Err(e) => return show_error(ctx, AppError::Engine(e)),
+                    }
+                }
                 GIVEN.with_borrow_mut(|g| *g = Some((name.clone(), bytes)));
                 let choice = ctx.view.with_untracked(|v| {
                     if v.areas_file == name {
@@ -152,10 +165,10 @@ pub fn OwnAreas() -> impl IntoView {
     view! {
         <details class="panel own-areas" open=move || ctx.own.with(Option::is_some)>
             <summary>"Use your own areas"</summary>
-            <p class="hint">"Choose a boundaries file (GeoJSON or TopoJSON, longitude/latitude; or a CSV with one row per area and its polygon as WKT, as data portals export the_geom) here, or drop a GeoJSON/TopoJSON on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
+            <p class="hint">"Choose a boundaries file (GeoJSON or TopoJSON; a zipped shapefile as downloaded, in the system its .prj names; or a CSV with one row per area and its polygon as WKT, as data portals export the_geom) here, or drop a GeoJSON/TopoJSON on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
             <label class="file-label">
                 <span>"Choose boundaries"</span>
-                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,.csv,.tsv,.txt,application/geo+json,application/json,text/csv" on:change=on_change/>
+                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,.zip,.csv,.tsv,.txt,application/geo+json,application/json,application/zip,text/csv" on:change=on_change/>
             </label>
             {move || ctx.own.get().map(|o| view! {
                 <div data-testid="own-areas">

@@ -74,6 +74,21 @@ async fn bytes_of(data: JsValue) -> Result<js_sys::Uint8Array, String> {
     Ok(js_sys::Uint8Array::new(&buf))
 }
 
+/// The zipped shapefile `bytes` named `name` as GeoJSON text in longitude/latitude, converted by
+/// the on-demand module (the shapefile reader is not part of the first visit), or a message.
+pub async fn shapefile_as_geojson(name: &str, bytes: &[u8]) -> Result<String, String> {
+    let msg = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &k.into(), v).map(|_| ()).map_err(|e| browser::js_text(&e));
+    set("name", &name.into())?;
+    set("shapefile", &js_sys::Uint8Array::from(bytes).into())?;
+    let reply = ask_module(&msg).await.map_err(|e| format!("{name}: the shapefile reader failed: {e}"))?;
+    let get = |k: &str| js_sys::Reflect::get(&reply, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if get("ok").as_bool() != Some(true) {
+        return Err(get("error").as_string().unwrap_or_else(|| format!("{name}: the shapefile could not be read")));
+    }
+    get("geojson").as_string().ok_or_else(|| format!("{name}: the shapefile reader gave nothing"))
+}
+
 /// Runs the on-demand module's worker on `msg` and waits for its one answer (an object with `ok`).
 async fn ask_module(msg: &js_sys::Object) -> Result<JsValue, String> {
     let opts = web_sys::WorkerOptions::new();
@@ -81,10 +96,16 @@ async fn ask_module(msg: &js_sys::Object) -> Result<JsValue, String> {
     let worker = web_sys::Worker::new_with_options(SHEETS_SCRIPT, &opts).map_err(|e| browser::js_text(&e))?;
     let answer = js_sys::Promise::new(&mut |resolve, reject| {
         let on_message = Closure::once_into_js(move |ev: web_sys::MessageEvent| resolve.call1(&JsValue::NULL, &ev.data()));
-        let on_error =
-            Closure::once_into_js(move |ev: web_sys::ErrorEvent| reject.call1(&JsValue::NULL, &JsValue::from_str(&ev.message())));
+        // A script that fails to load fires a plain Event (no message): rejected all the same, so
+        // the page never waits for an answer that will not come.
+        let on_error = Closure::once_into_js(move |ev: web_sys::Event| {
+            let message = js_sys::Reflect::get(&ev, &"message".into()).ok().and_then(|m| m.as_string());
+            let text = message.unwrap_or_else(|| "the module could not be loaded".into());
+            reject.call1(&JsValue::NULL, &JsValue::from_str(&text))
+        });
         worker.set_onmessage(Some(on_message.unchecked_ref()));
         worker.set_onerror(Some(on_error.unchecked_ref()));
+        worker.set_onmessageerror(Some(on_error.unchecked_ref()));
     });
     worker.post_message(msg).map_err(|e| browser::js_text(&e))?;
     let reply = wasm_bindgen_futures::JsFuture::from(answer).await;

@@ -199,7 +199,7 @@ pub fn QuintileTable() -> impl IntoView {
     view! {
         {move || ctx.analysis().map(|a| { let access = a.summary.catchment_km.is_some(); let (unit, per_km) = distance_unit(ctx); view! {
             <section class="panel" aria-label="Need quintiles">
-                <h2>{format!("By need quintile ({})", label_of(ctx, &a.resolved.need))}</h2>
+                <h2>{if a.resolved.need.is_empty() { "By need quintile (no need measure: choose one under What to count)".to_string() } else { format!("By need quintile ({})", label_of(ctx, &a.resolved.need)) }}</h2>
                 <table class="data" data-testid="quintile-table">
                     <thead><tr><th>"Quintile"</th><th>"Areas"</th><th>"Share of people"</th><th>"Share of supply (95 % CI)"</th><th>"Rate per 1,000"</th>
                         {access.then(|| view! { <th>{format!("Mean distance to nearest ({unit})")}</th><th>"Access (2SFCA per 1,000)"</th> })}</tr></thead>

@@ -50,7 +50,7 @@ fn no_way_to_place(areas: &Areas, ing: &Ingested) -> EngineError {
         .filter(|_| !crate::engine::placement::projected::CONVERTS)
         .map(|(x, y)| {
             format!(
-                "; {x} and {y} look like projected coordinates (eastings and northings), which this build does not convert (the site leaves the projection library out to stay small): run `equimap analyze` on the file, or export latitude and longitude"
+                "; {x} and {y} look like projected coordinates (eastings and northings), which this build does not convert (it was built without the `projected` feature): run `equimap analyze` on the file, or export latitude and longitude"
             )
         })
         .unwrap_or_default();

@@ -1,13 +1,14 @@
 //! A boundaries file as a JSON document, read the way files come from other tools: GeoJSON (a
 //! FeatureCollection, one Feature, or features one per line — GeoJSON Text Sequences, RFC 8142,
 //! and newline-delimited GeoJSON) or TopoJSON, a UTF-8 byte-order mark ignored. Boundary formats
-//! Equimap does not read (shapefiles, zipped or not, KML/KMZ, GeoPackage, FlatGeobuf, GML, Esri
-//! JSON) are named, with how to turn them into GeoJSON.
+//! Equimap does not read (KML/KMZ, GeoPackage, FlatGeobuf, GML, Esri JSON; a shapefile's part
+//! alone) are named, with how to turn them into GeoJSON; zipped shapefiles are read by
+//! `geo::shapefile` where that feature is built (the command line, the page's on-demand module).
 
 use serde_json::Value;
 
 /// How to turn boundaries of another format into GeoJSON in longitude/latitude.
-pub const CONVERT: &str = "Equimap reads boundaries as GeoJSON or TopoJSON in longitude/latitude: convert it with mapshaper (mapshaper.org: drop the .shp, .dbf and .prj together, or the .zip; Export → GeoJSON) or GDAL (ogr2ogr -f GeoJSON -t_srs EPSG:4326 areas.geojson INPUT)";
+pub const CONVERT: &str = "Equimap reads boundaries as GeoJSON, TopoJSON, a zipped shapefile (.shp, .dbf and .prj together) or a CSV of WKT polygons: convert it with mapshaper (mapshaper.org: drop the .shp, .dbf and .prj together, or the .zip; Export → GeoJSON) or GDAL (ogr2ogr -f GeoJSON -t_srs EPSG:4326 areas.geojson INPUT)";
 
 /// First bytes of a ZIP archive.
 const ZIP: &[u8] = b"PK\x03\x04";
@@ -77,6 +78,9 @@ fn first_zip_entry(head: &[u8]) -> Option<String> {
 /// format it is when it is another boundary format, or where the JSON is broken.
 pub fn read_document(file: &str, bytes: &[u8]) -> Result<Value, String> {
     if let Some(kind) = foreign_format(file, bytes) {
+        if kind == "a shapefile" {
+            return Err("this is one part of a shapefile: give the .zip as downloaded, or the .shp, .dbf and .prj zipped together (the .dbf holds the areas' codes and names, the .prj their coordinate system)".into());
+        }
         return Err(format!("this is {kind}, not GeoJSON. {CONVERT}"));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

@@ -42,10 +42,14 @@ pub fn refuse_boundaries(file: &str, head: &[u8]) -> Result<()> {
     match crate::engine::geo::boundary_file::foreign_format(file, head) {
         Some(kind) => Err(EngineError::EmptyInput {
             file: file.into(),
-            what: format!(
-                "this is {kind}: boundaries, not a table of rows. To use them as your own areas, drop them under \"Use your own areas\" as GeoJSON. {}",
-                crate::engine::geo::boundary_file::CONVERT
-            ),
+            what: if kind == "a zipped shapefile" {
+                format!("this is {kind}: boundaries, not a table of rows. To use them as your own areas, choose the .zip under \"Use your own areas\"")
+            } else {
+                format!(
+                    "this is {kind}: boundaries, not a table of rows. To use them as your own areas, drop them under \"Use your own areas\" as GeoJSON. {}",
+                    crate::engine::geo::boundary_file::CONVERT
+                )
+            },
         }),
         None => Ok(()),
     }

@@ -33,7 +33,7 @@ impl Crs {
     pub const ALL: [Crs; 2] = [Crs::IllinoisEastFeet, Crs::BritishNationalGrid];
 
     /// The system's PROJ.4 definition (from the EPSG registry).
-    fn definition(self) -> &'static str {
+    pub(crate) fn definition(self) -> &'static str {
         match self {
             Crs::IllinoisEastFeet => {
                 "+proj=tmerc +lat_0=36.6666666666667 +lon_0=-88.3333333333333 +k=0.999975 +x_0=300000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=us-ft +no_defs"
@@ -68,15 +68,21 @@ pub const CONVERTS: bool = cfg!(feature = "projected");
 impl Converter {
     /// A converter from `crs` (`None` in a build without the `projected` feature).
     pub fn new(crs: Crs) -> Option<Self> {
+        Self::from_definition(crs.definition())
+    }
+
+    /// A converter from the system of PROJ string `definition` (`None` when proj4rs cannot read
+    /// it, or in a build without the `projected` feature).
+    pub fn from_definition(definition: &str) -> Option<Self> {
         #[cfg(feature = "projected")]
         {
-            let from = proj4rs::Proj::from_proj_string(crs.definition()).ok()?;
+            let from = proj4rs::Proj::from_proj_string(definition).ok()?;
             let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs").ok()?;
             Some(Converter { from, to })
         }
         #[cfg(not(feature = "projected"))]
         {
-            let _ = crs.definition();
+            let _ = definition;
             None
         }
     }

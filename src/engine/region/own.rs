@@ -88,6 +88,8 @@ pub fn own_level(file: &str, bytes: &[u8], choice: &OwnChoice) -> Result<OwnLeve
         return Err(fail("no polygon features (a boundaries file has Polygon or MultiPolygon geometries)".into()));
     }
     problems.extend(swap_latitude_first(&mut features));
+    let mut shapes: Vec<&mut MultiPolygon<f64>> = features.iter_mut().map(|f| &mut f.1).collect();
+    problems.extend(crate::engine::geo::crs::to_lon_lat_as_said(crs.as_deref(), &mut shapes).map_err(fail)?);
     refuse_projected(crs.as_deref(), &features).map_err(fail)?;
     let props: Vec<&Props> = features.iter().map(|f| &f.0).collect();
     let keys = property_keys(&props);
@@ -180,11 +182,23 @@ struct FileFeatures {
 fn read_features(file: &str, bytes: &[u8]) -> std::result::Result<FileFeatures, String> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    #[cfg(feature = "shapefiles")]
+    if bytes.starts_with(b"PK\x03\x04") && crate::engine::geo::shapefile::is_zipped_shapefile(bytes) {
+        let read = crate::engine::geo::shapefile::read_zip(bytes)?;
+        let features = read.features.into_iter().map(|(p, s)| {
+            let faults = shape_problems::shape_ring_faults(&s);
+            (p, s, faults)
+        });
+        return Ok(FileFeatures { crs: read.prj, features: features.collect(), problems: read.problems });
+    }
     let foreign = crate::engine::geo::boundary_file::foreign_format(file, bytes).is_some();
     if foreign || matches!(first, Some(b'{' | b'[' | 0x1E) | None) {
         let v = crate::engine::geo::boundary_file::read_document(file, bytes)?;
         let crs = v.pointer("/crs/properties/name").and_then(Value::as_str).map(str::to_string);
-        let (features, problems) = features_of(&v)?;
+        let (features, mut problems) = features_of(&v)?;
+        // What the page's shapefile reader left out or converted (geo::shapefile::as_geojson).
+        let notes = v["equimap_notes"].as_array().into_iter().flatten().filter_map(Value::as_str);
+        problems.extend(notes.map(str::to_string));
         return Ok(FileFeatures { crs, features, problems });
     }
     let table = super::own_table::table_features(file, bytes)?;
@@ -245,7 +259,9 @@ fn refuse_projected(crs: Option<&str>, features: &[Feature]) -> std::result::Res
     if w >= -180.0 && e <= 180.0 && s >= -90.0 && n <= 90.0 {
         return Ok(());
     }
-    let crs = crs.map(|c| format!(" (its crs says {c})")).unwrap_or_default();
+    // A .prj's WKT is named by its first quoted name, not quoted whole.
+    let crs =
+        crs.map(|c| format!(" (the file says {})", if c.contains('[') { c.split('"').nth(1).unwrap_or(c) } else { c })).unwrap_or_default();
     Err(format!(
         "coordinates run from ({w:.0}, {s:.0}) to ({e:.0}, {n:.0}): a projected system such as eastings/northings or US feet{crs}, not longitude/latitude. Reproject it to WGS 84 first (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson, or mapshaper -proj wgs84)"
     ))
