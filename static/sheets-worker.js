@@ -1,9 +1,10 @@
 // Equimap's on-demand module, started by the page only when a workbook or a zipped shapefile is
 // dropped or the table is downloaded as Parquet (so its module, dist/sheets/, is never part of the
 // first visit). It gets {name, bytes, sheet} and answers {ok, csv, sheets, sheet, header_row};
-// {shapefile: bytes, name} and answers {ok, geojson}; {parquet: json} and answers {ok, bytes};
+// {shapefile: bytes, name} or {parts: [bytes…], names, name} (a .shp and its .dbf/.prj given
+// loose) and answers {ok, geojson}; {parquet: json} and answers {ok, bytes};
 // {ok: false, error} when it fails (src/bin/sheets.rs).
-import init, { sheet_to_csv, table_parquet, shapefile_to_geojson } from './sheets/equimap-sheets.js';
+import init, { sheet_to_csv, table_parquet, shapefile_to_geojson, shapefile_parts_to_geojson } from './sheets/equimap-sheets.js';
 
 const ready = init();
 self.onmessage = async (event) => {
@@ -12,6 +13,10 @@ self.onmessage = async (event) => {
     if (typeof event.data.parquet === 'string') {
       const bytes = table_parquet(event.data.parquet);
       self.postMessage({ ok: true, bytes }, [bytes.buffer]);
+      return;
+    }
+    if (event.data.parts) {
+      self.postMessage({ ok: true, geojson: shapefile_parts_to_geojson(event.data.name, event.data.names, event.data.parts) });
       return;
     }
     if (event.data.shapefile) {

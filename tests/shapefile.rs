@@ -145,6 +145,21 @@ fn the_pages_geojson_of_a_shapefile_builds_the_same_level() {
     assert_eq!((&via.areas.codes, &via.areas.names, &via.used), (&direct.areas.codes, &direct.areas.names, &direct.used));
     assert_eq!(via.areas.boundaries.as_ref().unwrap().shapes, direct.areas.boundaries.as_ref().unwrap().shapes);
     assert_eq!(via.problems, direct.problems);
+
+    // The same parts given loose (as chosen together in the page), names in another case.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let loose: Vec<(String, Vec<u8>)> = (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut out).unwrap();
+            (f.name().rsplit('/').next().unwrap().to_uppercase(), out)
+        })
+        .collect();
+    let text = equimap::engine::geo::shapefile::loose_as_geojson("LAD_MAY_2023.SHP", &loose).unwrap();
+    let parts = own_level("LAD_MAY_2023.SHP", text.as_bytes(), &OwnChoice::default()).unwrap();
+    assert_eq!(parts.areas.boundaries.as_ref().unwrap().shapes, direct.areas.boundaries.as_ref().unwrap().shapes);
+    assert_eq!((&parts.areas.codes, &parts.problems), (&direct.areas.codes, &direct.problems));
 }
 
 /// A GeoJSON whose `crs` names its projected system (as ogr2ogr writes one not in WGS 84):

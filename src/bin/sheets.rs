@@ -36,6 +36,16 @@ pub fn shapefile_to_geojson(file: &str, bytes: &[u8]) -> Result<String, wasm_bin
     equimap::engine::geo::shapefile::as_geojson(file, bytes).map_err(|e| wasm_bindgen::JsValue::from_str(&e))
 }
 
+/// A shapefile given as loose parts (`names[i]`'s bytes in `parts[i]`: the `.shp` named `file`
+/// and the `.dbf`, `.prj`, `.cpg` beside it) as GeoJSON text in longitude/latitude, or an error
+/// message naming the file.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn shapefile_parts_to_geojson(file: &str, names: Vec<String>, parts: Vec<js_sys::Uint8Array>) -> Result<String, wasm_bindgen::JsValue> {
+    let given: Vec<(String, Vec<u8>)> = names.into_iter().zip(parts.iter().map(js_sys::Uint8Array::to_vec)).collect();
+    equimap::engine::geo::shapefile::loose_as_geojson(file, &given).map_err(|e| wasm_bindgen::JsValue::from_str(&e))
+}
+
 /// The equity table of the analysis `analysis_json` (the page's analysis, as JSON) as Parquet
 /// bytes, or an error message.
 #[cfg(target_arch = "wasm32")]

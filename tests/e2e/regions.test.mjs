@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { serve, launch, openPage, offsite, waitState, pickFile, shared, repo, cli, analysis } from './helpers.mjs';
 
 const MCMF = path.join(shared, 'chicago/programs/mcmf_programs_2024.csv');
@@ -201,6 +202,15 @@ test('a zipped shapefile in State Plane feet, as a City GIS publishes it, is rea
   assert.deepEqual(got.areas.map((r) => [r.code, r.name, r.supply]), want.areas.map((r) => [r.code, r.name, r.supply]));
   assert.equal(await page.locator('svg path[data-code]').count(), 77);
   await page.screenshot({ path: path.join(shots, 'own-areas-shapefile.png'), fullPage: true });
+  // The same shapefile unpacked, its .shp, .dbf and .prj chosen together: the same level.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equimap-shp-'));
+  execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, dir]);
+  const loose = ['shp', 'dbf', 'prj'].map((e) => ({ name: `geo_export_community_areas.${e}`, mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(dir, `geo_export_community_areas.${e}`)) }));
+  await page.setInputFiles('[data-testid=areas-input]', loose);
+  await page.waitForFunction(() => /geo_export_community_areas\.shp: 77 areas/.test(document.querySelector('[data-testid=own-areas]')?.textContent || ''), null, { timeout: 30000 });
+  await waitState(page, ['done']);
+  const again = await analysis(page);
+  assert.deepEqual(again.areas.map((r) => [r.code, r.supply]), want.areas.map((r) => [r.code, r.supply]));
   // A shapefile of points is not boundaries: said, with what to do.
   await page.setInputFiles('[data-testid=areas-input]', { name: 'libraries.zip', mimeType: 'application/zip', buffer: fs.readFileSync(path.join(repo, 'tests/fixtures/chicago_libraries_points.zip')) });
   await page.waitForFunction(() => /holds points .*not areas/.test(document.querySelector('[role=status]')?.textContent || ''), null, { timeout: 30000 });

@@ -92,7 +92,13 @@ pub fn DropZone() -> impl IntoView {
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
-        if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
+        let Some(list) = ev.data_transfer().and_then(|d| d.files()) else { return };
+        // A shapefile's parts dropped together are boundaries, read as one.
+        let names: Vec<String> = (0..list.length()).filter_map(|i| list.get(i)).map(|f| f.name().to_lowercase()).collect();
+        if names.len() > 1 && names.iter().any(|n| n.ends_with(".shp")) {
+            return super::own_areas::give_boundary_files(ctx, (0..list.length()).filter_map(|i| list.get(i)).collect());
+        }
+        if let Some(f) = list.get(0) {
             take(f, ev.time_stamp());
         }
     };

@@ -38,6 +38,45 @@ fn is_zipped_shapefile(name: &str, bytes: &[u8]) -> bool {
         || (name.to_lowercase().ends_with(".zip") && bytes.starts_with(b"PK\x03\x04"))
 }
 
+/// Takes the boundaries files the person dropped or chose together: a shapefile's loose parts
+/// (a `.shp` and the `.dbf`, `.prj`, `.cpg` of the same name) read as one, else the first file.
+pub fn give_boundary_files(ctx: Ctx, files: Vec<web_sys::File>) {
+    let shp = files.iter().position(|f| f.name().to_lowercase().ends_with(".shp"));
+    let (Some(at), true) = (shp, files.len() > 1) else {
+        if let Some(f) = files.into_iter().next() {
+            give_boundaries(ctx, f);
+        }
+        return;
+    };
+    let name = files[at].name();
+    let stem = name[..name.len() - 4].to_lowercase();
+    let parts: Vec<web_sys::File> = files
+        .into_iter()
+        .filter(|f| {
+            let n = f.name().to_lowercase();
+            n.rsplit_once('.').is_some_and(|(s, e)| s == stem && ["shp", "dbf", "prj", "cpg"].contains(&e))
+        })
+        .collect();
+    let total: f64 = parts.iter().map(|f| f.size()).sum();
+    if let Err(e) = check_boundaries_size(&name, total as u64) {
+        return show_error(ctx, AppError::from(e));
+    }
+    ctx.status.set(format!("Reading the shapefile {name}…"));
+    leptos::task::spawn_local(async move {
+        let mut given = Vec::new();
+        for f in parts {
+            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                Ok(buf) => given.push((f.name(), js_sys::Uint8Array::new(&buf).to_vec())),
+                Err(e) => return show_error(ctx, AppError::Engine(format!("{}: could not be read: {}", f.name(), browser::js_text(&e)))),
+            }
+        }
+        match super::sheets::shapefile_parts_as_geojson(&name, &given).await {
+            Ok(text) => take_bytes(ctx, name, text.into_bytes()),
+            Err(e) => show_error(ctx, AppError::Engine(e)),
+        }
+    });
+}
+
 /// Takes a boundaries file the person dropped or chose (`file`: a `File`), refusing one over the
 /// size limit before reading it.
 pub fn give_boundaries(ctx: Ctx, file: web_sys::File) {
@@ -57,19 +96,25 @@ pub fn give_boundaries(ctx: Ctx, file: web_sys::File) {
                         Err(e) => return show_error(ctx, AppError::Engine(e)),
                     }
                 }
-                GIVEN.with_borrow_mut(|g| *g = Some((name.clone(), bytes)));
-                let choice = ctx.view.with_untracked(|v| {
-                    if v.areas_file == name {
-                        OwnChoice { code: v.areas_code.clone(), name: v.areas_name.clone() }
-                    } else {
-                        OwnChoice::default()
-                    }
-                });
-                build(ctx, choice);
+                take_bytes(ctx, name, bytes);
             }
             Err(e) => show_error(ctx, AppError::Engine(format!("{name}: could not be read: {}", browser::js_text(&e)))),
         }
     });
+}
+
+/// Keeps the boundaries `bytes` (GeoJSON, TopoJSON or a WKT table) given as `name` and builds the
+/// level, with the properties the view chose when it names the same file.
+fn take_bytes(ctx: Ctx, name: String, bytes: Vec<u8>) {
+    GIVEN.with_borrow_mut(|g| *g = Some((name.clone(), bytes)));
+    let choice = ctx.view.with_untracked(|v| {
+        if v.areas_file == name {
+            OwnChoice { code: v.areas_code.clone(), name: v.areas_name.clone() }
+        } else {
+            OwnChoice::default()
+        }
+    });
+    build(ctx, choice);
 }
 
 /// Builds the level from the file last given with the properties of `choice`, and uses it.
@@ -146,8 +191,8 @@ pub fn OwnAreas() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("input").unchecked_into();
-        if let Some(f) = input.files().and_then(|l| l.get(0)) {
-            give_boundaries(ctx, f);
+        if let Some(list) = input.files() {
+            give_boundary_files(ctx, (0..list.length()).filter_map(|i| list.get(i)).collect());
         }
     };
     let options = move |pick: fn(&OwnInfo) -> &Vec<String>| {
@@ -165,10 +210,10 @@ pub fn OwnAreas() -> impl IntoView {
     view! {
         <details class="panel own-areas" open=move || ctx.own.with(Option::is_some)>
             <summary>"Use your own areas"</summary>
-            <p class="hint">"Choose a boundaries file (GeoJSON or TopoJSON; a zipped shapefile as downloaded, in the system its .prj names; or a CSV with one row per area and its polygon as WKT, as data portals export the_geom) here, or drop a GeoJSON/TopoJSON on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
+            <p class="hint">"Choose a boundaries file (GeoJSON or TopoJSON; a shapefile — the .zip as downloaded, or its .shp, .dbf and .prj chosen together — in the system its .prj names; or a CSV with one row per area and its polygon as WKT, as data portals export the_geom) here, or drop a GeoJSON/TopoJSON on the drop zone: wards, school districts, your service areas. Then drop your export, and a table of indicators keyed by the same codes for rates and need."</p>
             <label class="file-label">
                 <span>"Choose boundaries"</span>
-                <input type="file" data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,.zip,.csv,.tsv,.txt,application/geo+json,application/json,application/zip,text/csv" on:change=on_change/>
+                <input type="file" multiple data-testid="areas-input" accept=".geojson,.topojson,.json,.geojsonl,.geojsons,.zip,.shp,.dbf,.prj,.cpg,.csv,.tsv,.txt,application/geo+json,application/json,application/zip,text/csv" on:change=on_change/>
             </label>
             {move || ctx.own.get().map(|o| view! {
                 <div data-testid="own-areas">

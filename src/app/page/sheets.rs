@@ -89,6 +89,22 @@ pub async fn shapefile_as_geojson(name: &str, bytes: &[u8]) -> Result<String, St
     get("geojson").as_string().ok_or_else(|| format!("{name}: the shapefile reader gave nothing"))
 }
 
+/// A shapefile given as loose parts (`(file name, bytes)`: the `.shp` named `name` and the parts
+/// beside it) as GeoJSON text in longitude/latitude, converted by the on-demand module.
+pub async fn shapefile_parts_as_geojson(name: &str, parts: &[(String, Vec<u8>)]) -> Result<String, String> {
+    let msg = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &k.into(), v).map(|_| ()).map_err(|e| browser::js_text(&e));
+    set("name", &name.into())?;
+    set("names", &parts.iter().map(|(n, _)| JsValue::from_str(n)).collect::<js_sys::Array>().into())?;
+    set("parts", &parts.iter().map(|(_, b)| JsValue::from(js_sys::Uint8Array::from(b.as_slice()))).collect::<js_sys::Array>().into())?;
+    let reply = ask_module(&msg).await.map_err(|e| format!("{name}: the shapefile reader failed: {e}"))?;
+    let get = |k: &str| js_sys::Reflect::get(&reply, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if get("ok").as_bool() != Some(true) {
+        return Err(get("error").as_string().unwrap_or_else(|| format!("{name}: the shapefile could not be read")));
+    }
+    get("geojson").as_string().ok_or_else(|| format!("{name}: the shapefile reader gave nothing"))
+}
+
 /// Runs the on-demand module's worker on `msg` and waits for its one answer (an object with `ok`).
 async fn ask_module(msg: &js_sys::Object) -> Result<JsValue, String> {
     let opts = web_sys::WorkerOptions::new();

@@ -77,9 +77,13 @@ fn first_zip_entry(head: &[u8]) -> Option<String> {
 /// line, or each after an RS character) gathered into a FeatureCollection. Fails saying which
 /// format it is when it is another boundary format, or where the JSON is broken.
 pub fn read_document(file: &str, bytes: &[u8]) -> Result<Value, String> {
-    if let Some(kind) = foreign_format(file, bytes) {
+    // JSON content is read whatever the name says (the page's GeoJSON of a shapefile keeps the
+    // .shp's name for the link).
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let json = matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'[' | 0x1E));
+    if let Some(kind) = foreign_format(if json { "" } else { file }, bytes) {
         if kind == "a shapefile" {
-            return Err("this is one part of a shapefile: give the .zip as downloaded, or the .shp, .dbf and .prj zipped together (the .dbf holds the areas' codes and names, the .prj their coordinate system)".into());
+            return Err("this is one part of a shapefile: give the .zip as downloaded, or choose the .shp, .dbf and .prj together (the .dbf holds the areas' codes and names, the .prj their coordinate system)".into());
         }
         return Err(format!("this is {kind}, not GeoJSON. {CONVERT}"));
     }

@@ -108,7 +108,12 @@ pub fn read_zip(bytes: &[u8]) -> Result<ShapefileFeatures, String> {
 /// how the page's on-demand module hands a dropped shapefile to the first visit's module, which
 /// reads GeoJSON (and those notes) only.
 pub fn as_geojson(file: &str, bytes: &[u8]) -> Result<String, String> {
-    let mut read = read_zip(bytes).map_err(|e| format!("{file}: {e}"))?;
+    let read = read_zip(bytes).map_err(|e| format!("{file}: {e}"))?;
+    to_geojson(file, read)
+}
+
+/// Features read from a shapefile as GeoJSON text in longitude/latitude, with their notes.
+fn to_geojson(file: &str, mut read: ShapefileFeatures) -> Result<String, String> {
     let mut shapes: Vec<&mut MultiPolygon<f64>> = read.features.iter_mut().map(|f| &mut f.1).collect();
     let converted = super::crs::to_lon_lat_as_said(read.prj.as_deref(), &mut shapes).map_err(|e| format!("{file}: {e}"))?;
     read.problems.extend(converted);
@@ -123,6 +128,21 @@ pub fn as_geojson(file: &str, bytes: &[u8]) -> Result<String, String> {
         })
         .collect();
     Ok(serde_json::json!({"type": "FeatureCollection", "equimap_notes": read.problems, "features": features}).to_string())
+}
+
+/// The shapefile given as loose parts (`(file name, bytes)`: a `.shp` and the `.dbf`, `.prj`,
+/// `.cpg` of the same name) as GeoJSON text in longitude/latitude, as [`as_geojson`] gives a
+/// `.zip`'s: how the page reads a shapefile's parts chosen together.
+pub fn loose_as_geojson(file: &str, given: &[(String, Vec<u8>)]) -> Result<String, String> {
+    let lower = |n: &String| n.to_lowercase();
+    let shp = given.iter().find(|(n, _)| lower(n).ends_with(".shp")).ok_or_else(|| format!("{file}: no .shp among the files given"))?;
+    let name = lower(&shp.0);
+    let stem = &name[..name.len() - 4];
+    let part = |ext: &str| given.iter().find(|(n, _)| lower(n) == format!("{stem}{ext}")).map(|(_, b)| b.clone());
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    let parts = Parts { shp: shp.1.clone(), dbf: part(".dbf"), prj: part(".prj").map(text), cpg: part(".cpg").map(text) };
+    let read = read_parts(&shp.0, parts).map_err(|e| format!("{file}: {e}"))?;
+    to_geojson(file, read)
 }
 
 /// A `.shp` and the parts beside it (`(file name, bytes)`, any of `.dbf`, `.prj`, `.cpg`) as one
