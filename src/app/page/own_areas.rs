@@ -21,6 +21,29 @@ use crate::engine::View;
 thread_local! {
     /// The boundaries file last given (name, bytes), to choose other properties of it.
     static GIVEN: RefCell<Option<(String, Vec<u8>)>> = const { RefCell::new(None) };
+    /// How many boundaries files have been given: a file read slowly (a shapefile converted by
+    /// the on-demand module) is dropped if another was given meanwhile.
+    static TURN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A new turn for a boundaries file being given.
+fn next_turn() -> u64 {
+    TURN.with(|t| {
+        t.set(t.get() + 1);
+        t.get()
+    })
+}
+
+/// Ends turn `turn`: the level built from `read`, or its error shown — unless a later file was
+/// given meanwhile, whose turn it now is.
+fn finish(ctx: Ctx, turn: u64, read: Result<(String, Vec<u8>), AppError>) {
+    if TURN.with(std::cell::Cell::get) != turn {
+        return;
+    }
+    match read {
+        Ok((name, bytes)) => take_bytes(ctx, name, bytes),
+        Err(e) => show_error(ctx, e),
+    }
 }
 
 /// Whether a dropped file is boundaries for one's own areas, by its name: `.geojson`,
@@ -62,18 +85,20 @@ pub fn give_boundary_files(ctx: Ctx, files: Vec<web_sys::File>) {
         return show_error(ctx, AppError::from(e));
     }
     ctx.status.set(format!("Reading the shapefile {name}…"));
+    let turn = next_turn();
     leptos::task::spawn_local(async move {
         let mut given = Vec::new();
         for f in parts {
             match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
                 Ok(buf) => given.push((f.name(), js_sys::Uint8Array::new(&buf).to_vec())),
-                Err(e) => return show_error(ctx, AppError::Engine(format!("{}: could not be read: {}", f.name(), browser::js_text(&e)))),
+                Err(e) => {
+                    let e = AppError::Engine(format!("{}: could not be read: {}", f.name(), browser::js_text(&e)));
+                    return finish(ctx, turn, Err(e));
+                }
             }
         }
-        match super::sheets::shapefile_parts_as_geojson(&name, &given).await {
-            Ok(text) => take_bytes(ctx, name, text.into_bytes()),
-            Err(e) => show_error(ctx, AppError::Engine(e)),
-        }
+        let read = super::sheets::shapefile_parts_as_geojson(&name, &given).await;
+        finish(ctx, turn, read.map(|text| (name, text.into_bytes())).map_err(AppError::Engine));
     });
 }
 
@@ -85,21 +110,18 @@ pub fn give_boundaries(ctx: Ctx, file: web_sys::File) {
         return show_error(ctx, AppError::from(e));
     }
     ctx.status.set(format!("Reading the boundaries {name}…"));
+    let turn = next_turn();
     leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-            Ok(buf) => {
-                let mut bytes = js_sys::Uint8Array::new(&buf).to_vec();
-                if is_zipped_shapefile(&name, &bytes) {
-                    ctx.status.set(format!("Reading the shapefile {name}…"));
-                    match super::sheets::shapefile_as_geojson(&name, &bytes).await {
-                        Ok(text) => bytes = text.into_bytes(),
-                        Err(e) => return show_error(ctx, AppError::Engine(e)),
-                    }
-                }
-                take_bytes(ctx, name, bytes);
-            }
-            Err(e) => show_error(ctx, AppError::Engine(format!("{name}: could not be read: {}", browser::js_text(&e)))),
+        let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+            Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+            Err(e) => return finish(ctx, turn, Err(AppError::Engine(format!("{name}: could not be read: {}", browser::js_text(&e))))),
+        };
+        if !is_zipped_shapefile(&name, &bytes) {
+            return finish(ctx, turn, Ok((name, bytes)));
         }
+        ctx.status.set(format!("Reading the shapefile {name}…"));
+        let read = super::sheets::shapefile_as_geojson(&name, &bytes).await;
+        finish(ctx, turn, read.map(|text| (name, text.into_bytes())).map_err(AppError::Engine));
     });
 }
 
@@ -176,6 +198,7 @@ fn show_error(ctx: Ctx, e: AppError) {
 
 /// Back to the site's regions.
 fn leave(ctx: Ctx) {
+    next_turn();
     GIVEN.with_borrow_mut(|g| *g = None);
     ctx.own.set(None);
     ctx.file.set(None);
