@@ -247,8 +247,8 @@ fn own_areas(file: &str, choice: &crate::engine::region::own::OwnChoice) -> Resu
     Ok(own.areas)
 }
 
-/// A `.shp` and the `.dbf`, `.prj`, `.cpg` beside it (same name, any case of extension) as one
-/// archive, which the engine reads as a zipped shapefile.
+/// A `.shp` and the `.dbf`, `.prj`, `.cpg` beside it (same name, any case of extension) as
+/// GeoJSON text in longitude/latitude: the page's way with a shapefile's parts chosen together.
 fn shapefile_with_siblings(file: &str) -> Result<Vec<u8>, String> {
     let path = std::path::Path::new(file);
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -262,7 +262,7 @@ fn shapefile_with_siblings(file: &str) -> Result<Vec<u8>, String> {
             parts.push((format!("{stem}.{ext}"), std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?));
         }
     }
-    Ok(crate::engine::geo::shapefile::bundle(&parts))
+    crate::engine::geo::shapefile::loose_as_geojson(&file_name(file), &parts).map(String::into_bytes)
 }
 
 /// `areas` with the indicators of the table in `file` (one row per area code) joined.

@@ -45,6 +45,18 @@ fn assert_same_boxes(a: &OwnLevel, b: &OwnLevel, tolerance: f64) {
     }
 }
 
+/// Parts `(file name, bytes)` as one ZIP archive (stored), as a person might zip them.
+fn zipped(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in parts {
+        zip.start_file(name.as_str(), stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 fn supply(a: &equimap::engine::Analysis) -> BTreeMap<String, f64> {
     a.areas.iter().map(|r| (r.code.clone(), r.supply)).collect()
 }
@@ -117,7 +129,7 @@ fn a_shapefile_of_points_or_without_its_dbf_is_refused_with_what_to_do() {
             parts.push((f.name().to_string(), out));
         }
     }
-    let no_dbf = equimap::engine::geo::shapefile::bundle(&parts);
+    let no_dbf = zipped(&parts);
     let e = own_level("CommAreas.zip", &no_dbf, &OwnChoice::default()).unwrap_err().to_string();
     assert!(e.contains("the .dbf beside the .shp is missing"), "{e}");
 
@@ -129,7 +141,7 @@ fn a_shapefile_of_points_or_without_its_dbf_is_refused_with_what_to_do() {
     let mut dbf = Vec::new();
     std::io::Read::read_to_end(&mut archive.by_name(&name).unwrap(), &mut dbf).unwrap();
     with_dbf.push((name, dbf));
-    let e = own_level("CommAreas.zip", &equimap::engine::geo::shapefile::bundle(&with_dbf), &OwnChoice::default()).unwrap_err().to_string();
+    let e = own_level("CommAreas.zip", &zipped(&with_dbf), &OwnChoice::default()).unwrap_err().to_string();
     assert!(e.contains("projected system") && e.contains("Reproject"), "{e}");
 }
 

@@ -29,6 +29,22 @@ const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Ma
 const pickAreas = (page, file, name) =>
   page.setInputFiles('[data-testid=areas-input]', { name: name || path.basename(file), mimeType: 'application/geo+json', buffer: fs.readFileSync(file) });
 
+/** Opens the site, chooses the boundaries `file`, checks that the panel counts `count` areas with
+ * the `code` and `name` properties detected, drops the Chicago export and returns the page and its
+ * analysis. */
+async function areasThenExport(file, count, code, name) {
+  const page = await openPage(browser, server.base);
+  await waitState(page, ['ready']);
+  await pickAreas(page, file);
+  await page.waitForSelector('[data-testid=own-areas]');
+  assert.ok((await page.textContent('[data-testid=own-areas]')).includes(`${path.basename(file)}: ${count} areas`));
+  assert.equal(await page.inputValue('[data-testid=areas-code]'), code);
+  assert.equal(await page.inputValue('[data-testid=areas-name]'), name);
+  await pickFile(page, MCMF);
+  await waitState(page, ['done']);
+  return { page, got: await analysis(page) };
+}
+
 test('the catalog lists every region and preset; England opens from its preset', async () => {
   const page = await openPage(browser, server.base + 'index.html?preset=england-arts');
   await waitState(page, ['done'], 90000);
@@ -153,16 +169,7 @@ test('boundaries as other tools write them: one feature a line after a byte-orde
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equimap-areas-'));
   const seq = path.join(dir, 'community_areas.geojsonl');
   fs.writeFileSync(seq, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\n') + '\n')]));
-  const page = await openPage(browser, server.base);
-  await waitState(page, ['ready']);
-  await pickAreas(page, seq);
-  await page.waitForSelector('[data-testid=own-areas]');
-  assert.match(await page.textContent('[data-testid=own-areas]'), /community_areas\.geojsonl: 77 areas/);
-  assert.equal(await page.inputValue('[data-testid=areas-code]'), 'id');
-  assert.equal(await page.inputValue('[data-testid=areas-name]'), 'label');
-  await pickFile(page, MCMF);
-  await waitState(page, ['done']);
-  const got = await analysis(page);
+  const { page, got } = await areasThenExport(seq, 77, 'id', 'label');
   const want = cli('--region', 'chicago', '--programs', MCMF);
   assert.deepEqual(got.rows, want.rows);
   const byCode = new Map(want.areas.map((r) => [r.code, r.supply]));
@@ -232,16 +239,7 @@ test('boundaries as a data portal exports them: a CSV of WKT polygons (the_geom)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equimap-areas-'));
   const file = path.join(dir, 'CommAreas.csv');
   fs.writeFileSync(file, rows.join('\n') + '\n');
-  const page = await openPage(browser, server.base);
-  await waitState(page, ['ready']);
-  await pickAreas(page, file);
-  await page.waitForSelector('[data-testid=own-areas]');
-  assert.match(await page.textContent('[data-testid=own-areas]'), /CommAreas\.csv: 77 areas/);
-  assert.equal(await page.inputValue('[data-testid=areas-code]'), 'AREA_NUMBE');
-  assert.equal(await page.inputValue('[data-testid=areas-name]'), 'COMMUNITY');
-  await pickFile(page, MCMF);
-  await waitState(page, ['done']);
-  const got = await analysis(page);
+  const { page, got } = await areasThenExport(file, 77, 'AREA_NUMBE', 'COMMUNITY');
   const want = cli('--areas', file, '--programs', MCMF);
   assert.deepEqual(got.rows, want.rows);
   assert.deepEqual(got.areas, want.areas);

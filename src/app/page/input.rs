@@ -93,12 +93,12 @@ pub fn DropZone() -> impl IntoView {
         ev.prevent_default();
         over.set(false);
         let Some(list) = ev.data_transfer().and_then(|d| d.files()) else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         // A shapefile's parts dropped together are boundaries, read as one.
-        let names: Vec<String> = (0..list.length()).filter_map(|i| list.get(i)).map(|f| f.name().to_lowercase()).collect();
-        if names.len() > 1 && names.iter().any(|n| n.ends_with(".shp")) {
-            return super::own_areas::give_boundary_files(ctx, (0..list.length()).filter_map(|i| list.get(i)).collect());
+        if files.len() > 1 && files.iter().any(|f| f.name().to_lowercase().ends_with(".shp")) {
+            return super::own_areas::give_boundary_files(ctx, files);
         }
-        if let Some(f) = list.get(0) {
+        if let Some(f) = files.into_iter().next() {
             take(f, ev.time_stamp());
         }
     };

@@ -81,12 +81,7 @@ pub async fn shapefile_as_geojson(name: &str, bytes: &[u8]) -> Result<String, St
     let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&msg, &k.into(), v).map(|_| ()).map_err(|e| browser::js_text(&e));
     set("name", &name.into())?;
     set("shapefile", &js_sys::Uint8Array::from(bytes).into())?;
-    let reply = ask_module(&msg).await.map_err(|e| format!("{name}: the shapefile reader failed: {e}"))?;
-    let get = |k: &str| js_sys::Reflect::get(&reply, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    if get("ok").as_bool() != Some(true) {
-        return Err(get("error").as_string().unwrap_or_else(|| format!("{name}: the shapefile could not be read")));
-    }
-    get("geojson").as_string().ok_or_else(|| format!("{name}: the shapefile reader gave nothing"))
+    geojson_answer(name, &msg).await
 }
 
 /// A shapefile given as loose parts (`(file name, bytes)`: the `.shp` named `name` and the parts
@@ -97,7 +92,12 @@ pub async fn shapefile_parts_as_geojson(name: &str, parts: &[(String, Vec<u8>)])
     set("name", &name.into())?;
     set("names", &parts.iter().map(|(n, _)| JsValue::from_str(n)).collect::<js_sys::Array>().into())?;
     set("parts", &parts.iter().map(|(_, b)| JsValue::from(js_sys::Uint8Array::from(b.as_slice()))).collect::<js_sys::Array>().into())?;
-    let reply = ask_module(&msg).await.map_err(|e| format!("{name}: the shapefile reader failed: {e}"))?;
+    geojson_answer(name, &msg).await
+}
+
+/// The on-demand module's answer to shapefile request `msg` for `name`: its GeoJSON, or a message.
+async fn geojson_answer(name: &str, msg: &js_sys::Object) -> Result<String, String> {
+    let reply = ask_module(msg).await.map_err(|e| format!("{name}: the shapefile reader failed: {e}"))?;
     let get = |k: &str| js_sys::Reflect::get(&reply, &k.into()).unwrap_or(JsValue::UNDEFINED);
     if get("ok").as_bool() != Some(true) {
         return Err(get("error").as_string().unwrap_or_else(|| format!("{name}: the shapefile could not be read")));

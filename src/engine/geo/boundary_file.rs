@@ -73,14 +73,20 @@ fn first_zip_entry(head: &[u8]) -> Option<String> {
     head.get(30..30 + len).map(|n| String::from_utf8_lossy(n).into_owned())
 }
 
+/// The first byte of `bytes` after a UTF-8 byte-order mark and white space (`{` for a JSON
+/// object, 0x1E for a GeoJSON text sequence); `None` for a blank file.
+pub fn first_byte(bytes: &[u8]) -> Option<u8> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    body.iter().find(|b| !b.is_ascii_whitespace()).copied()
+}
+
 /// The JSON of boundaries file `file`: one document, or a sequence of GeoJSON features (one per
 /// line, or each after an RS character) gathered into a FeatureCollection. Fails saying which
 /// format it is when it is another boundary format, or where the JSON is broken.
 pub fn read_document(file: &str, bytes: &[u8]) -> Result<Value, String> {
     // JSON content is read whatever the name says (the page's GeoJSON of a shapefile keeps the
     // .shp's name for the link).
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let json = matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'[' | 0x1E));
+    let json = matches!(first_byte(bytes), Some(b'{' | b'[' | 0x1E));
     if let Some(kind) = foreign_format(if json { "" } else { file }, bytes) {
         if kind == "a shapefile" {
             return Err("this is one part of a shapefile: give the .zip as downloaded, or choose the .shp, .dbf and .prj together (the .dbf holds the areas' codes and names, the .prj their coordinate system)".into());

@@ -132,7 +132,8 @@ fn to_geojson(file: &str, mut read: ShapefileFeatures) -> Result<String, String>
 
 /// The shapefile given as loose parts (`(file name, bytes)`: a `.shp` and the `.dbf`, `.prj`,
 /// `.cpg` of the same name) as GeoJSON text in longitude/latitude, as [`as_geojson`] gives a
-/// `.zip`'s: how the page reads a shapefile's parts chosen together.
+/// `.zip`'s: how the page reads a shapefile's parts chosen together, and the command line a
+/// `.shp` with its parts beside it.
 pub fn loose_as_geojson(file: &str, given: &[(String, Vec<u8>)]) -> Result<String, String> {
     let lower = |n: &String| n.to_lowercase();
     let shp = given.iter().find(|(n, _)| lower(n).ends_with(".shp")).ok_or_else(|| format!("{file}: no .shp among the files given"))?;
@@ -143,20 +144,6 @@ pub fn loose_as_geojson(file: &str, given: &[(String, Vec<u8>)]) -> Result<Strin
     let parts = Parts { shp: shp.1.clone(), dbf: part(".dbf"), prj: part(".prj").map(text), cpg: part(".cpg").map(text) };
     let read = read_parts(&shp.0, parts).map_err(|e| format!("{file}: {e}"))?;
     to_geojson(file, read)
-}
-
-/// A `.shp` and the parts beside it (`(file name, bytes)`, any of `.dbf`, `.prj`, `.cpg`) as one
-/// ZIP archive, which [`read_zip`] reads: how the command line takes `--areas wards.shp`.
-pub fn bundle(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in parts {
-        if zip.start_file(name.as_str(), stored).is_ok() {
-            let _ = zip.write_all(bytes);
-        }
-    }
-    zip.finish().map(Cursor::into_inner).unwrap_or_default()
 }
 
 /// A `.shp` entry of an archive (not macOS's `__MACOSX/._name` resource copies).

@@ -180,18 +180,13 @@ struct FileFeatures {
 /// The features of a boundaries file — a JSON document (GeoJSON, TopoJSON) or a table with a WKT
 /// polygon column ([`own_table`](super::own_table)).
 fn read_features(file: &str, bytes: &[u8]) -> std::result::Result<FileFeatures, String> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     #[cfg(feature = "shapefiles")]
     if bytes.starts_with(b"PK\x03\x04") && crate::engine::geo::shapefile::is_zipped_shapefile(bytes) {
         let read = crate::engine::geo::shapefile::read_zip(bytes)?;
-        let features = read.features.into_iter().map(|(p, s)| {
-            let faults = shape_problems::shape_ring_faults(&s);
-            (p, s, faults)
-        });
-        return Ok(FileFeatures { crs: read.prj, features: features.collect(), problems: read.problems });
+        return Ok(FileFeatures { crs: read.prj, features: with_faults(read.features), problems: read.problems });
     }
     let foreign = crate::engine::geo::boundary_file::foreign_format(file, bytes).is_some();
+    let first = crate::engine::geo::boundary_file::first_byte(bytes);
     if foreign || matches!(first, Some(b'{' | b'[' | 0x1E) | None) {
         let v = crate::engine::geo::boundary_file::read_document(file, bytes)?;
         let crs = v.pointer("/crs/properties/name").and_then(Value::as_str).map(str::to_string);
@@ -202,11 +197,18 @@ fn read_features(file: &str, bytes: &[u8]) -> std::result::Result<FileFeatures, 
         return Ok(FileFeatures { crs, features, problems });
     }
     let table = super::own_table::table_features(file, bytes)?;
-    let features = table.features.into_iter().map(|(p, s)| {
-        let faults = shape_problems::shape_ring_faults(&s);
-        (p, s, faults)
-    });
-    Ok(FileFeatures { crs: None, features: features.collect(), problems: table.problems })
+    Ok(FileFeatures { crs: None, features: with_faults(table.features), problems: table.problems })
+}
+
+/// Features read without their rings checked (a table's, a shapefile's), with their rings' faults.
+fn with_faults(features: Vec<(Props, MultiPolygon<f64>)>) -> Vec<Feature> {
+    features
+        .into_iter()
+        .map(|(p, s)| {
+            let faults = shape_problems::shape_ring_faults(&s);
+            (p, s, faults)
+        })
+        .collect()
 }
 
 /// The polygon features of a GeoJSON or TopoJSON document, and a line for each one left out.
